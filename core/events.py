@@ -1,0 +1,227 @@
+"""Event bodies and the record envelope: the vocabulary of leerpad's log.
+
+The tag strings and field names below are the file format. Renaming one is a
+format change; adding a field needs a default so old records still decode.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+FORMAT_VERSION = 1
+"""Version of the record envelope written by this code (see docs/FORMAT.md)."""
+
+
+# --- the instantiated plan structure, copied into PlanCreated ---------------------------
+
+
+class ActionSpec(msgspec.Struct, frozen=True):
+    """One training action (one paragraph of a row's actions cell)."""
+
+    id: str
+    text: str
+
+
+class RowSpec(msgspec.Struct, frozen=True):
+    id: str
+    skills: list[str]
+    actions: list[ActionSpec]
+
+
+class CompetencySpec(msgspec.Struct, frozen=True):
+    id: str
+    title: str
+    rows: list[RowSpec]
+
+
+class PersonalSpec(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    description: str
+
+
+class LevelSpec(msgspec.Struct, frozen=True):
+    """A step of the plan's evaluation scale."""
+
+    key: str
+    nl: str
+    en: str
+    acquired: bool
+
+
+class PlanStructure(msgspec.Struct, frozen=True):
+    """A plan's own copy of its occupation template, so catalog edits never reach it."""
+
+    occupation: str
+    occupation_version: int
+    title: str
+    description: str
+    job: list[CompetencySpec]
+    personal: list[PersonalSpec]
+    scale: list[LevelSpec]
+
+
+class Rating(msgspec.Struct, frozen=True):
+    """The level one competency (A or B) got in an evaluation, with a comment."""
+
+    competency: str
+    level: str
+    comment: str = ""
+
+
+# --- events ----------------------------------------------------------------------------
+
+
+class Event(msgspec.Struct, frozen=True, tag_field="type"):
+    """Base of every event body. `plan` names the plan the event belongs to."""
+
+    plan: str
+
+
+class PlanCreated(Event, tag="plan.created"):
+    trainee: str
+    contract: str
+    company: str
+    contact: str
+    start: date
+    weeks: int
+    structure: PlanStructure
+
+
+class PlanDetailsEdited(Event, tag="plan.edited"):
+    """Only the fields that changed are set; None means unchanged."""
+
+    trainee: str | None = None
+    contract: str | None = None
+    company: str | None = None
+    contact: str | None = None
+    start: date | None = None
+    weeks: int | None = None
+
+
+class ActionPlanned(Event, tag="action.planned"):
+    action: str
+    due: date
+
+
+class ActionCompleted(Event, tag="action.completed"):
+    action: str
+    on: date
+
+
+class ActionReopened(Event, tag="action.reopened"):
+    action: str
+    reason: str
+
+
+class ActionAdded(Event, tag="action.added"):
+    """An own training action. A row id that does not exist yet opens a new row."""
+
+    row: str
+    action: str
+    text: str
+
+
+class ActionDropped(Event, tag="action.dropped"):
+    """The action was marked not applicable for this plan."""
+
+    action: str
+    reason: str
+
+
+class ActionRestored(Event, tag="action.restored"):
+    action: str
+
+
+class NoteAdded(Event, tag="note.added"):
+    """`target` is the plan id or a node id (A3, A3.2, A3.2.1, B4, E1)."""
+
+    target: str
+    text: str
+
+
+class EvaluationRecorded(Event, tag="evaluation.recorded"):
+    evaluation: str
+    on: date
+    participants: list[str]
+    ratings: list[Rating]
+    remark: str = ""
+
+
+class SignedOff(Event, tag="plan.signed"):
+    """An acknowledgement of the plan (or of one evaluation) as of record `covers_seq`."""
+
+    role: str
+    subject: str
+    covers_seq: int
+    covers_hash: str
+    remark: str = ""
+
+
+class PlanClosed(Event, tag="plan.closed"):
+    outcome: str
+    on: date
+    reason: str = ""
+
+
+class PlanReopened(Event, tag="plan.reopened"):
+    reason: str
+
+
+EventBody = (
+    PlanCreated
+    | PlanDetailsEdited
+    | ActionPlanned
+    | ActionCompleted
+    | ActionReopened
+    | ActionAdded
+    | ActionDropped
+    | ActionRestored
+    | NoteAdded
+    | EvaluationRecorded
+    | SignedOff
+    | PlanClosed
+    | PlanReopened
+)
+
+EVENT_TYPES: tuple[type[Event], ...] = EventBody.__args__  # type: ignore[attr-defined]
+
+
+class Record(msgspec.Struct, frozen=True):
+    """The envelope written to the log around every event.
+
+    `prev` is the SHA-256 (hex) of the previous record's payload, or of the file
+    header for the first record: the hash chain.
+    """
+
+    seq: int
+    id: str
+    time: datetime
+    actor: str
+    prev: str
+    event: EventBody
+    v: int = FORMAT_VERSION
+
+
+class OpaqueRecord(msgspec.Struct, frozen=True):
+    """A record whose event type this version does not know: kept, not interpreted."""
+
+    seq: int
+    id: str
+    time: datetime
+    actor: str
+    prev: str
+    event: msgspec.Raw
+    v: int = FORMAT_VERSION
+
+
+def event_tag(event: Event) -> str:
+    """The type tag an event is stored under."""
+    return type(event).__struct_config__.tag  # type: ignore[return-value]
+
+
+ENCODER = msgspec.msgpack.Encoder()
+RECORD_DECODER = msgspec.msgpack.Decoder(Record)
+OPAQUE_DECODER = msgspec.msgpack.Decoder(OpaqueRecord)

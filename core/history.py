@@ -1,0 +1,178 @@
+"""The audit history: one entry per record, with what it changed from and to.
+
+An entry is computed from the state just before its record is folded, which
+is where the "before" values come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from core import events as ev
+from core.i18n import fmt_date, t
+from core.projections import ActionState, StoreState, apply, apply_unknown
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    seq: int
+    time: datetime
+    actor: str
+    plan: str
+    kind: str
+    """The event's type tag (plan.created, action.completed, ...)."""
+    target: str
+    """The node the change is about: an action, row, competency, evaluation or the plan."""
+    before: str
+    after: str
+    detail: str
+    """Free text the change carried: a reason, a note, a remark."""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def describe(self, lang: str | None = None) -> str:
+        """A one-line description in `lang`."""
+        key = "hist.unknown" if self.kind.startswith("?") else f"hist.{self.kind}"
+        if self.kind == "action.planned" and self.before not in ("", "-"):
+            key = "hist.action.replanned"
+        params = dict(self.params)
+        if "role" in params:
+            params["role"] = t(f"role.{params['role']}", lang)
+        if "outcome" in params:
+            params["outcome"] = t(f"outcome.{params['outcome']}", lang)
+        return t(key, lang, target=self.target, type=self.kind.lstrip("?"), **params)
+
+
+def _status_word(action: ActionState | None) -> str:
+    if action is None:
+        return "-"
+    if action.dropped is not None:
+        return "n/a"
+    if action.done_on is not None:
+        return f"done {fmt_date(action.done_on)}"
+    if action.due is not None:
+        return f"planned {fmt_date(action.due)}"
+    return "open"
+
+
+def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
+    """Describe `record` against the state just before it."""
+    e = record.event
+    plan = state.plans.get(e.plan)
+    before = after = detail = ""
+    target = e.plan
+    params: dict[str, str] = {}
+    match e:
+        case ev.PlanCreated():
+            params = {"trainee": e.trainee, "occupation": e.structure.title}
+            after = f"{e.trainee}, {fmt_date(e.start)}, {e.weeks} weeks"
+        case ev.PlanDetailsEdited():
+            old, new = [], []
+            for name in ("trainee", "contract", "company", "contact", "start", "weeks"):
+                value = getattr(e, name)
+                if value is None:
+                    continue
+                was = getattr(plan, name) if plan else None
+                old.append(f"{name}: {_show(was)}")
+                new.append(f"{name}: {_show(value)}")
+            before, after = "; ".join(old), "; ".join(new)
+        case ev.ActionPlanned():
+            target = e.action
+            action = plan.action(e.action) if plan else None
+            before = fmt_date(action.due) if action and action.due else "-"
+            after = fmt_date(e.due)
+        case ev.ActionCompleted():
+            target = e.action
+            before = _status_word(plan.action(e.action) if plan else None)
+            after = f"done {fmt_date(e.on)}"
+        case ev.ActionReopened():
+            target = e.action
+            before = _status_word(plan.action(e.action) if plan else None)
+            after = "open"
+            detail = e.reason
+        case ev.ActionDropped():
+            target = e.action
+            before = _status_word(plan.action(e.action) if plan else None)
+            after = "n/a"
+            detail = e.reason
+        case ev.ActionRestored():
+            target = e.action
+            before = "n/a"
+            action = plan.action(e.action) if plan else None
+            if action is not None:
+                restored = ActionState(
+                    action.id, action.text, due=action.due, done_on=action.done_on
+                )
+                after = _status_word(restored)
+        case ev.ActionAdded():
+            target = e.action
+            after = e.text
+        case ev.NoteAdded():
+            target = e.target
+            detail = e.text
+        case ev.EvaluationRecorded():
+            target = e.evaluation
+            after = ", ".join(f"{r.competency}: {r.level}" for r in e.ratings)
+            detail = e.remark
+        case ev.SignedOff():
+            target = e.subject if e.subject != "plan" else e.plan
+            params = {"role": e.role}
+            after = f"version {e.covers_seq}"
+            detail = e.remark
+        case ev.PlanClosed():
+            params = {"outcome": e.outcome}
+            before = "open"
+            after = f"{e.outcome} {fmt_date(e.on)}"
+            detail = e.reason
+        case ev.PlanReopened():
+            before = f"{plan.closed.outcome}" if plan and plan.closed else "closed"
+            after = "open"
+            detail = e.reason
+    return HistoryEntry(
+        seq=record.seq,
+        time=record.time,
+        actor=record.actor,
+        plan=e.plan,
+        kind=ev.event_tag(e),
+        target=target,
+        before=before,
+        after=after,
+        detail=detail,
+        params=tuple(params.items()),
+    )
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if hasattr(value, "strftime"):
+        return fmt_date(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A record of an event type this version does not know."""
+
+    seq: int
+    id: str
+    time: datetime
+    actor: str
+    type: str
+    hash: str
+
+
+def fold_with_history(
+    items: Iterable[tuple[ev.Record | Unknown, str]],
+) -> Iterator[HistoryEntry]:
+    """Fold (record, hash) pairs from the start, yielding each record's history entry."""
+    state = StoreState()
+    for item, record_hash in items:
+        if isinstance(item, Unknown):
+            apply_unknown(state, item.seq, item.id, record_hash)
+            yield HistoryEntry(item.seq, item.time, item.actor, "", f"?{item.type}", "", "", "", "")
+            continue
+        entry = entry_for(state, item)
+        apply(state, item, record_hash)
+        yield entry

@@ -1,0 +1,543 @@
+"""Projections: folds of the record stream into plan state, progress and audit history.
+
+`apply` mutates a private `StoreState` in place, one record at a time; every
+other function here is a pure read of that state. "Today" is always a
+parameter: nothing in this module looks at the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from core import events as ev
+from core.events import Record
+
+BEHIND_MARGIN = 10.0
+"""Percentage points under the timeline from which a plan counts as behind."""
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    PLANNED = "planned"
+    OVERDUE = "overdue"
+    DONE = "done"
+    NA = "na"
+
+
+STATUS_SYMBOL = {
+    Status.OPEN: "○",
+    Status.PLANNED: "◔",
+    Status.OVERDUE: "!",
+    Status.DONE: "✔",
+    Status.NA: "–",
+}
+
+
+@dataclass(slots=True)
+class Touch:
+    """Who changed something last, and when (for conflict messages and the detail pane)."""
+
+    seq: int
+    actor: str
+    time: datetime
+
+
+@dataclass(slots=True)
+class ActionState:
+    id: str
+    text: str
+    own: bool = False
+    due: date | None = None
+    done_on: date | None = None
+    dropped: str | None = None
+    """The reason it was marked not applicable, or None."""
+    last: Touch | None = None
+
+    def status(self, today: date) -> Status:
+        if self.dropped is not None:
+            return Status.NA
+        if self.done_on is not None:
+            return Status.DONE
+        if self.due is None:
+            return Status.OPEN
+        return Status.OVERDUE if self.due < today else Status.PLANNED
+
+
+@dataclass(slots=True)
+class RowState:
+    id: str
+    skills: list[str]
+    actions: list[ActionState]
+    own: bool = False
+
+    def applicable(self) -> list[ActionState]:
+        return [a for a in self.actions if a.dropped is None]
+
+    @property
+    def due(self) -> date | None:
+        """The form's Voorziene einddatum: the latest planned date of its actions."""
+        dates = [a.due for a in self.applicable() if a.due is not None]
+        return max(dates) if dates else None
+
+    @property
+    def done_on(self) -> date | None:
+        """The form's Afgewerkt op: set once every applicable action is done."""
+        actions = self.applicable()
+        if not actions or any(a.done_on is None for a in actions):
+            return None
+        return max(a.done_on for a in actions if a.done_on is not None)
+
+
+@dataclass(slots=True)
+class CompetencyState:
+    id: str
+    title: str
+    rows: list[RowState]
+
+    def actions(self) -> Iterable[ActionState]:
+        for row in self.rows:
+            yield from row.actions
+
+
+@dataclass(slots=True)
+class PersonalState:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(slots=True)
+class Note:
+    seq: int
+    actor: str
+    time: datetime
+    target: str
+    text: str
+
+
+@dataclass(slots=True)
+class Evaluation:
+    id: str
+    on: date
+    participants: list[str]
+    ratings: list[ev.Rating]
+    remark: str
+    seq: int
+    actor: str
+    time: datetime
+    hash: str = ""
+
+
+@dataclass(slots=True)
+class SignOff:
+    role: str
+    subject: str
+    covers_seq: int
+    covers_hash: str
+    remark: str
+    seq: int
+    actor: str
+    time: datetime
+
+
+@dataclass(slots=True)
+class Closure:
+    outcome: str
+    on: date
+    reason: str
+    seq: int
+    actor: str
+    time: datetime
+
+
+Node = ActionState | RowState | CompetencyState | PersonalState | Evaluation
+
+
+@dataclass(slots=True)
+class PlanState:
+    id: str
+    trainee: str
+    contract: str
+    company: str
+    contact: str
+    start: date
+    weeks: int
+    occupation: str
+    occupation_version: int
+    title: str
+    description: str
+    scale: list[ev.LevelSpec]
+    competencies: list[CompetencyState]
+    personal: list[PersonalState]
+    created: Touch
+    last: Touch
+    version: int
+    """Seq of the plan's latest change other than a sign-off: what a sign-off covers."""
+    version_hash: str
+    nodes: dict[str, Node] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    signoffs: list[SignOff] = field(default_factory=list)
+    closed: Closure | None = None
+
+    def node(self, node_id: str) -> Node | None:
+        return self.nodes.get(node_id.upper())
+
+    def action(self, action_id: str) -> ActionState | None:
+        node = self.node(action_id)
+        return node if isinstance(node, ActionState) else None
+
+    def actions(self) -> Iterable[ActionState]:
+        for comp in self.competencies:
+            yield from comp.actions()
+
+    def row_of(self, action_id: str) -> RowState | None:
+        row = self.nodes.get(action_id.rsplit(".", 1)[0])
+        return row if isinstance(row, RowState) else None
+
+    def notes_on(self, target: str) -> list[Note]:
+        return [n for n in self.notes if n.target == target]
+
+    def evaluation(self, evaluation_id: str) -> Evaluation | None:
+        node = self.node(evaluation_id)
+        return node if isinstance(node, Evaluation) else None
+
+    def level(self, key: str) -> ev.LevelSpec | None:
+        return next((lv for lv in self.scale if lv.key == key), None)
+
+
+@dataclass(slots=True)
+class StoreState:
+    """Everything the log says, folded: the private state projections mutate."""
+
+    plans: dict[str, PlanState] = field(default_factory=dict)
+    seq: int = 0
+    hash: str = ""
+    ids: set[str] = field(default_factory=set)
+    unknown: int = 0
+    """Records of event types this version does not know (kept, not interpreted)."""
+
+    def plan(self, plan_id: str) -> PlanState | None:
+        return self.plans.get(plan_id.upper())
+
+
+# --- the fold ----------------------------------------------------------------------------
+
+
+def apply(state: StoreState, record: Record, record_hash: str) -> None:
+    """Fold one record into `state`."""
+    handler = _HANDLERS.get(type(record.event))
+    if handler is not None:
+        handler(state, record)
+        plan = state.plans.get(record.event.plan)
+        if plan is not None:
+            plan.last = Touch(record.seq, record.actor, record.time)
+            if not isinstance(record.event, ev.SignedOff):
+                plan.version = record.seq
+                plan.version_hash = record_hash
+            if isinstance(record.event, ev.EvaluationRecorded):
+                plan.evaluations[-1].hash = record_hash
+    state.seq = record.seq
+    state.hash = record_hash
+    state.ids.add(record.id)
+
+
+def apply_unknown(state: StoreState, seq: int, record_id: str, record_hash: str) -> None:
+    """Account for a record this version cannot interpret, keeping seq and chain."""
+    state.unknown += 1
+    state.seq = seq
+    state.hash = record_hash
+    state.ids.add(record_id)
+
+
+def _touch(record: Record) -> Touch:
+    return Touch(record.seq, record.actor, record.time)
+
+
+def _created(state: StoreState, record: Record) -> None:
+    e: ev.PlanCreated = record.event  # type: ignore[assignment]
+    s = e.structure
+    competencies = [
+        CompetencyState(
+            c.id,
+            c.title,
+            [
+                RowState(r.id, list(r.skills), [ActionState(a.id, a.text) for a in r.actions])
+                for r in c.rows
+            ],
+        )
+        for c in s.job
+    ]
+    personal = [PersonalState(p.id, p.name, p.description) for p in s.personal]
+    touch = _touch(record)
+    plan = PlanState(
+        id=e.plan,
+        trainee=e.trainee,
+        contract=e.contract,
+        company=e.company,
+        contact=e.contact,
+        start=e.start,
+        weeks=e.weeks,
+        occupation=s.occupation,
+        occupation_version=s.occupation_version,
+        title=s.title,
+        description=s.description,
+        scale=list(s.scale),
+        competencies=competencies,
+        personal=personal,
+        created=touch,
+        last=touch,
+        version=record.seq,
+        version_hash="",
+    )
+    for comp in competencies:
+        plan.nodes[comp.id] = comp
+        for row in comp.rows:
+            plan.nodes[row.id] = row
+            for action in row.actions:
+                plan.nodes[action.id] = action
+    for pers in personal:
+        plan.nodes[pers.id] = pers
+    state.plans[e.plan] = plan
+
+
+def _edited(state: StoreState, record: Record) -> None:
+    e: ev.PlanDetailsEdited = record.event  # type: ignore[assignment]
+    plan = state.plans[e.plan]
+    for name in ("trainee", "contract", "company", "contact", "start", "weeks"):
+        value = getattr(e, name)
+        if value is not None:
+            setattr(plan, name, value)
+
+
+def _action(state: StoreState, record: Record) -> ActionState:
+    event = record.event
+    action = state.plans[event.plan].nodes[event.action]  # type: ignore[union-attr]
+    assert isinstance(action, ActionState)
+    action.last = _touch(record)
+    return action
+
+
+def _planned(state: StoreState, record: Record) -> None:
+    _action(state, record).due = record.event.due  # type: ignore[union-attr]
+
+
+def _completed(state: StoreState, record: Record) -> None:
+    _action(state, record).done_on = record.event.on  # type: ignore[union-attr]
+
+
+def _reopened(state: StoreState, record: Record) -> None:
+    _action(state, record).done_on = None
+
+
+def _dropped(state: StoreState, record: Record) -> None:
+    _action(state, record).dropped = record.event.reason  # type: ignore[union-attr]
+
+
+def _restored(state: StoreState, record: Record) -> None:
+    _action(state, record).dropped = None
+
+
+def _added(state: StoreState, record: Record) -> None:
+    e: ev.ActionAdded = record.event  # type: ignore[assignment]
+    plan = state.plans[e.plan]
+    row = plan.nodes.get(e.row)
+    if row is None:
+        comp = plan.nodes[e.row.rsplit(".", 1)[0]]
+        assert isinstance(comp, CompetencyState)
+        row = RowState(e.row, [], [], own=True)
+        comp.rows.append(row)
+        plan.nodes[e.row] = row
+    assert isinstance(row, RowState)
+    action = ActionState(e.action, e.text, own=True, last=_touch(record))
+    row.actions.append(action)
+    plan.nodes[e.action] = action
+
+
+def _note(state: StoreState, record: Record) -> None:
+    e: ev.NoteAdded = record.event  # type: ignore[assignment]
+    state.plans[e.plan].notes.append(Note(record.seq, record.actor, record.time, e.target, e.text))
+
+
+def _evaluation(state: StoreState, record: Record) -> None:
+    e: ev.EvaluationRecorded = record.event  # type: ignore[assignment]
+    plan = state.plans[e.plan]
+    evaluation = Evaluation(
+        e.evaluation,
+        e.on,
+        list(e.participants),
+        list(e.ratings),
+        e.remark,
+        record.seq,
+        record.actor,
+        record.time,
+    )
+    plan.evaluations.append(evaluation)
+    plan.nodes[e.evaluation] = evaluation
+
+
+def _signed(state: StoreState, record: Record) -> None:
+    e: ev.SignedOff = record.event  # type: ignore[assignment]
+    state.plans[e.plan].signoffs.append(
+        SignOff(
+            e.role,
+            e.subject,
+            e.covers_seq,
+            e.covers_hash,
+            e.remark,
+            record.seq,
+            record.actor,
+            record.time,
+        )
+    )
+
+
+def _closed(state: StoreState, record: Record) -> None:
+    e: ev.PlanClosed = record.event  # type: ignore[assignment]
+    state.plans[e.plan].closed = Closure(
+        e.outcome, e.on, e.reason, record.seq, record.actor, record.time
+    )
+
+
+def _plan_reopened(state: StoreState, record: Record) -> None:
+    state.plans[record.event.plan].closed = None
+
+
+_HANDLERS: dict[type, Callable[[StoreState, Record], None]] = {
+    ev.PlanCreated: _created,
+    ev.PlanDetailsEdited: _edited,
+    ev.ActionPlanned: _planned,
+    ev.ActionCompleted: _completed,
+    ev.ActionReopened: _reopened,
+    ev.ActionDropped: _dropped,
+    ev.ActionRestored: _restored,
+    ev.ActionAdded: _added,
+    ev.NoteAdded: _note,
+    ev.EvaluationRecorded: _evaluation,
+    ev.SignedOff: _signed,
+    ev.PlanClosed: _closed,
+    ev.PlanReopened: _plan_reopened,
+}
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    done: int
+    total: int
+    """Applicable actions (not-applicable ones do not count)."""
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 0.0
+
+
+def counts(actions: Iterable[ActionState]) -> Counts:
+    done = total = 0
+    for action in actions:
+        if action.dropped is None:
+            total += 1
+            if action.done_on is not None:
+                done += 1
+    return Counts(done, total)
+
+
+def week_of(plan: PlanState, today: date) -> int:
+    """The plan week `today` falls in: 0 before the start, capped at the plan's length."""
+    if today < plan.start:
+        return 0
+    return min(plan.weeks, (today - plan.start).days // 7 + 1)
+
+
+def expected_percent(plan: PlanState, today: date) -> float:
+    """Where the plan should be if actions were spread evenly over its weeks."""
+    days = plan.weeks * 7
+    elapsed = (today - plan.start).days
+    return max(0.0, min(100.0, 100.0 * elapsed / days)) if days else 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    """One plan at a glance: what the dashboard and `plan list` show."""
+
+    id: str
+    trainee: str
+    company: str
+    occupation: str
+    title: str
+    start: date
+    weeks: int
+    week: int
+    done: int
+    total: int
+    percent: float
+    expected: float
+    behind: bool
+    overdue: int
+    next_due: date | None
+    closed: str | None
+    """The outcome when the plan is closed."""
+    last_seq: int
+
+
+def summarize(plan: PlanState, today: date) -> PlanSummary:
+    c = counts(plan.actions())
+    overdue = 0
+    next_due: date | None = None
+    for action in plan.actions():
+        status = action.status(today)
+        if status is Status.OVERDUE:
+            overdue += 1
+        elif (
+            status is Status.PLANNED
+            and action.due is not None
+            and (next_due is None or action.due < next_due)
+        ):
+            next_due = action.due
+    expected = expected_percent(plan, today)
+    closed = plan.closed.outcome if plan.closed else None
+    return PlanSummary(
+        id=plan.id,
+        trainee=plan.trainee,
+        company=plan.company,
+        occupation=plan.occupation,
+        title=plan.title,
+        start=plan.start,
+        weeks=plan.weeks,
+        week=week_of(plan, today),
+        done=c.done,
+        total=c.total,
+        percent=c.percent,
+        expected=expected,
+        behind=closed is None and c.percent < expected - BEHIND_MARGIN,
+        overdue=0 if closed else overdue,
+        next_due=None if closed else next_due,
+        closed=closed,
+        last_seq=plan.last.seq,
+    )
+
+
+def summaries(state: StoreState, today: date) -> list[PlanSummary]:
+    return [summarize(plan, today) for plan in state.plans.values()]
+
+
+def acquired(plan: PlanState) -> dict[str, bool]:
+    """Per competency rated in the latest evaluation: whether it counts as acquired."""
+    if not plan.evaluations:
+        return {}
+    latest = max(plan.evaluations, key=lambda e: (e.on, e.seq))
+    result: dict[str, bool] = {}
+    for rating in latest.ratings:
+        level = plan.level(rating.level)
+        result[rating.competency] = bool(level and level.acquired)
+    return result
+
+
+def signoff_current(plan: PlanState, signoff: SignOff) -> bool:
+    """True when the plan's content has not changed since the state the sign-off covers."""
+    return plan.version <= signoff.covers_seq
