@@ -7,8 +7,6 @@ append, or raises `Rejected` with a message for the user. Commands never write:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -45,24 +43,23 @@ class Rejected(Exception):
 
 # --- validation helpers ------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+def _text(value: str, field: str, *, limit: int = MAX_TEXT) -> str:
+    """Strip and check user text; it is otherwise stored exactly as typed.
 
-
-def _text(value: str, field: str, *, limit: int = MAX_TEXT, multiline: bool = True) -> str:
-    """Strip and check user text; it is stored exactly as typed otherwise."""
+    Control characters and markup are kept: showing them literally is the job
+    of whatever displays the text (core.safe.visible, plain Text in the UI).
+    """
     value = value.strip()
     if not value:
         raise Rejected("err.empty", field=t(f"field.{field}"))
     if len(value) > limit:
         raise Rejected("err.too_long", field=t(f"field.{field}"), limit=limit)
-    if not multiline and any(unicodedata.category(c) == "Cc" for c in value):
-        raise Rejected("err.control_chars", field=t(f"field.{field}"))
     return value
 
 
 def _optional(value: str, field: str) -> str:
     value = value.strip()
-    return _text(value, field, limit=MAX_FIELD, multiline=False) if value else ""
+    return _text(value, field, limit=MAX_FIELD) if value else ""
 
 
 def _weeks(weeks: int) -> int:
@@ -172,7 +169,7 @@ def create_plan(
 ) -> ev.PlanCreated:
     return ev.PlanCreated(
         plan=next_plan_id(state),
-        trainee=_text(trainee, "trainee", limit=MAX_FIELD, multiline=False),
+        trainee=_text(trainee, "trainee", limit=MAX_FIELD),
         contract=_optional(contract, "contract"),
         company=_optional(company, "company"),
         contact=_optional(contact, "contact"),
@@ -196,7 +193,7 @@ def edit_plan(
     plan = _plan(state, plan_id)
     changes: dict[str, object] = {}
     if trainee is not None:
-        changes["trainee"] = _text(trainee, "trainee", limit=MAX_FIELD, multiline=False)
+        changes["trainee"] = _text(trainee, "trainee", limit=MAX_FIELD)
     for name, value in (("contract", contract), ("company", company), ("contact", contact)):
         if value is not None:
             changes[name] = _optional(value, name)
@@ -352,7 +349,7 @@ def record_evaluation(
     if not people:
         raise Rejected("err.no_participants")
     for person in people:
-        _text(person, "participant", limit=MAX_FIELD, multiline=False)
+        _text(person, "participant", limit=MAX_FIELD)
     if not ratings:
         raise Rejected("err.no_ratings")
     valid = set(competency_ids(plan))

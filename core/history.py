@@ -48,12 +48,12 @@ def _status_word(action: ActionState | None) -> str:
     if action is None:
         return "-"
     if action.dropped is not None:
-        return "n/a"
+        return t("status.na")
     if action.done_on is not None:
-        return f"done {fmt_date(action.done_on)}"
+        return f"{t('status.done')} {fmt_date(action.done_on)}"
     if action.due is not None:
-        return f"planned {fmt_date(action.due)}"
-    return "open"
+        return f"{t('status.planned')} {fmt_date(action.due)}"
+    return t("status.open")
 
 
 def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
@@ -66,7 +66,7 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
     match e:
         case ev.PlanCreated():
             params = {"trainee": e.trainee, "occupation": e.structure.title}
-            after = f"{e.trainee}, {fmt_date(e.start)}, {e.weeks} weeks"
+            after = f"{e.trainee}, {fmt_date(e.start)}, {t('hist.weeks', weeks=e.weeks)}"
         case ev.PlanDetailsEdited():
             old, new = [], []
             for name in ("trainee", "contract", "company", "contact", "start", "weeks"):
@@ -74,8 +74,9 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
                 if value is None:
                     continue
                 was = getattr(plan, name) if plan else None
-                old.append(f"{name}: {_show(was)}")
-                new.append(f"{name}: {_show(value)}")
+                label = t(f"field.{name}")
+                old.append(f"{label}: {_show(was)}")
+                new.append(f"{label}: {_show(value)}")
             before, after = "; ".join(old), "; ".join(new)
         case ev.ActionPlanned():
             target = e.action
@@ -85,20 +86,20 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
         case ev.ActionCompleted():
             target = e.action
             before = _status_word(plan.action(e.action) if plan else None)
-            after = f"done {fmt_date(e.on)}"
+            after = f"{t('status.done')} {fmt_date(e.on)}"
         case ev.ActionReopened():
             target = e.action
             before = _status_word(plan.action(e.action) if plan else None)
-            after = "open"
+            after = t("status.open")
             detail = e.reason
         case ev.ActionDropped():
             target = e.action
             before = _status_word(plan.action(e.action) if plan else None)
-            after = "n/a"
+            after = t("status.na")
             detail = e.reason
         case ev.ActionRestored():
             target = e.action
-            before = "n/a"
+            before = t("status.na")
             action = plan.action(e.action) if plan else None
             if action is not None:
                 restored = ActionState(
@@ -118,16 +119,16 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
         case ev.SignedOff():
             target = e.subject if e.subject != "plan" else e.plan
             params = {"role": e.role}
-            after = f"version {e.covers_seq}"
+            after = t("hist.version", seq=e.covers_seq)
             detail = e.remark
         case ev.PlanClosed():
             params = {"outcome": e.outcome}
-            before = "open"
-            after = f"{e.outcome} {fmt_date(e.on)}"
+            before = t("status.open")
+            after = f"{t(f'outcome.{e.outcome}')} {fmt_date(e.on)}"
             detail = e.reason
         case ev.PlanReopened():
-            before = f"{plan.closed.outcome}" if plan and plan.closed else "closed"
-            after = "open"
+            before = t(f"outcome.{plan.closed.outcome}") if plan and plan.closed else "-"
+            after = t("status.open")
             detail = e.reason
     return HistoryEntry(
         seq=record.seq,

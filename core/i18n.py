@@ -180,10 +180,6 @@ register(
             "{text!r} is not a date: use 2026-12-01 or 1/12/2026.",
             "{text!r} is geen datum: gebruik 2026-12-01 of 1/12/2026.",
         ),
-        "err.control_chars": (
-            "The {field} may not contain control characters.",
-            "Het veld {field} mag geen stuurtekens bevatten.",
-        ),
         # store problems
         "store.read_only": (
             "The store is read-only: {reason}",
@@ -214,6 +210,8 @@ register(
         "field.contract": ("contract number", "contractnummer"),
         "field.company": ("company", "bedrijf"),
         "field.contact": ("contact person", "contactpersoon"),
+        "field.start": ("start", "start"),
+        "field.weeks": ("weeks", "weken"),
         "field.text": ("text", "tekst"),
         "field.reason": ("reason", "reden"),
         "field.note": ("note", "notitie"),
@@ -257,6 +255,8 @@ register(
         ),
         "hist.plan.closed": ("closed the plan ({outcome})", "plan afgesloten ({outcome})"),
         "hist.plan.reopened": ("reopened the plan", "plan heropend"),
+        "hist.weeks": ("{weeks} weeks", "{weeks} weken"),
+        "hist.version": ("version {seq}", "versie {seq}"),
         "hist.unknown": ("unknown change ({type})", "onbekende wijziging ({type})"),
     }
 )

@@ -10,22 +10,32 @@ import errno
 import fcntl
 import hashlib
 import os
+import stat
 import struct
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.i18n import register, t
+
 MAGIC = b"LEERPAD\n"
 LOG_VERSION = 1
-HEADER = struct.Struct(">8sI4x16s")  # magic, log format version, reserved, log id
+HEADER = struct.Struct(">8sI4s16s")  # magic, log format version, reserved (zero), log id
 HEADER_SIZE = HEADER.size  # 32
 FRAME = struct.Struct(">III")  # payload length, length ^ 0xFFFFFFFF, crc32(payload)
 FRAME_SIZE = FRAME.size  # 12
 MAX_PAYLOAD = 16 * 1024 * 1024
 READ_CHUNK = 4 * 1024 * 1024
+ZERO_TAIL = 8
+"""A last record whose payload ends in this many zero bytes was never fully written.
+
+Some filesystems leave the end of an interrupted append as zeros; a record never
+ends in a zero byte (its last field is the format version), so a run this long
+cannot be a bit flip in a record that was written whole.
+"""
 
 
 class LogError(Exception):
@@ -47,6 +57,8 @@ class Header:
     log_id: str
     hash: str
     """SHA-256 of the header bytes: the `prev` of the first record."""
+    problem: str | None = None
+    """Why the header is malformed (a message key, log.header.*), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +75,37 @@ class TailProblem:
     offset: int
     size: int
     torn: bool
-    """True when the bytes look like an interrupted append (a prefix of a frame)."""
+    """True when the bytes look like an interrupted append (a prefix of a frame, or zeros)."""
     reason: str
+    """A message key (log.tail.*): render it with `text()`."""
+
+    def text(self, lang: str | None = None) -> str:
+        return t(self.reason, lang)
 
 
-def encode_header(log_id: bytes) -> bytes:
-    return HEADER.pack(MAGIC, LOG_VERSION, log_id)
+def encode_header(log_id: bytes, version: int = LOG_VERSION) -> bytes:
+    return HEADER.pack(MAGIC, version, b"\0\0\0\0", log_id)
 
 
 def parse_header(data: bytes, path: Path) -> Header:
     if len(data) < HEADER_SIZE:
-        raise LogError(f"{path} is not a leerpad log: it is shorter than a log header.")
-    magic, version, log_id = HEADER.unpack_from(data)
+        raise LogError(t("log.short", path=path))
+    magic, version, reserved, log_id = HEADER.unpack_from(data)
     if magic != MAGIC:
-        raise LogError(f"{path} is not a leerpad log (wrong magic bytes).")
-    return Header(version, log_id.hex(), hashlib.sha256(data[:HEADER_SIZE]).hexdigest())
+        raise LogError(t("log.magic", path=path))
+    problem = None
+    if version == 0:
+        problem = "log.header.version0"
+    elif version <= LOG_VERSION and reserved != b"\0\0\0\0":
+        problem = "log.header.reserved"
+    digest = hashlib.sha256(data[:HEADER_SIZE]).hexdigest()
+    return Header(version, log_id.hex(), digest, problem)
 
 
 def frame(payload: bytes) -> bytes:
     n = len(payload)
+    if n > MAX_PAYLOAD:
+        raise LogError(t("log.too_big", size=n, limit=MAX_PAYLOAD))
     return FRAME.pack(n, n ^ 0xFFFFFFFF, zlib.crc32(payload)) + payload
 
 
@@ -89,16 +113,22 @@ def payload_hash(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def create_log(path: Path, *, mode: int = 0o666) -> None:
-    """Create an empty log atomically; an existing log (made by a racing process) is kept."""
+def create_log(path: Path, *, mode: int | None = None) -> None:
+    """Create an empty log atomically; an existing log (made by a racing process) is kept.
+
+    `mode` set means exactly these permission bits, whatever the umask.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.new")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         os.write(fd, encode_header(uuid.uuid4().bytes))
         os.fsync(fd)
     finally:
         os.close(fd)
     try:
+        # link() fails if the name exists, so two processes creating at once keep one log.
         os.link(tmp, path)
     except FileExistsError:
         pass
@@ -108,6 +138,7 @@ def create_log(path: Path, *, mode: int = 0o666) -> None:
 
 
 def fsync_dir(path: Path) -> None:
+    """Make a directory's entries (a new file, a new name) durable."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
@@ -115,51 +146,142 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def scan_frames(data: bytes | memoryview, base: int) -> tuple[list[Frame], int, TailProblem | None]:
-    """Split `data` (file bytes starting at offset `base`) into complete, checked frames.
+def _all_zero(data: bytes | memoryview) -> bool:
+    return bytes(data).count(0) == len(data)
 
-    Returns the frames, the offset just after the last good one, and what follows
-    it when that is not a complete frame. A tail problem is `torn` when it could
-    be an append in progress or interrupted by a crash; otherwise it is corruption.
+
+class FrameScan:
+    """Iterate `(offset, payload)` of each complete, checksummed frame in [start, stop).
+
+    After the loop, `end` is the offset just after the last frame yielded and
+    `problem` describes what follows it when that is not a complete frame.
+    The consumer may stop early; `end` then still counts the last frame yielded.
     """
+
+    __slots__ = ("end", "fd", "problem", "start", "stop")
+
+    def __init__(self, fd: int, start: int, stop: int) -> None:
+        self.fd = fd
+        self.start = start
+        self.stop = stop
+        self.end = start
+        self.problem: TailProblem | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        fd = self.fd
+        stop = self.stop
+        unpack = FRAME.unpack_from
+        crc32 = zlib.crc32
+        base = self.start  # file offset of buf[0]
+        read_at = self.start  # next file offset to read
+        buf = b""
+        pos = 0
+        need = FRAME_SIZE  # bytes wanted from pos before the next step can run
+        while True:
+            if len(buf) - pos < need:
+                if read_at >= stop:
+                    break
+                chunk = os.pread(fd, min(max(READ_CHUNK, need), stop - read_at), read_at)
+                if not chunk:  # the file shrank under us: treat as its end
+                    stop = read_at
+                    break
+                buf = buf[pos:] + chunk
+                base += pos
+                pos = 0
+                read_at += len(chunk)
+                continue
+            n, check, crc = unpack(buf, pos)
+            if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
+                break
+            end = pos + FRAME_SIZE + n
+            if end > len(buf):
+                need = FRAME_SIZE + n
+                continue
+            payload = buf[pos + FRAME_SIZE : end]
+            if crc32(payload) != crc:
+                break
+            self.end = base + end
+            yield base + pos, payload
+            pos = end
+            need = FRAME_SIZE
+        if base + pos < stop:
+            self.problem = classify_tail(self._read, base + pos, stop)
+
+    def _read(self, size: int, offset: int) -> bytes:
+        return os.pread(self.fd, size, offset)
+
+
+Reader = Callable[[int, int], bytes]
+"""`read(size, offset)`: up to `size` bytes of the log at `offset` (like os.pread)."""
+
+
+def classify_tail(read: Reader, offset: int, stop: int) -> TailProblem:
+    """Say what the bytes in [offset, stop) are, given they do not start a valid frame.
+
+    Torn (a crash remnant or an append in progress): a prefix of a frame, or zeros,
+    or a last record whose end is zeros. Anything else is corruption.
+    """
+    size = stop - offset
+    head = read(min(size, FRAME_SIZE), offset)
+    if len(head) < FRAME_SIZE:
+        if len(head) >= 8:
+            n, check = struct.unpack_from(">II", head)
+            if n ^ check != 0xFFFFFFFF and not _all_zero(head):
+                return TailProblem(offset, size, False, "log.tail.header")
+        return TailProblem(offset, size, True, "log.tail.short_header")
+    n, check, crc = FRAME.unpack(head)
+    if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
+        if _zeros_to(read, offset, stop):
+            return TailProblem(offset, size, True, "log.tail.zeros")
+        return TailProblem(offset, size, False, "log.tail.header")
+    if FRAME_SIZE + n > size:
+        return TailProblem(offset, size, True, "log.tail.incomplete")
+    payload = read(n, offset + FRAME_SIZE)
+    if zlib.crc32(payload) == crc:  # only when called on a valid frame
+        return TailProblem(offset, size, False, "log.tail.unexpected")
+    if FRAME_SIZE + n == size and n >= ZERO_TAIL and _all_zero(payload[-ZERO_TAIL:]):
+        return TailProblem(offset, size, True, "log.tail.unwritten_end")
+    return TailProblem(offset, size, False, "log.tail.checksum")
+
+
+def _zeros_to(read: Reader, offset: int, stop: int) -> bool:
+    while offset < stop:
+        chunk = read(min(READ_CHUNK, stop - offset), offset)
+        if not chunk:
+            return True
+        if not _all_zero(chunk):
+            return False
+        offset += len(chunk)
+    return True
+
+
+def scan_frames(data: bytes | memoryview, base: int) -> tuple[list[Frame], int, TailProblem | None]:
+    """Split in-memory log bytes (starting at file offset `base`) into checked frames.
+
+    The same rules as `FrameScan`, for tools that already hold the bytes.
+    Returns the frames, the offset after the last one, and what follows it.
+    """
+    data = bytes(data)
     frames: list[Frame] = []
     pos = 0
     size = len(data)
-    unpack = FRAME.unpack_from
-    crc32 = zlib.crc32
-    while pos < size:
-        if size - pos < FRAME_SIZE:
-            return frames, base + pos, _tail(data, pos, base, "an incomplete frame header")
-        n, check, crc = unpack(data, pos)
-        if n ^ 0xFFFFFFFF != check or n > MAX_PAYLOAD:
-            if not any(data[pos:]):
-                # A crash can leave zero-filled blocks at the end of a file.
-                return frames, base + pos, TailProblem(base + pos, size - pos, True, "zero bytes")
-            return (
-                frames,
-                base + pos,
-                TailProblem(base + pos, size - pos, False, "a damaged frame header"),
-            )
-        start = pos + FRAME_SIZE
-        end = start + n
-        if end > size:
-            return frames, base + pos, _tail(data, pos, base, "an incomplete record")
-        payload = bytes(data[start:end])
-        if crc32(payload) != crc:
-            return (
-                frames,
-                base + pos,
-                TailProblem(
-                    base + pos, size - pos, False, "a record whose checksum does not match"
-                ),
-            )
+    while size - pos >= FRAME_SIZE:
+        n, check, crc = FRAME.unpack_from(data, pos)
+        end = pos + FRAME_SIZE + n
+        if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD or end > size:
+            break
+        payload = data[pos + FRAME_SIZE : end]
+        if zlib.crc32(payload) != crc:
+            break
         frames.append(Frame(base + pos, base + end, payload))
         pos = end
-    return frames, base + pos, None
+    if pos == size:
+        return frames, base + pos, None
 
+    def read(n: int, offset: int) -> bytes:
+        return data[offset - base : offset - base + n]
 
-def _tail(data: bytes | memoryview, pos: int, base: int, what: str) -> TailProblem:
-    return TailProblem(base + pos, len(data) - pos, True, what)
+    return frames, base + pos, classify_tail(read, base + pos, base + size)
 
 
 class LogFile:
@@ -170,7 +292,21 @@ class LogFile:
         flags = (os.O_RDWR | os.O_APPEND) if writable else os.O_RDONLY
         self.fd = os.open(path, flags)
         self.writable = writable
-        self.header = parse_header(os.pread(self.fd, HEADER_SIZE, 0), path)
+        try:
+            self.header = parse_header(os.pread(self.fd, HEADER_SIZE, 0), path)
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open(cls, path: Path) -> LogFile:
+        """Open for appending when the OS allows it, else for reading only."""
+        try:
+            return cls(path, writable=True)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+        return cls(path, writable=False)
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -180,43 +316,43 @@ class LogFile:
     def size(self) -> int:
         return os.fstat(self.fd).st_size
 
-    def read_chunks(self, offset: int, end: int | None = None) -> Iterator[tuple[int, bytes]]:
-        """Yield (offset, bytes) chunks from `offset` to the current (or given) end."""
-        stop = self.size() if end is None else end
-        while offset < stop:
-            chunk = os.pread(self.fd, min(READ_CHUNK, stop - offset), offset)
-            if not chunk:
-                return
-            yield offset, chunk
-            offset += len(chunk)
+    def scan(self, offset: int, stop: int | None = None) -> FrameScan:
+        """Frames from `offset` up to `stop` (default: the current end of the file)."""
+        return FrameScan(self.fd, offset, self.size() if stop is None else stop)
 
     def frames(self, offset: int) -> Iterator[Frame | TailProblem]:
         """Every complete frame from `offset`, then at most one TailProblem."""
-        carry = b""
-        carry_at = offset
-        for at, chunk in self.read_chunks(offset):
-            data = carry + chunk if carry else chunk
-            base = carry_at if carry else at
-            found, good_end, problem = scan_frames(data, base)
-            yield from found
-            if problem is not None and not problem.torn:
-                yield problem
-                return
-            carry = data[good_end - base :]
-            carry_at = good_end
-        if carry:
-            _, _, problem = scan_frames(carry, carry_at)
-            if problem is not None:
-                yield problem
+        scan = self.scan(offset)
+        for at, payload in scan:
+            yield Frame(at, at + FRAME_SIZE + len(payload), payload)
+        if scan.problem is not None:
+            yield scan.problem
+
+    def lock(self, *, wait: bool = True) -> bool:
+        """Take the append lock: exclusive when writable, shared when only reading.
+
+        A reader takes it (never waiting, or only on open) to tell a crash remnant
+        from an append in progress: writers hold it from catch-up to fsync.
+        Returns False when `wait` is off and someone else holds it.
+        """
+        op = fcntl.LOCK_EX if self.writable else fcntl.LOCK_SH
+        try:
+            fcntl.flock(self.fd, op if wait else op | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def unlock(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the exclusive append lock (serialises writers; readers never take it)."""
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        """Hold the append lock (serialises writers; readers never wait for it)."""
+        self.lock()
         try:
             yield
         finally:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            self.unlock()
 
     def append(self, data: bytes, expected_end: int) -> int:
         """Write framed bytes at `expected_end` in one write and fsync; return the new end.
@@ -225,10 +361,11 @@ class LogFile:
         `expected_end` so a partial record never stays behind.
         """
         if self.size() != expected_end:
-            raise LogError("The log changed while it was locked; nothing was written.")
+            raise LogError(t("log.changed"))
         try:
             written = os.write(self.fd, data)
             if written != len(data):
+                # A short write means the disk or the file size limit ran out mid-record.
                 raise OSError(errno.ENOSPC, "short write")
             os.fsync(self.fd)
         except OSError as exc:
@@ -236,39 +373,108 @@ class LogFile:
                 os.ftruncate(self.fd, expected_end)
                 os.fsync(self.fd)
             except OSError:
+                # Left behind, the partial record is a torn tail: the next writer moves it aside.
                 pass
             raise LogError(_write_failure(self.path, exc)) from exc
         return expected_end + len(data)
 
-    def move_tail_aside(self, problem: TailProblem) -> Path:
-        """Copy a torn tail into a side file next to the log, then cut it off the log.
+    def move_tail_aside(self, offset: int) -> tuple[Path, int]:
+        """Copy the bytes from `offset` to the end into a side file, then cut them off the log.
 
-        Must be called under `locked()`. The side file is durable before the log
-        is shortened, so the bytes are never lost.
+        Must be called under `locked()`. The side file (same permissions as the
+        log) is durable before the log is shortened, so the bytes are never lost.
+        Returns the side file and how many bytes it holds.
         """
-        data = os.pread(self.fd, problem.size, problem.offset)
-        side = self.path.with_name(f"{self.path.name}.torn-{problem.offset}-{uuid.uuid4().hex[:8]}")
-        fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        size = self.size()
+        data = os.pread(self.fd, size - offset, offset) if size > offset else b""
+        side = self.path.with_name(f"{self.path.name}.torn-{offset}-{uuid.uuid4().hex[:8]}")
+        fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(fd, data)
+            os.fchmod(fd, stat.S_IMODE(os.fstat(self.fd).st_mode))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
-        finally:
+        except BaseException:
             os.close(fd)
+            os.unlink(side)
+            raise
+        os.close(fd)
         fsync_dir(self.path.parent)
-        os.ftruncate(self.fd, problem.offset)
+        os.ftruncate(self.fd, offset)
         os.fsync(self.fd)
-        return side
+        return side, len(data)
 
 
 def _write_failure(path: Path, exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        why = "the disk is full"
-    elif exc.errno == errno.EFBIG:
-        why = "the file size limit was reached"
-    elif exc.errno == errno.EDQUOT:
-        why = "the disk quota is used up"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "there is no permission to write"
-    else:
-        why = exc.strerror or str(exc)
-    return f"Could not write to {path}: {why}. Nothing was written."
+    why = {
+        errno.ENOSPC: "log.why.full",
+        errno.EFBIG: "log.why.fsize",
+        errno.EDQUOT: "log.why.quota",
+        errno.EACCES: "log.why.perm",
+        errno.EPERM: "log.why.perm",
+        errno.EROFS: "log.why.perm",
+    }.get(exc.errno or 0)
+    return t("log.write_failed", path=path, why=t(why) if why else (exc.strerror or str(exc)))
+
+
+register(
+    {
+        "log.short": (
+            "{path} is not a leerpad log: it is shorter than a log header.",
+            "{path} is geen leerpad-logboek: het is korter dan een logboekhoofding.",
+        ),
+        "log.magic": (
+            "{path} is not a leerpad log (its first bytes are wrong).",
+            "{path} is geen leerpad-logboek (de eerste bytes kloppen niet).",
+        ),
+        "log.header.version0": (
+            "the log header names format version 0",
+            "de hoofding van het logboek noemt formaatversie 0",
+        ),
+        "log.header.reserved": (
+            "reserved bytes of the log header are not zero",
+            "gereserveerde bytes in de hoofding van het logboek zijn niet nul",
+        ),
+        "log.too_big": (
+            "A record of {size} bytes is larger than the limit of {limit} bytes; "
+            "nothing was written.",
+            "Een record van {size} bytes is groter dan de limiet van {limit} bytes; "
+            "er werd niets geschreven.",
+        ),
+        "log.changed": (
+            "The log changed while it was locked; nothing was written.",
+            "Het logboek veranderde terwijl het vergrendeld was; er werd niets geschreven.",
+        ),
+        "log.write_failed": (
+            "Could not write to {path}: {why}. Nothing was written.",
+            "Kon niet schrijven naar {path}: {why}. Er werd niets geschreven.",
+        ),
+        "log.why.full": ("the disk is full", "de schijf is vol"),
+        "log.why.fsize": (
+            "the file size limit was reached",
+            "de limiet op de bestandsgrootte is bereikt",
+        ),
+        "log.why.quota": ("the disk quota is used up", "het schijfquotum is opgebruikt"),
+        "log.why.perm": ("there is no permission to write", "er is geen schrijfrecht"),
+        "log.tail.header": ("a damaged frame header", "een beschadigde framehoofding"),
+        "log.tail.short_header": (
+            "an incomplete frame header",
+            "een onvolledige framehoofding",
+        ),
+        "log.tail.zeros": ("zero bytes", "nulbytes"),
+        "log.tail.incomplete": ("an incomplete record", "een onvolledig record"),
+        "log.tail.unexpected": (
+            "a valid record where none was expected",
+            "een geldig record waar er geen verwacht werd",
+        ),
+        "log.tail.unwritten_end": (
+            "a record whose end was never written",
+            "een record waarvan het einde nooit geschreven werd",
+        ),
+        "log.tail.checksum": (
+            "a record whose checksum does not match",
+            "een record waarvan de controlesom niet klopt",
+        ),
+    }
+)

@@ -2,13 +2,16 @@
 
 Writers serialise on the log's file lock; under it they catch up on what others
 appended, re-run their command against that fresh state and write one record.
-Readers never lock: they stop at an incomplete record at the tail.
+Readers never wait for writers: they stop at an incomplete record at the tail.
 """
 
 from __future__ import annotations
 
-import os
+import gc
+import hashlib
 import secrets
+import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +22,10 @@ import msgspec
 
 from core import events as ev
 from core.history import HistoryEntry, Unknown, fold_with_history
-from core.i18n import t
+from core.i18n import register, t
 from core.identity import current_actor
 from core.log import (
+    FRAME_SIZE,
     HEADER_SIZE,
     LOG_VERSION,
     CorruptLog,
@@ -31,11 +35,14 @@ from core.log import (
     TailProblem,
     create_log,
     frame,
+    fsync_dir,
     payload_hash,
 )
 from core.projections import StoreState, apply, apply_unknown
 
 LOG_NAME = "events.log"
+BULK_READ = 1 << 20
+"""Catching up on more bytes than this pauses the cyclic garbage collector meanwhile."""
 
 Decide = Callable[[StoreState], ev.Event]
 """A command bound to its arguments: given the fresh state, the event to write (or raise)."""
@@ -59,17 +66,31 @@ class Decoded:
     record: ev.Record | Unknown
 
 
+def decode_payload(payload: bytes, digest: str) -> tuple[ev.Record | Unknown, str]:
+    """Decode one record payload: (the record, its `prev` hash).
+
+    An event type this version does not know becomes `Unknown`; bytes that are
+    not a record at all raise `msgspec.DecodeError`.
+    """
+    try:
+        record = ev.RECORD_DECODER.decode(payload)
+    except msgspec.ValidationError:
+        return _decode_unknown(payload, digest)
+    return record, record.prev
+
+
+def _decode_unknown(payload: bytes, digest: str) -> tuple[Unknown, str]:
+    opaque = ev.OPAQUE_DECODER.decode(payload)
+    body = msgspec.msgpack.decode(opaque.event)
+    kind = body.get("type", "?") if isinstance(body, dict) else "?"
+    unknown = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, str(kind), digest)
+    return unknown, opaque.prev
+
+
 def decode_frame(frame_: Frame) -> Decoded:
     """Decode one frame; an event type this version does not know becomes `Unknown`."""
-    payload = frame_.payload
-    digest = payload_hash(payload)
-    try:
-        record: ev.Record | Unknown = ev.RECORD_DECODER.decode(payload)
-    except msgspec.ValidationError:
-        opaque = ev.OPAQUE_DECODER.decode(payload)
-        body = msgspec.msgpack.decode(opaque.event)
-        kind = body.get("type", "?") if isinstance(body, dict) else "?"
-        record = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, str(kind), digest)
+    digest = payload_hash(frame_.payload)
+    record, _ = decode_payload(frame_.payload, digest)
     return Decoded(frame_.offset, frame_.end, digest, record)
 
 
@@ -92,11 +113,14 @@ class Store:
     actor: str = field(default_factory=current_actor)
     state: StoreState = field(default_factory=StoreState)
     end: int = HEADER_SIZE
+    """Offset just after the last record folded into `state`."""
     read_only: str | None = None
     """Why this store may not be written to, in the user's language; None when writable."""
     notices: list[str] = field(default_factory=list)
     """Things the user should know about (a torn tail moved aside)."""
     corruption: CorruptLog | None = None
+    """The first damaged record, once found: reading stops before it."""
+    _mutex: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # --- opening ---------------------------------------------------------------------
 
@@ -108,29 +132,37 @@ class Store:
         create: bool = True,
         clock: Callable[[], datetime] = utc_now,
     ) -> Store:
+        """Open (or create) the store in directory `path` and read its whole log."""
         path = Path(path)
         log_path = path / LOG_NAME
         try:
             if not log_path.exists():
                 if not create:
-                    raise StoreError(f"There is no leerpad store at {path}.")
-                path.mkdir(parents=True, exist_ok=True)
-                create_log(log_path)
-            writable = os.access(log_path, os.W_OK)
-            log = LogFile(log_path, writable=writable)
+                    raise StoreError(t("store.missing", path=path))
+                _make_dirs(path)
+                create_log(log_path, mode=new_file_mode(path))
+            log = LogFile.open(log_path)
         except PermissionError as exc:
-            raise StoreError(f"You have no access to the store at {path}: {exc.strerror}.") from exc
+            raise StoreError(t("store.no_access", path=path, why=exc.strerror)) from exc
         except LogError as exc:
             raise StoreError(str(exc)) from exc
         except OSError as exc:
-            raise StoreError(f"Cannot open the store at {path}: {exc.strerror}.") from exc
+            raise StoreError(t("store.cannot_open", path=path, why=exc.strerror)) from exc
         store = cls(path=path, log=log, clock=clock)
-        if not writable:
+        header = log.header
+        if not log.writable:
             store.read_only = t("store.no_write", path=log_path)
-        if log.header.version > LOG_VERSION:
-            store.read_only = t("store.newer", what=f"log format {log.header.version}")
-        store.state.hash = log.header.hash
-        store._read_new()
+        elif header.version > LOG_VERSION:
+            store.read_only = t("store.newer", what=t("store.what.log", v=header.version))
+        elif header.problem is not None:
+            store.read_only = t("store.bad_header", what=t(header.problem))
+        store.state.hash = header.hash
+        try:
+            # On open a problem at the tail is settled now, waiting for a writer if needed.
+            store._read_new(wait=True)
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -150,81 +182,140 @@ class Store:
 
     def refresh(self) -> list[ev.Record]:
         """Read and fold what others appended since the last read; return those records."""
-        return [d.record for d in self._read_new() if isinstance(d.record, ev.Record)]
+        return self._read_new(wait=False)
 
-    def _read_new(self) -> list[Decoded]:
-        if self.corruption is not None:
-            return []
-        found: list[Decoded] = []
-        for item in self.log.frames(self.end):
-            if isinstance(item, TailProblem):
-                if item.torn:
-                    self._torn_tail(item)
-                else:
-                    self._corrupt(item.offset, self.state.seq + 1, item.reason)
-                break
-            decoded = self._check(item)
-            if decoded is None:
-                break
-            self._fold(decoded)
-            found.append(decoded)
-        return found
+    def _read_new(self, *, wait: bool) -> list[ev.Record]:
+        with self._mutex:
+            found: list[ev.Record] = []
+            if self.corruption is not None:
+                return found
+            try:
+                problem = self._consume(found)
+                if problem is None:
+                    return found
+                # Unlocked, a bad tail may be an append in progress. Writers hold the
+                # lock from catch-up to fsync, so under it the tail is what a crash left.
+                try:
+                    if not self.log.lock(wait=wait):
+                        return found
+                except OSError:
+                    return found
+                try:
+                    problem = self._consume(found)
+                    if problem is not None:
+                        self._settle(problem)
+                finally:
+                    self.log.unlock()
+            except OSError as exc:
+                raise StoreError(
+                    t("store.read_failed", path=self.log.path, why=exc.strerror)
+                ) from exc
+            return found
 
-    def _check(self, item: Frame) -> Decoded | None:
+    def _consume(self, found: list[ev.Record] | None) -> TailProblem | None:
+        """Fold every valid record after `end`; return what stopped the scan at the tail.
+
+        Damage inside a checksummed record (chain, sequence, decoding) is settled
+        here; only the bytes after the last good frame are returned to the caller.
+        """
+        scan = self.log.scan(self.end)
+        pause_gc = scan.stop - self.end > BULK_READ and gc.isenabled()
+        if pause_gc:
+            # Replay allocates many long-lived objects; the collector would walk them
+            # again and again for nothing.
+            gc.disable()
         try:
-            decoded = decode_frame(item)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            self._corrupt(item.offset, self.state.seq + 1, f"undecodable record: {exc}")
-            return None
-        rec = decoded.record
-        if rec.seq != self.state.seq + 1:
-            self._corrupt(
-                item.offset, self.state.seq + 1, f"sequence number {rec.seq} out of order"
-            )
-            return None
-        prev = rec.prev if isinstance(rec, ev.Record) else self._unknown_prev(item)
-        if prev != self.state.hash:
-            self._corrupt(item.offset, rec.seq, "hash chain broken")
-            return None
-        return decoded
+            state = self.state
+            decode = ev.RECORD_DECODER.decode
+            sha256 = hashlib.sha256
+            newest = ev.FORMAT_VERSION
+            for offset, payload in scan:
+                digest = sha256(payload).hexdigest()
+                try:
+                    record = decode(payload)
+                except msgspec.DecodeError:
+                    if not self._fold_odd(offset, payload, digest):
+                        return None
+                    self.end = offset + FRAME_SIZE + len(payload)
+                    continue
+                if record.seq != state.seq + 1 or record.prev != state.hash:
+                    self._broken(offset, record.seq)
+                    return None
+                if record.v > newest and self.read_only is None:
+                    self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
+                try:
+                    apply(state, record, digest)
+                except Exception as exc:
+                    self._unfoldable(offset, record, exc)
+                    return None
+                self.end = offset + FRAME_SIZE + len(payload)
+                if found is not None:
+                    found.append(record)
+            return scan.problem
+        finally:
+            if pause_gc:
+                gc.enable()
 
-    @staticmethod
-    def _unknown_prev(item: Frame) -> str:
-        return ev.OPAQUE_DECODER.decode(item.payload).prev
+    def _fold_odd(self, offset: int, payload: bytes, digest: str) -> bool:
+        """A payload the record decoder refused: an event type from a newer version, or damage."""
+        try:
+            unknown, prev = _decode_unknown(payload, digest)
+        except msgspec.DecodeError as exc:
+            what = t("store.what.undecodable", error=str(exc))
+            self._corrupt(offset, self.state.seq + 1, what)
+            return False
+        if unknown.seq != self.state.seq + 1 or prev != self.state.hash:
+            self._broken(offset, unknown.seq)
+            return False
+        apply_unknown(self.state, unknown.seq, unknown.id, digest)
+        if self.read_only is None:
+            self.read_only = t("store.newer", what=t("store.what.event", type=unknown.type))
+        return True
 
-    def _fold(self, decoded: Decoded) -> None:
-        rec = decoded.record
-        if isinstance(rec, Unknown):
-            apply_unknown(self.state, rec.seq, rec.id, decoded.hash)
-            self.read_only = self.read_only or t("store.newer", what=f"event type {rec.type}")
+    def _broken(self, offset: int, found_seq: int) -> None:
+        seq = self.state.seq + 1
+        if found_seq != seq:
+            what = t("store.what.seq", found=found_seq, expected=seq)
+        elif seq == 1:
+            what = t("store.what.header_changed")
         else:
-            if rec.v > ev.FORMAT_VERSION:
-                self.read_only = self.read_only or t("store.newer", what=f"record format {rec.v}")
-            apply(self.state, rec, decoded.hash)
-        self.end = decoded.end
+            what = t("store.what.chain")
+        self._corrupt(offset, seq, what)
+
+    def _unfoldable(self, offset: int, record: ev.Record, exc: Exception) -> None:
+        what = t("store.what.unfoldable", type=ev.event_tag(record.event), error=repr(exc))
+        self._corrupt(offset, record.seq, what)
 
     def _corrupt(self, offset: int, seq: int, what: str) -> None:
         message = t("store.corrupt", seq=seq, offset=offset, what=what)
         self.corruption = CorruptLog(message, offset=offset, seq=seq)
         self.read_only = message
 
-    def _torn_tail(self, problem: TailProblem) -> None:
-        """A tail that may be an append in progress: only under the lock is it a crash."""
-        if not self.log.writable or self.read_only:
+    def _settle(self, problem: TailProblem) -> None:
+        """Deal with bad bytes at the tail, seen under the lock (so not an append in progress)."""
+        if not problem.torn:
+            self._corrupt(problem.offset, self.state.seq + 1, problem.text())
             return
-        with self.log.locked():
-            if self.log.size() > self.end:
-                self._catch_up_locked()
+        if not self.log.writable or self.read_only is not None:
+            # Only someone who may write moves bytes; a reader simply stops before them.
+            return
+        try:
+            side, size = self.log.move_tail_aside(problem.offset)
+        except OSError as exc:
+            self.read_only = t(
+                "store.tail_stuck", offset=problem.offset, why=exc.strerror or str(exc)
+            )
+            return
+        self.notices.append(t("store.torn", offset=problem.offset, size=size, side=side.name))
 
     def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
         """Re-read (record, hash) pairs from the start of the log, up to seq `upto`."""
-        for item in self.log.frames(HEADER_SIZE):
-            if isinstance(item, TailProblem) or item.offset >= self.end:
+        for _, payload in self.log.scan(HEADER_SIZE, self.end):
+            digest = payload_hash(payload)
+            record, _ = decode_payload(payload, digest)
+            if upto is not None and record.seq > upto:
                 return
-            decoded = decode_frame(item)
-            if upto is not None and decoded.record.seq > upto:
-                return
-            yield decoded.record, decoded.hash
+            yield record, digest
 
     def history(self, upto: int | None = None) -> list[HistoryEntry]:
         return list(fold_with_history(self.records(upto)))
@@ -249,51 +340,159 @@ class Store:
         command no longer applies), write one record, fsync. With `event_id`, a
         retry of an append that already landed returns the existing record.
         """
-        if self.read_only:
-            raise ReadOnly(t("store.read_only", reason=self.read_only))
-        with self.log.locked():
-            self._catch_up_locked()
+        with self._mutex:
             if self.read_only:
                 raise ReadOnly(t("store.read_only", reason=self.read_only))
-            if event_id is not None and event_id in self.state.ids:
-                return self._find(event_id)
-            event = decide(self.state)
-            record = ev.Record(
-                seq=self.state.seq + 1,
-                id=event_id or new_event_id(),
-                time=self.clock(),
-                actor=self.actor,
-                prev=self.state.hash,
-                event=event,
-            )
-            payload = ev.ENCODER.encode(record)
             try:
-                end = self.log.append(frame(payload), self.end)
-            except LogError as exc:
-                raise StoreError(str(exc)) from exc
-            apply(self.state, record, payload_hash(payload))
-            self.end = end
-            return record
+                self.log.lock()
+            except OSError as exc:
+                raise StoreError(
+                    t("store.lock_failed", path=self.log.path, why=exc.strerror)
+                ) from exc
+            try:
+                return self._execute_locked(decide, event_id)
+            finally:
+                self.log.unlock()
 
-    def _catch_up_locked(self) -> None:
-        for item in self.log.frames(self.end):
-            if isinstance(item, TailProblem):
-                if item.torn:
-                    # We hold the lock, so nobody is writing: this is a crash remnant.
-                    side = self.log.move_tail_aside(item)
-                    self.notices.append(
-                        t("store.torn", offset=item.offset, size=item.size, side=side.name)
-                    )
-                else:
-                    self._corrupt(item.offset, self.state.seq + 1, item.reason)
-                return
-            decoded = self._check(item)
-            if decoded is None:
-                return
-            self._fold(decoded)
+    def _execute_locked(self, decide: Decide, event_id: str | None) -> ev.Record:
+        try:
+            problem = self._consume(None)
+            if problem is not None:
+                self._settle(problem)
+        except OSError as exc:
+            raise StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror)) from exc
+        if self.read_only:
+            raise ReadOnly(t("store.read_only", reason=self.read_only))
+        if event_id is not None and event_id in self.state.ids:
+            return self._find(event_id)
+        event = decide(self.state)
+        if not isinstance(event, ev.EVENT_TYPES):
+            raise TypeError(f"a command returned {event!r}, not an event")
+        record = ev.Record(
+            seq=self.state.seq + 1,
+            id=event_id or new_event_id(),
+            time=self.clock().astimezone(UTC),
+            actor=self.actor,
+            prev=self.state.hash,
+            event=event,
+        )
+        payload = ev.ENCODER.encode(record)
+        try:
+            # Fold exactly what readers will decode, and never write what they could not.
+            written = ev.RECORD_DECODER.decode(payload)
+        except msgspec.DecodeError as exc:
+            raise StoreError(t("store.unencodable", error=str(exc))) from exc
+        try:
+            end = self.log.append(frame(payload), self.end)
+        except LogError as exc:
+            raise StoreError(str(exc)) from exc
+        offset = self.end
+        self.end = end
+        try:
+            apply(self.state, written, payload_hash(payload))
+        except Exception as exc:
+            self._unfoldable(offset, written, exc)
+            raise StoreError(self.read_only or "") from exc
+        return written
 
     def _find(self, event_id: str) -> ev.Record:
         for rec, _ in self.records():
             if isinstance(rec, ev.Record) and rec.id == event_id:
                 return rec
-        raise StoreError(f"Event {event_id} is known but could not be read back.")
+        raise StoreError(t("store.id_unreadable", id=event_id))
+
+
+def new_file_mode(directory: Path) -> int | None:
+    """Permission bits for files leerpad creates in a store directory (None: the umask's).
+
+    A setgid directory is a team store: its files get the directory's group
+    read/write bits and nothing for others, whatever the creator's umask.
+    """
+    mode = directory.stat().st_mode
+    if not mode & stat.S_ISGID:
+        return None
+    return 0o600 | (mode & 0o060)
+
+
+def _make_dirs(path: Path) -> None:
+    """mkdir -p, making each new directory entry durable."""
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir()
+        except FileExistsError:
+            continue
+        fsync_dir(directory.parent)
+
+
+register(
+    {
+        "store.missing": (
+            "There is no leerpad store at {path}.",
+            "Er is geen leerpad-opslag in {path}.",
+        ),
+        "store.no_access": (
+            "You have no access to the store at {path}: {why}.",
+            "Je hebt geen toegang tot de opslag in {path}: {why}.",
+        ),
+        "store.cannot_open": (
+            "Cannot open the store at {path}: {why}.",
+            "Kan de opslag in {path} niet openen: {why}.",
+        ),
+        "store.read_failed": (
+            "Could not read {path}: {why}.",
+            "Kon {path} niet lezen: {why}.",
+        ),
+        "store.lock_failed": (
+            "Could not lock {path} for writing ({why}); nothing was written.",
+            "Kon {path} niet vergrendelen om te schrijven ({why}); er werd niets geschreven.",
+        ),
+        "store.bad_header": (
+            "the log header is damaged ({what}); run 'leerpad verify' for details.",
+            "de hoofding van het logboek is beschadigd ({what}); "
+            "voer 'leerpad verify' uit voor details.",
+        ),
+        "store.tail_stuck": (
+            "an incomplete record at the end of the log (byte {offset}) could not be moved "
+            "aside ({why}).",
+            "een onvolledig record aan het einde van het logboek (byte {offset}) kon niet "
+            "opzijgezet worden ({why}).",
+        ),
+        "store.unencodable": (
+            "The change could not be stored as a valid record ({error}); nothing was written.",
+            "De wijziging kon niet als geldig record bewaard worden ({error}); "
+            "er werd niets geschreven.",
+        ),
+        "store.id_unreadable": (
+            "Event {id} is in the log but could not be read back.",
+            "Gebeurtenis {id} staat in het logboek maar kon niet teruggelezen worden.",
+        ),
+        "store.what.log": ("log format {v}", "logformaat {v}"),
+        "store.what.record": ("record format {v}", "recordformaat {v}"),
+        "store.what.event": ("event type {type}", "gebeurtenistype {type}"),
+        "store.what.seq": (
+            "sequence number {found} where {expected} was expected",
+            "volgnummer {found} waar {expected} verwacht werd",
+        ),
+        "store.what.chain": (
+            "hash chain broken: it does not name the record before it",
+            "hashketen gebroken: het verwijst niet naar het record ervoor",
+        ),
+        "store.what.header_changed": (
+            "hash chain broken: the log header was changed",
+            "hashketen gebroken: de hoofding van het logboek werd gewijzigd",
+        ),
+        "store.what.undecodable": (
+            "not a readable record: {error}",
+            "geen leesbaar record: {error}",
+        ),
+        "store.what.unfoldable": (
+            "this version cannot apply its {type} event: {error}",
+            "deze versie kan de gebeurtenis {type} niet toepassen: {error}",
+        ),
+    }
+)

@@ -1,0 +1,189 @@
+"""Where the store is and which language to speak: flags, environment, config files, defaults.
+
+Precedence for the store: `--store` > `LEERPAD_STORE` > the user's config file >
+the site config file > the default store in the user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from core import i18n
+
+APP = "leerpad"
+CONFIG_NAME = "config.toml"
+STORE_VARIABLE = "LEERPAD_STORE"
+KNOWN_KEYS = ("store", "lang")
+
+# Stable names of where a setting came from (`leerpad where --json` prints them).
+SOURCE_FLAG = "flag"
+SOURCE_ENV = "env"
+SOURCE_USER = "user-config"
+SOURCE_SITE = "site-config"
+SOURCE_DEFAULT = "default"
+SOURCE_LOCALE = "locale"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def user_config_path() -> Path:
+    """The user's config file (e.g. ~/.config/leerpad/config.toml); it may not exist."""
+    return Path(platformdirs.user_config_dir(APP)) / CONFIG_NAME
+
+
+def site_config_path() -> Path:
+    """The site config file for a shared server (e.g. /etc/xdg/leerpad/config.toml)."""
+    return Path(platformdirs.site_config_dir(APP, multipath=False)) / CONFIG_NAME
+
+
+def default_store_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP)) / "store"
+
+
+def user_catalog_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP)) / "catalog"
+
+
+@dataclass
+class ConfigFile:
+    """One config file as read: its settings, and the unknown keys it had (ignored)."""
+
+    kind: str
+    """SOURCE_USER or SOURCE_SITE."""
+    path: Path
+    exists: bool
+    values: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+
+
+def read_config(path: Path, kind: str) -> ConfigFile:
+    """Read and check one config file; a missing file is an empty config."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ConfigFile(kind, path, exists=False)
+    except IsADirectoryError as exc:
+        raise ConfigError(path, "it is a directory, not a config file") from exc
+    except PermissionError as exc:
+        raise ConfigError(path, "you have no permission to read it") from exc
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read it ({exc.strerror or exc})") from exc
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, "it is not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"it is not valid TOML ({exc})") from exc
+    config = ConfigFile(kind, path, exists=True)
+    for key, value in table.items():
+        if key not in KNOWN_KEYS:
+            config.unknown.append(key)
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(path, f"'{key}' must be a non-empty string in quotes")
+        config.values[key] = value.strip()
+    lang = config.values.get("lang")
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise ConfigError(path, f"lang = {lang!r} is not a language: use \"nl\" or \"en\"")
+    return config
+
+
+def config_files() -> list[ConfigFile]:
+    """The user's config file, then the site's: the order in which they are consulted."""
+    return [
+        read_config(user_config_path(), SOURCE_USER),
+        read_config(site_config_path(), SOURCE_SITE),
+    ]
+
+
+def _store_from_config(config: ConfigFile) -> Path:
+    # A relative path in a config file is relative to that file, not to wherever leerpad runs.
+    path = Path(config.values["store"]).expanduser()
+    return path if path.is_absolute() else config.path.parent / path
+
+
+def resolve_store(
+    flag: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[Path, str]:
+    """The store directory in effect and where it came from (one of the SOURCE_* names)."""
+    env = os.environ if environ is None else environ
+    if flag:
+        return Path(flag).expanduser().absolute(), SOURCE_FLAG
+    if env.get(STORE_VARIABLE, "").strip():
+        return Path(env[STORE_VARIABLE].strip()).expanduser().absolute(), SOURCE_ENV
+    for config in config_files():
+        if "store" in config.values:
+            return _store_from_config(config), config.kind
+    return default_store_path(), SOURCE_DEFAULT
+
+
+def resolve_language(flag: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The language in effect: --lang > config `lang` (user, then site) > the locale."""
+    return language_and_source(flag, environ)[0]
+
+
+def language_and_source(
+    flag: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """The language in effect and where it came from (one of the SOURCE_* names)."""
+    if flag:
+        return flag, SOURCE_FLAG
+    for config in config_files():
+        if "lang" in config.values:
+            return config.values["lang"], config.kind
+    return i18n.detect_language(environ), SOURCE_LOCALE
+
+
+def catalog_dirs(store_path: Path) -> list[Path]:
+    """Folders with extra occupation profiles, later ones winning on an id.
+
+    The user's own catalog comes first so the store's (shared by the team, and
+    where `leerpad catalog import` writes) wins over it.
+    """
+    return [user_catalog_dir(), store_path / "catalog"]
+
+
+def describe(
+    store_flag: str | None, lang_flag: str | None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Everything `leerpad where` shows: the settings in effect and the files consulted."""
+    store, store_source = resolve_store(store_flag, environ)
+    lang, lang_source = language_and_source(lang_flag, environ)
+    files = config_files()
+    return {
+        "store": {
+            "path": str(store),
+            "source": store_source,
+            "file": _file_of(files, store_source),
+        },
+        "language": {"value": lang, "source": lang_source, "file": _file_of(files, lang_source)},
+        "config_files": [
+            {
+                "kind": c.kind,
+                "path": str(c.path),
+                "exists": c.exists,
+                "settings": dict(c.values),
+                "unknown_keys": list(c.unknown),
+            }
+            for c in files
+        ],
+        "catalog_dirs": [{"path": str(d), "exists": d.is_dir()} for d in catalog_dirs(store)],
+    }
+
+
+def _file_of(files: list[ConfigFile], source: str) -> str | None:
+    return next((str(c.path) for c in files if c.kind == source), None)

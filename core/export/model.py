@@ -1,0 +1,459 @@
+"""The plan as a document: one walk of a PlanState into a neutral model that the
+.docx and Markdown writers both render, with every label already in the chosen language.
+
+Catalog text is carried verbatim (Dutch); labels follow `lang`. Strings that are
+plan data (names, dates, own actions, notes) are kept apart from the form's own
+words so a writer can mark them as filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from core.i18n import fmt_date, register, t
+from core.projections import (
+    STATUS_SYMBOL,
+    ActionState,
+    PlanState,
+    StoreState,
+    Status,
+    signoff_current,
+    summarize,
+)
+
+register(
+    {
+        # The form's own words (Dutch) and their English translations.
+        "export.form.trainee": ("Trainee", "Cursist(e)"),
+        "export.form.contract": ("Contract number", "Contractnummer"),
+        "export.form.company": ("Company", "Bedrijf"),
+        "export.form.contact": ("Contact person", "Contactpersoon"),
+        "export.form.occupation": ("Occupation", "Beroep"),
+        "export.form.duration": ("Indicative duration", "Indicatieve duurtijd"),
+        "export.form.weeks": ("weeks", "weken"),
+        "export.form.toc": (
+            "1. The competencies: table of contents",
+            "1. De competenties: Inhoudstafel",
+        ),
+        "export.form.planned": ("2. Planned training actions", "2. Geplande opleidingsacties"),
+        "export.form.job": (
+            "A. Job-related competencies: basics",
+            "A. Jobgerelateerde competenties: basis",
+        ),
+        "export.form.skills": ("Underlying knowledge and skills", "Onderliggende kennis en vaardigheden"),
+        "export.form.actions": ("Training actions", "Opleidingsacties"),
+        "export.form.due": ("Planned end date", "Voorziene einddatum"),
+        "export.form.done": ("Completed on", "Afgewerkt op"),
+        "export.form.personal": ("B. Personal competencies", "B. Persoonsgebonden competenties"),
+        "export.form.competency": ("Competency", "Competentie"),
+        "export.form.description": ("Description", "Omschrijving"),
+        # What leerpad adds after the form.
+        "export.title": ("Training plan", "Opleidingsplan"),
+        "export.status_line": (
+            "Start {start} · week {week} of {weeks} · {done} of {total} training actions "
+            "done ({percent} %)",
+            "Start {start} · week {week} van {weeks} · {done} van {total} opleidingsacties "
+            "afgewerkt ({percent} %)",
+        ),
+        "export.status_overdue": ("{count} overdue", "{count} te laat"),
+        "export.status_closed": ("closed: {outcome} on {on}", "afgesloten: {outcome} op {on}"),
+        "export.own_action": ("(own action)", "(eigen actie)"),
+        "export.own_row": ("(own row)", "(eigen rij)"),
+        "export.na": ("(n/a: {reason})", "(n.v.t.: {reason})"),
+        "export.action.open": ("not planned yet", "nog niet gepland"),
+        "export.action.planned": ("planned {due}", "gepland {due}"),
+        "export.action.overdue": ("overdue: planned {due}", "te laat: gepland {due}"),
+        "export.action.done": ("done {on}", "afgewerkt {on}"),
+        "export.notes": ("3. Notes", "3. Notities"),
+        "export.notes.none": ("No notes.", "Geen notities."),
+        "export.notes.target": ("On", "Bij"),
+        "export.notes.by": ("By", "Door"),
+        "export.notes.time": ("Time", "Tijdstip"),
+        "export.notes.text": ("Note", "Notitie"),
+        "export.notes.plan": ("the plan", "het plan"),
+        "export.evaluations": ("4. Evaluations", "4. Evaluaties"),
+        "export.evaluations.none": ("No evaluations.", "Geen evaluaties."),
+        "export.evaluation.title": ("Evaluation {id} of {on}", "Evaluatie {id} van {on}"),
+        "export.evaluation.participants": ("Participants", "Deelnemers"),
+        "export.evaluation.recorded": ("Recorded by", "Vastgelegd door"),
+        "export.evaluation.level": ("Rating", "Beoordeling"),
+        "export.evaluation.comment": ("Comment", "Commentaar"),
+        "export.evaluation.remark": ("Remark", "Opmerking"),
+        "export.signoffs": ("5. Sign-offs", "5. Aftekeningen"),
+        "export.signoffs.none": ("No sign-offs.", "Geen aftekeningen."),
+        "export.signoff.role": ("Role", "Rol"),
+        "export.signoff.by": ("By", "Door"),
+        "export.signoff.time": ("Time", "Tijdstip"),
+        "export.signoff.subject": ("Covers", "Betreft"),
+        "export.signoff.state": ("Still current?", "Nog actueel?"),
+        "export.signoff.remark": ("Remark", "Opmerking"),
+        "export.signoff.plan": ("plan, version {seq}", "plan, versie {seq}"),
+        "export.signoff.evaluation": ("evaluation {id}", "evaluatie {id}"),
+        "export.signoff.current": ("yes", "ja"),
+        "export.signoff.outdated": (
+            "no: the plan changed after version {seq}",
+            "nee: het plan is gewijzigd na versie {seq}",
+        ),
+        "export.footer": (
+            "Plan {plan}, version {version} · log up to record {seq}, sha256 {hash} · "
+            "exported {today}",
+            "Plan {plan}, versie {version} · logboek t/m record {seq}, sha256 {hash} · "
+            "geëxporteerd op {today}",
+        ),
+        "export.page": ("page", "pagina"),
+        "export.page_of": ("of", "van"),
+    }
+)
+
+
+def local_time(value: datetime) -> str:
+    """A record's UTC time in the local time zone, to the minute (dd/mm/yyyy hh:mm)."""
+    return value.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A header field of the form: its label and the value the plan filled in."""
+
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """One training action as shown in the Opleidingsacties column, with its own status."""
+
+    id: str
+    text: str
+    own: bool
+    status: Status
+    due: date | None
+    done_on: date | None
+    dropped: str | None
+    mark: str
+    """The status line: id, own/n.v.t. marker, symbol, status word and date."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowItem:
+    id: str
+    own: bool
+    skills: list[str]
+    actions: list[ActionItem]
+    due: date | None
+    """The derived Voorziene einddatum (RowState.due)."""
+    done_on: date | None
+    """The derived Afgewerkt op (RowState.done_on)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompetencyItem:
+    id: str
+    title: str
+    rows: list[RowItem]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalItem:
+    id: str
+    name: str
+    description: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteItem:
+    seq: int
+    target: str
+    """The node id the note hangs on, or the translated word for the plan."""
+    actor: str
+    time: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatingItem:
+    competency: str
+    title: str
+    level: str
+    """The level's label in the document's language (its key when the scale lacks it)."""
+    acquired: bool
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationItem:
+    id: str
+    title: str
+    on: date
+    participants: list[str]
+    actor: str
+    time: str
+    ratings: list[RatingItem]
+    remark: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffItem:
+    role: str
+    actor: str
+    time: str
+    subject: str
+    state: str
+    current: bool
+    remark: str
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Every fixed word of the document in its language."""
+
+    lang: str
+    words: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> str:
+        return self.words[key]
+
+
+_LABEL_KEYS = (
+    "form.occupation form.duration form.weeks form.toc form.planned form.job form.skills "
+    "form.actions form.due form.done form.personal form.competency form.description "
+    "title notes notes.none notes.target notes.by notes.time notes.text evaluations "
+    "evaluations.none evaluation.participants evaluation.recorded evaluation.level "
+    "evaluation.comment evaluation.remark signoffs signoffs.none signoff.role signoff.by "
+    "signoff.time signoff.subject signoff.state signoff.remark page page_of own_row"
+).split()
+
+
+def labels(lang: str) -> Labels:
+    return Labels(lang, {key: t(f"export.{key}", lang) for key in _LABEL_KEYS})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDocument:
+    """Everything a plan document shows, in reading order."""
+
+    labels: Labels
+    plan_id: str
+    title: str
+    """The occupation (Beroep)."""
+    fields: list[Field]
+    weeks: int
+    status_line: str
+    description: list[str]
+    competencies: list[CompetencyItem]
+    personal: list[PersonalItem]
+    notes: list[NoteItem]
+    evaluations: list[EvaluationItem]
+    signoffs: list[SignOffItem]
+    footer: str
+    seq: int
+    hash: str
+
+
+def paragraphs(text: str) -> list[str]:
+    """Catalog text split where it has blank lines (the form's paragraph breaks)."""
+    return [p.strip() for p in text.split("\n\n") if p.strip()] or [text]
+
+
+def header_fields(plan: PlanState, lang: str) -> list[Field]:
+    return [
+        Field(key, t(f"export.form.{key}", lang), getattr(plan, key))
+        for key in ("trainee", "contract", "company", "contact")
+    ]
+
+
+def footer(state: StoreState, plan: PlanState, lang: str, today: date) -> str:
+    return t(
+        "export.footer",
+        lang,
+        plan=plan.id,
+        version=plan.version,
+        seq=state.seq,
+        hash=state.hash,
+        today=fmt_date(today),
+    )
+
+
+def action_mark(action: ActionState, lang: str, today: date) -> str:
+    status = action.status(today)
+    parts = [action.id]
+    if action.own:
+        parts.append(t("export.own_action", lang))
+    if status is Status.NA:
+        word = t("export.na", lang, reason=action.dropped)
+    elif status is Status.DONE:
+        word = t("export.action.done", lang, on=fmt_date(action.done_on))
+    elif status is Status.OPEN:
+        word = t("export.action.open", lang)
+    else:
+        word = t(f"export.action.{status.value}", lang, due=fmt_date(action.due))
+    parts.append(f"{STATUS_SYMBOL[status]} {word}")
+    return " · ".join(parts)
+
+
+def status_line(plan: PlanState, lang: str, today: date) -> str:
+    summary = summarize(plan, today)
+    line = t(
+        "export.status_line",
+        lang,
+        start=fmt_date(plan.start),
+        week=summary.week,
+        weeks=plan.weeks,
+        done=summary.done,
+        total=summary.total,
+        percent=round(summary.percent),
+    )
+    if summary.overdue:
+        line += " · " + t("export.status_overdue", lang, count=summary.overdue)
+    if plan.closed is not None:
+        outcome = t(f"outcome.{plan.closed.outcome}", lang)
+        line += " · " + t("export.status_closed", lang, outcome=outcome, on=fmt_date(plan.closed.on))
+        if plan.closed.reason:
+            line += f" ({plan.closed.reason})"
+    return line
+
+
+def competency_title(plan: PlanState, node_id: str) -> str:
+    node = plan.node(node_id)
+    if node is None:
+        return ""
+    return getattr(node, "title", None) or getattr(node, "name", "")
+
+
+def level_label(plan: PlanState, key: str, lang: str) -> str:
+    level = plan.level(key)
+    if level is None:
+        return key
+    return level.nl if lang == "nl" else level.en
+
+
+def _order(plan: PlanState) -> dict[str, int]:
+    ids = [c.id for c in plan.competencies] + [p.id for p in plan.personal]
+    return {node_id: i for i, node_id in enumerate(ids)}
+
+
+def evaluation_items(plan: PlanState, lang: str) -> list[EvaluationItem]:
+    order = _order(plan)
+    items = []
+    for evaluation in plan.evaluations:
+        ratings = sorted(evaluation.ratings, key=lambda r: order.get(r.competency, len(order)))
+        items.append(
+            EvaluationItem(
+                id=evaluation.id,
+                title=t("export.evaluation.title", lang, id=evaluation.id, on=fmt_date(evaluation.on)),
+                on=evaluation.on,
+                participants=list(evaluation.participants),
+                actor=evaluation.actor,
+                time=local_time(evaluation.time),
+                ratings=[
+                    RatingItem(
+                        competency=r.competency,
+                        title=competency_title(plan, r.competency),
+                        level=level_label(plan, r.level, lang),
+                        acquired=bool((lv := plan.level(r.level)) and lv.acquired),
+                        comment=r.comment,
+                    )
+                    for r in ratings
+                ],
+                remark=evaluation.remark,
+            )
+        )
+    return items
+
+
+def signoff_items(plan: PlanState, lang: str) -> list[SignOffItem]:
+    items = []
+    for signoff in plan.signoffs:
+        if signoff.subject == "plan":
+            subject = t("export.signoff.plan", lang, seq=signoff.covers_seq)
+            current = signoff_current(plan, signoff)
+        else:
+            subject = t("export.signoff.evaluation", lang, id=signoff.subject)
+            # An evaluation is never changed once recorded, so its sign-off stays current.
+            current = plan.evaluation(signoff.subject) is not None
+        state = (
+            t("export.signoff.current", lang)
+            if current
+            else t("export.signoff.outdated", lang, seq=signoff.covers_seq)
+        )
+        items.append(
+            SignOffItem(
+                role=t(f"role.{signoff.role}", lang),
+                actor=signoff.actor,
+                time=local_time(signoff.time),
+                subject=subject,
+                state=state,
+                current=current,
+                remark=signoff.remark,
+            )
+        )
+    return items
+
+
+def note_items(plan: PlanState, lang: str) -> list[NoteItem]:
+    return [
+        NoteItem(
+            seq=note.seq,
+            target=t("export.notes.plan", lang) if note.target == plan.id else note.target,
+            actor=note.actor,
+            time=local_time(note.time),
+            text=note.text,
+        )
+        for note in plan.notes
+    ]
+
+
+def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> PlanDocument:
+    """The document for `plan` as `state` has it, with statuses as of `today`."""
+    competencies = [
+        CompetencyItem(
+            id=comp.id,
+            title=comp.title,
+            rows=[
+                RowItem(
+                    id=row.id,
+                    own=row.own,
+                    skills=list(row.skills),
+                    actions=[
+                        ActionItem(
+                            id=a.id,
+                            text=a.text,
+                            own=a.own,
+                            status=a.status(today),
+                            due=a.due,
+                            done_on=a.done_on,
+                            dropped=a.dropped,
+                            mark=action_mark(a, lang, today),
+                        )
+                        for a in row.actions
+                    ],
+                    due=row.due,
+                    done_on=row.done_on,
+                )
+                for row in comp.rows
+            ],
+        )
+        for comp in plan.competencies
+    ]
+    return PlanDocument(
+        labels=labels(lang),
+        plan_id=plan.id,
+        title=plan.title,
+        fields=header_fields(plan, lang),
+        weeks=plan.weeks,
+        status_line=status_line(plan, lang, today),
+        description=paragraphs(plan.description),
+        competencies=competencies,
+        personal=[PersonalItem(p.id, p.name, paragraphs(p.description)) for p in plan.personal],
+        notes=note_items(plan, lang),
+        evaluations=evaluation_items(plan, lang),
+        signoffs=signoff_items(plan, lang),
+        footer=footer(state, plan, lang, today),
+        seq=state.seq,
+        hash=state.hash,
+    )
+
+
+__all__ = ["PlanDocument", "build", "labels", "local_time"]

@@ -1,0 +1,276 @@
+"""`leerpad verify`: check a store's log byte by byte, independently of opening the store.
+
+Checks the header, each frame (length and its check value, CRC), that each
+payload decodes, that seq numbers are dense, event ids unique and the hash
+chain unbroken. It never writes, moves or locks for writing anything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import mmap
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from core import events as ev
+from core.i18n import register, t
+from core.log import FRAME, FRAME_SIZE, HEADER, HEADER_SIZE, LOG_VERSION, MAGIC, MAX_PAYLOAD
+
+LOG_NAME = "events.log"
+
+register(
+    {
+        "verify.no_log": ("there is no log file {path}", "er is geen logbestand {path}"),
+        "verify.unreadable": ("cannot read {path}: {why}", "kan {path} niet lezen: {why}"),
+        "verify.header_short": (
+            "the file is shorter than a log header",
+            "het bestand is korter dan een logkop",
+        ),
+        "verify.magic": (
+            "the file does not start with a leerpad log header",
+            "het bestand begint niet met een leerpad-logkop",
+        ),
+        "verify.newer": (
+            "the log was written in format {version}, newer than this leerpad understands "
+            "(upgrade leerpad to verify it)",
+            "het logboek is geschreven in formaat {version}, nieuwer dan deze leerpad kent "
+            "(werk leerpad bij om het te controleren)",
+        ),
+        "verify.frame": (
+            "its frame header is damaged (the length field does not match its check value)",
+            "de framekop is beschadigd (het lengteveld klopt niet met de controlewaarde)",
+        ),
+        "verify.too_big": (
+            "its length field claims {size} bytes, more than a record can hold",
+            "het lengteveld vermeldt {size} bytes, meer dan een record kan bevatten",
+        ),
+        "verify.checksum": (
+            "its checksum does not match its contents (the bytes changed after writing)",
+            "de controlesom klopt niet met de inhoud (de bytes veranderden na het schrijven)",
+        ),
+        "verify.decode": (
+            "its contents cannot be decoded as a record ({error})",
+            "de inhoud kan niet als record gelezen worden ({error})",
+        ),
+        "verify.sequence": (
+            "it carries sequence number {found} where {expected} was expected",
+            "het draagt volgnummer {found} waar {expected} verwacht werd",
+        ),
+        "verify.chain": (
+            "its link to the previous record does not match: the hash chain is broken",
+            "de verwijzing naar het vorige record klopt niet: de hashketen is verbroken",
+        ),
+        "verify.duplicate": (
+            "its event id {id} was already used by record {other}",
+            "de gebeurtenis-id {id} werd al gebruikt door record {other}",
+        ),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """The first thing wrong with the log: which record, where, and what."""
+
+    seq: int
+    """The sequence number the damaged record has (or should have had)."""
+    offset: int
+    """Byte offset of the record's frame in the log file (0 for the header)."""
+    kind: str
+    """header, newer-format, frame, checksum, decode, sequence, chain or duplicate-id."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class TornTail:
+    """Bytes after the last record that are a prefix of a record: an interrupted append."""
+
+    offset: int
+    size: int
+
+
+@dataclass
+class Report:
+    path: Path
+    size: int = 0
+    records: int = 0
+    last_hash: str = ""
+    """Hash of the last intact record (of the header when there are none): note it to
+    detect a later rewrite of the whole tail."""
+    end: int = 0
+    """Offset just after the last intact record."""
+    unknown: int = 0
+    """Records of event types (or record formats) newer than this leerpad knows."""
+    problem: Problem | None = None
+    torn: TornTail | None = None
+    side_files: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+class _Tail(Exception):
+    """Scanning stopped at bytes that may be an append still being written."""
+
+
+class _Checker:
+    def __init__(self, report: Report, header_hash: str) -> None:
+        self.report = report
+        self.prev = header_hash
+        self.seq = 0
+        self.ids: dict[str, int] = {}
+
+    def fail(self, offset: int, kind: str, message: str, seq: int | None = None) -> None:
+        self.report.problem = Problem(self.seq + 1 if seq is None else seq, offset, kind, message)
+
+    def scan(self, data: mmap.mmap | bytes, pos: int) -> int:
+        """Check frames from `pos` until the end of `data` or a problem; return where it stopped.
+
+        Raises _Tail when the bytes from the returned position may be a torn append.
+        """
+        size = len(data)
+        while pos < size:
+            if size - pos < FRAME_SIZE:
+                raise _Tail(pos)
+            n, check, crc = FRAME.unpack_from(data, pos)
+            if n ^ 0xFFFFFFFF != check:
+                if not any(data[pos:]):
+                    raise _Tail(pos)  # a crash can leave zero-filled blocks at the end
+                self.fail(pos, "frame", t("verify.frame"))
+                return pos
+            if n > MAX_PAYLOAD:
+                self.fail(pos, "frame", t("verify.too_big", size=n))
+                return pos
+            start, end = pos + FRAME_SIZE, pos + FRAME_SIZE + n
+            if end > size:
+                raise _Tail(pos)
+            payload = data[start:end]
+            if zlib.crc32(payload) != crc:
+                self.fail(pos, "checksum", t("verify.checksum"))
+                return pos
+            if not self.record(pos, payload):
+                return pos
+            pos = end
+            self.report.end = end
+        return pos
+
+    def record(self, offset: int, payload: bytes) -> bool:
+        known = True
+        try:
+            rec: ev.Record | ev.OpaqueRecord = ev.RECORD_DECODER.decode(payload)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            try:
+                rec = ev.OPAQUE_DECODER.decode(payload)
+                known = False
+            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+                self.fail(offset, "decode", t("verify.decode", error=exc))
+                return False
+        if rec.seq != self.seq + 1:
+            message = t("verify.sequence", found=rec.seq, expected=self.seq + 1)
+            self.fail(offset, "sequence", message)
+            return False
+        if rec.prev != self.prev:
+            self.fail(offset, "chain", t("verify.chain"))
+            return False
+        if rec.id in self.ids:
+            message = t("verify.duplicate", id=rec.id, other=self.ids[rec.id])
+            self.fail(offset, "duplicate-id", message)
+            return False
+        if not known or rec.v > ev.FORMAT_VERSION:
+            self.report.unknown += 1
+        self.ids[rec.id] = rec.seq
+        self.seq = rec.seq
+        self.prev = hashlib.sha256(payload).hexdigest()
+        self.report.records = self.seq
+        self.report.last_hash = self.prev
+        return True
+
+
+def _map(fd: int, size: int) -> mmap.mmap | bytes:
+    return mmap.mmap(fd, size, access=mmap.ACCESS_READ) if size else b""
+
+
+def _unmap(data: mmap.mmap | bytes) -> None:
+    if isinstance(data, mmap.mmap):
+        data.close()
+
+
+def verify_log(path: Path) -> Report:
+    """Check one log file; the report names the first problem, if any."""
+    report = Report(path=path)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        report.problem = Problem(0, 0, "header", t("verify.no_log", path=path))
+        return report
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        report.problem = Problem(0, 0, "header", t("verify.unreadable", path=path, why=why))
+        return report
+    try:
+        return _verify_fd(fd, report)
+    finally:
+        os.close(fd)
+
+
+def _verify_fd(fd: int, report: Report) -> Report:
+    size = os.fstat(fd).st_size
+    report.size = size
+    head = os.pread(fd, HEADER_SIZE, 0)
+    if len(head) < HEADER_SIZE:
+        report.problem = Problem(0, 0, "header", t("verify.header_short"))
+        return report
+    magic, version, _log_id = HEADER.unpack(head)
+    if magic != MAGIC:
+        report.problem = Problem(0, 0, "header", t("verify.magic"))
+        return report
+    if version > LOG_VERSION:
+        report.problem = Problem(0, 0, "newer-format", t("verify.newer", version=version))
+        return report
+    header_hash = hashlib.sha256(head).hexdigest()
+    report.last_hash = header_hash
+    report.end = HEADER_SIZE
+    checker = _Checker(report, header_hash)
+    data = _map(fd, size)
+    try:
+        checker.scan(data, HEADER_SIZE)
+        return report
+    except _Tail as tail:
+        at = tail.args[0]
+    finally:
+        _unmap(data)
+    # Incomplete bytes at the end may be an append in progress: wait for writers
+    # (a shared lock) and look again; what is still incomplete then is a torn tail.
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    try:
+        size = os.fstat(fd).st_size
+        report.size = size
+        data = _map(fd, size)
+        try:
+            checker.scan(data, at)
+        except _Tail as tail:
+            at = tail.args[0]
+            report.torn = TornTail(at, size - at)
+        finally:
+            _unmap(data)
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    return report
+
+
+def verify_store(store: Path) -> Report:
+    """Check the log of the store directory `store`, and list torn tails set aside earlier."""
+    report = verify_log(store / LOG_NAME)
+    try:
+        report.side_files = sorted(
+            p.name for p in store.iterdir() if p.name.startswith(LOG_NAME + ".torn-")
+        )
+    except OSError:
+        pass
+    return report
