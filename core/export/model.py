@@ -8,7 +8,7 @@ words so a writer can mark them as filled in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.i18n import fmt_date, register, t
@@ -16,8 +16,8 @@ from core.projections import (
     STATUS_SYMBOL,
     ActionState,
     PlanState,
-    StoreState,
     Status,
+    StoreState,
     signoff_current,
     summarize,
 )
@@ -41,7 +41,10 @@ register(
             "A. Job-related competencies: basics",
             "A. Jobgerelateerde competenties: basis",
         ),
-        "export.form.skills": ("Underlying knowledge and skills", "Onderliggende kennis en vaardigheden"),
+        "export.form.skills": (
+            "Underlying knowledge and skills",
+            "Onderliggende kennis en vaardigheden",
+        ),
         "export.form.actions": ("Training actions", "Opleidingsacties"),
         "export.form.due": ("Planned end date", "Voorziene einddatum"),
         "export.form.done": ("Completed on", "Afgewerkt op"),
@@ -207,27 +210,16 @@ class SignOffItem:
 
 @dataclass(frozen=True, slots=True)
 class Labels:
-    """Every fixed word of the document in its language."""
+    """The document's fixed words in its language: labels["form.skills"]."""
 
     lang: str
-    words: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> str:
-        return self.words[key]
-
-
-_LABEL_KEYS = (
-    "form.occupation form.duration form.weeks form.toc form.planned form.job form.skills "
-    "form.actions form.due form.done form.personal form.competency form.description "
-    "title notes notes.none notes.target notes.by notes.time notes.text evaluations "
-    "evaluations.none evaluation.participants evaluation.recorded evaluation.level "
-    "evaluation.comment evaluation.remark signoffs signoffs.none signoff.role signoff.by "
-    "signoff.time signoff.subject signoff.state signoff.remark page page_of own_row"
-).split()
+        return t(f"export.{key}", self.lang)
 
 
 def labels(lang: str) -> Labels:
-    return Labels(lang, {key: t(f"export.{key}", lang) for key in _LABEL_KEYS})
+    return Labels(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +242,7 @@ class PlanDocument:
     footer: str
     seq: int
     hash: str
+    today: date
 
 
 def paragraphs(text: str) -> list[str]:
@@ -309,7 +302,9 @@ def status_line(plan: PlanState, lang: str, today: date) -> str:
         line += " · " + t("export.status_overdue", lang, count=summary.overdue)
     if plan.closed is not None:
         outcome = t(f"outcome.{plan.closed.outcome}", lang)
-        line += " · " + t("export.status_closed", lang, outcome=outcome, on=fmt_date(plan.closed.on))
+        line += " · " + t(
+            "export.status_closed", lang, outcome=outcome, on=fmt_date(plan.closed.on)
+        )
         if plan.closed.reason:
             line += f" ({plan.closed.reason})"
     return line
@@ -342,7 +337,9 @@ def evaluation_items(plan: PlanState, lang: str) -> list[EvaluationItem]:
         items.append(
             EvaluationItem(
                 id=evaluation.id,
-                title=t("export.evaluation.title", lang, id=evaluation.id, on=fmt_date(evaluation.on)),
+                title=t(
+                    "export.evaluation.title", lang, id=evaluation.id, on=fmt_date(evaluation.on)
+                ),
                 on=evaluation.on,
                 participants=list(evaluation.participants),
                 actor=evaluation.actor,
@@ -453,6 +450,7 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Plan
         footer=footer(state, plan, lang, today),
         seq=state.seq,
         hash=state.hash,
+        today=today,
     )
 
 
