@@ -14,16 +14,16 @@ import pwd
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import events as ev
-from core.commands import Rejected
 from core.i18n import register, t
 from core.log import fsync_dir
 from core.projections import RoleGrant, StoreState
-from core.team import share_new_file, toml_string
+from core.team import toml_string
 
 if TYPE_CHECKING:
+    from core.history import HistoryEntry
     from core.store import Store
 
 ADMIN = "admin"
@@ -160,6 +160,14 @@ register(
 )
 
 
+def _refuse(key: str, **params: object) -> NoReturn:
+    """Raise core.commands.Rejected (imported here: it pulls in the catalog, which opening a
+    store does not otherwise need)."""
+    from core.commands import Rejected
+
+    raise Rejected(key, **params)
+
+
 # --- who has what ----------------------------------------------------------------------------
 
 
@@ -205,8 +213,16 @@ def visible_plans(state: StoreState, actor: str) -> set[str] | None:
 
 
 def can_read(state: StoreState, actor: str, plan_id: str) -> bool:
+    """May `actor` read plan `plan_id`? ("" - store-wide records - only who may read all.)"""
     visible = visible_plans(state, actor)
     return visible is None or plan_id in visible
+
+
+def readable_history(store: Store, upto: int | None = None) -> list[HistoryEntry]:
+    """The store's history as far as its actor may read it (a trainee: their own plan)."""
+    visible = visible_plans(store.state, store.actor)
+    entries = store.history(upto)
+    return entries if visible is None else [e for e in entries if e.plan in visible]
 
 
 # --- enforcement -------------------------------------------------------------------------------
@@ -233,29 +249,29 @@ def check(
         return
     roles = roles_of(state, actor)
     if not roles:
-        raise Rejected("err.access.no_role", actor=actor, admins=_admins_text(state))
+        _refuse("err.access.no_role", actor=actor, admins=_admins_text(state))
     if kind.startswith("access."):
         if ADMIN not in roles:
-            raise Rejected("err.access.admin_only", actor=actor, admins=_admins_text(state))
+            _refuse("err.access.admin_only", actor=actor, admins=_admins_text(state))
         return
     if kind == "plan.created":
         if not any(r in roles for r in EDITORS):
-            raise Rejected("err.access.create", actor=actor, roles=_role_names(roles))
+            _refuse("err.access.create", actor=actor, roles=_role_names(roles))
         return
     if kind == "plan.signed" and role is not None:
         if not _covers(state, actor, role, plan_id):
-            raise Rejected("err.access.sign_role", actor=actor, plan=plan_id, role=t(f"role.{role}"))
+            _refuse("err.access.sign_role", actor=actor, plan=plan_id, role=t(f"role.{role}"))
         return
     if may_edit(state, actor, plan_id):
         return
     if not any(r in roles for r in EDITORS):
         key = "err.access.trainee_edit" if TRAINEE in roles else "err.access.admin_edit"
-        raise Rejected(key, actor=actor)
+        _refuse(key, actor=actor)
     assigned = sorted(
         {p for r in EDITORS if r in roles for p in roles[r].plans}
         | {p.id for p in state.plans.values() if p.created.actor == actor}
     )
-    raise Rejected(
+    _refuse(
         "err.access.not_assigned",
         actor=actor,
         plan=plan_id,
@@ -282,15 +298,19 @@ def login_exists(login: str) -> bool:
 
 def _login(login: str) -> str:
     login = login.strip()
-    if not login or len(login) > MAX_LOGIN or any(c.isspace() or not c.isprintable() for c in login):
-        raise Rejected("err.access.bad_login", login=login)
+    if (
+        not login
+        or len(login) > MAX_LOGIN
+        or any(c.isspace() or not c.isprintable() for c in login)
+    ):
+        _refuse("err.access.bad_login", login=login)
     return login
 
 
 def _role(role: str) -> str:
     role = role.strip().lower()
     if role not in ROLES:
-        raise Rejected("err.access.unknown_role", role=role)
+        _refuse("err.access.unknown_role", role=role)
     return role
 
 
@@ -299,7 +319,7 @@ def _plans(state: StoreState, plans: Iterable[str]) -> list[str]:
     for plan_id in plans:
         plan = state.plan(plan_id.strip())
         if plan is None:
-            raise Rejected("err.unknown_plan", plan=plan_id)
+            _refuse("err.unknown_plan", plan=plan_id)
         if plan.id not in found:
             found.append(plan.id)
     return found
@@ -327,24 +347,24 @@ def grant(
     role = _role(role)
     plan_ids = _plans(state, plans)
     if not user_exists(login):
-        raise Rejected("err.access.unknown_user", login=login)
+        _refuse("err.access.unknown_user", login=login)
     if role == ADMIN and (plan_ids or all_plans):
-        raise Rejected("err.access.admin_scope")
+        _refuse("err.access.admin_scope")
     if role == TRAINEE and all_plans:
-        raise Rejected("err.access.trainee_all")
+        _refuse("err.access.trainee_all")
     if plan_ids and all_plans:
-        raise Rejected("err.access.plans_and_all")
+        _refuse("err.access.plans_and_all")
     held = roles_of(state, login).get(role)
     if role == TRAINEE and not plan_ids and held is None:
-        raise Rejected("err.access.trainee_plan")
+        _refuse("err.access.trainee_plan")
     if not roles_on(state) and role != ADMIN:
-        raise Rejected("err.access.first_admin")
+        _refuse("err.access.first_admin")
     if held is not None and (
         (not plan_ids and not all_plans)
         or held.all_plans
         or (plan_ids and set(plan_ids) <= held.plans)
     ):
-        raise Rejected("err.access.no_change", login=login, held=describe_grant(role, held))
+        _refuse("err.access.no_change", login=login, held=describe_grant(role, held))
     return ev.AccessGranted(plan="", login=login, role=role, plans=plan_ids, all_plans=all_plans)
 
 
@@ -361,22 +381,25 @@ def revoke(
     role = _role(role)
     held = roles_of(state, login).get(role)
     if held is None:
-        raise Rejected("err.access.not_held", login=login, role=t(f"role.{role}"))
+        _refuse("err.access.not_held", login=login, role=t(f"role.{role}"))
     plan_ids = [p.strip().upper() for p in plans if p.strip()]
     missing = [p for p in plan_ids if p not in held.plans]
     if missing:
-        raise Rejected(
-            "err.access.not_held_plans", login=login, role=t(f"role.{role}"), plans=", ".join(missing)
+        _refuse(
+            "err.access.not_held_plans",
+            login=login,
+            role=t(f"role.{role}"),
+            plans=", ".join(missing),
         )
     if all_plans and not held.all_plans:
-        raise Rejected(
+        _refuse(
             "err.access.not_held_plans",
             login=login,
             role=t(f"role.{role}"),
             plans=t("access.all_plans"),
         )
     if role == ADMIN and admins(state) == [login]:
-        raise Rejected("err.access.last_admin", login=login)
+        _refuse("err.access.last_admin", login=login)
     return ev.AccessRevoked(plan="", login=login, role=role, plans=plan_ids, all_plans=all_plans)
 
 
@@ -388,8 +411,8 @@ def plan_role(state: StoreState, login: str, role: str | None) -> str:
     if len(held) == 1:
         return held[0]
     if not held:
-        raise Rejected("err.access.no_plan_role", login=login)
-    raise Rejected("err.access.role_needed", login=login, count=len(held), roles=_role_names(held))
+        _refuse("err.access.no_plan_role", login=login)
+    _refuse("err.access.role_needed", login=login, count=len(held), roles=_role_names(held))
 
 
 # --- access.toml: a readable copy of the projection --------------------------------------------
@@ -421,7 +444,7 @@ def render_access_file(state: StoreState) -> str:
         "# Written by leerpad from the store's log after every access change. The log is",
         "# the truth: editing this file changes nothing. Use 'leerpad access grant|revoke|",
         "# assign|unassign' (admins only) and 'leerpad access show'.",
-        "# admin: changes access. mentor, consultant: change the plans listed (\"all\": every",
+        '# admin: changes access. mentor, consultant: change the plans listed ("all": every',
         "# plan) and the plans they created. trainee: reads and signs off their own plan.",
         f"log_seq = {state.access.seq}",
     ]
@@ -440,12 +463,16 @@ def render_access_file(state: StoreState) -> str:
 
 def write_access_file(store_path: Path, state: StoreState) -> Path:
     """Atomically (re)write access.toml from the projection, with the store's file mode."""
+    from core.store import new_file_mode  # lazily: core.store imports this module
+
     target = Path(store_path) / ACCESS_FILE
     tmp = target.with_name(f".{ACCESS_FILE}.{os.getpid()}.new")
     data = render_access_file(state).encode("utf-8")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    mode = new_file_mode(target.parent)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else mode)
     try:
-        share_new_file(fd, target.parent)
+        if mode is not None:
+            os.fchmod(fd, mode)  # beats the umask
         os.write(fd, data)
         os.fsync(fd)
     finally:
@@ -466,7 +493,9 @@ def access_file_notice(store_path: Path, state: StoreState) -> str | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         text = None
-    except (OSError, UnicodeDecodeError):
+    except OSError:
+        return None  # cannot read it (no permission): nothing to compare
+    except UnicodeDecodeError:
         text = ""
     if not roles_on(state):
         return None if text is None else t("access.file_ignored", path=path)
@@ -487,8 +516,18 @@ def attach(store: Store) -> None:
         store.notices.append(notice)
 
 
+def sync_access_file(store: Store) -> Path:
+    """Rewrite access.toml from the freshest log.
+
+    Under the log's lock, so two admins' changes cannot leave the older copy last.
+    """
+    with store.log.locked():
+        store.refresh()
+        return write_access_file(store.path, store.state)
+
+
 def change(store: Store, decide: Callable[[StoreState], ev.Event]) -> ev.Record:
     """Run an access command through the store, then rewrite access.toml from the log."""
     record = store.execute(decide)
-    write_access_file(store.path, store.state)
+    sync_access_file(store)
     return record

@@ -22,3 +22,9 @@ def full_name(login: str) -> str:
     except KeyError:
         return ""
     return gecos.split(",", 1)[0].strip()
+
+
+def display_name(login: str) -> str:
+    """The login with the full name beside it, "jan (Jan Peeters)", or just the login."""
+    name = full_name(login)
+    return f"{login} ({name})" if name and name != login else login

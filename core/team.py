@@ -1,8 +1,8 @@
 """A store shared by a team on one server: its directory, file modes and who may open it.
 
 File permissions decide who can reach the store at all; roles inside it are
-core/access.py's business. This module only uses the standard library, so the
-log code can call `share_new_file` without an import cycle.
+core/access.py's business. core.store calls `check_store_access` when it opens
+a store, so this module imports core.store and core.log only inside functions.
 """
 
 from __future__ import annotations
@@ -155,62 +155,6 @@ def mode_text(mode: int) -> str:
     return f"{stat.S_IMODE(mode):04o}"
 
 
-# --- files leerpad creates in a store ----------------------------------------------------
-
-
-def is_team_dir(directory: Path) -> bool:
-    """A team store's directory is setgid: that is what `init-store` sets up."""
-    try:
-        return bool(os.stat(directory).st_mode & stat.S_ISGID)
-    except OSError:
-        return False
-
-
-def team_file_mode(directory: Path) -> int | None:
-    """The mode for a new file in `directory` when it is a team store, else None (umask rules).
-
-    The group gets what the directory gives it (read/write, or read only), others
-    nothing, the owner read/write.
-    """
-    try:
-        st = os.stat(directory)
-    except OSError:
-        return None
-    if not st.st_mode & stat.S_ISGID:
-        return None
-    mode = 0o600
-    if st.st_mode & stat.S_IWGRP:
-        mode |= 0o060
-    elif st.st_mode & stat.S_IRGRP:
-        mode |= 0o040
-    return mode
-
-
-def share_new_file(fd: int, directory: Path) -> None:
-    """Give a file leerpad just created in `directory` the team store's mode, beating the umask.
-
-    Outside a team store (no setgid bit) the file keeps what the umask gave it.
-    """
-    mode = team_file_mode(directory)
-    if mode is not None:
-        os.fchmod(fd, mode)
-
-
-def make_dir(path: Path) -> None:
-    """Create a directory inside a store; in a team store it gets the store's own mode.
-
-    (mkdir inherits the setgid bit but takes its permissions from the umask.)
-    """
-    path.mkdir(parents=True, exist_ok=True)
-    parent = path.parent
-    try:
-        st = os.stat(parent)
-    except OSError:
-        return
-    if st.st_mode & stat.S_ISGID and os.stat(path).st_uid == os.geteuid():
-        os.chmod(path, stat.S_IMODE(st.st_mode) | stat.S_ISGID)
-
-
 # --- opening: access, exposure, network filesystems --------------------------------------
 
 
@@ -269,9 +213,7 @@ def _closed_message(directory: Path) -> str:
     try:
         st = os.stat(directory)
     except OSError:
-        return t(
-            "team.no_access", path=directory, owner="?", group="?", mode="?"
-        )
+        return t("team.no_access", path=directory, owner="?", group="?", mode="?")
     group = group_name(st.st_gid)
     if st.st_uid != os.geteuid() and st.st_gid not in my_groups():
         from core.identity import current_actor
@@ -324,9 +266,17 @@ def exposure_warnings(path: Path) -> list[str]:
     group = group_name(st.st_gid)
     if others_can_read(path):
         warnings.append(t("team.world_readable", group=group, path=path))
-    if st.st_mode & stat.S_IWGRP and not st.st_mode & stat.S_ISGID:
+    if st.st_mode & stat.S_IWGRP and not st.st_mode & stat.S_ISGID and _shared_group(st):
         warnings.append(t("team.not_setgid", group=group, path=path))
     return warnings
+
+
+def _shared_group(st: os.stat_result) -> bool:
+    """The directory's group is not just its owner's own (user-private) primary group."""
+    try:
+        return pwd.getpwuid(st.st_uid).pw_gid != st.st_gid
+    except KeyError:
+        return True
 
 
 def others_can_read(path: Path) -> bool:
@@ -458,8 +408,8 @@ def init_store(path: Path, group: str) -> InitResult:
 
     Raises SetupError. Works whatever the umask: every mode is set explicitly.
     """
-    from core.log import create_log  # lazily: core.log imports this module
-    from core.store import LOG_NAME
+    from core.log import create_log
+    from core.store import LOG_NAME, new_file_mode  # lazily: core.store imports this module
 
     path = Path(path).absolute()
     try:
@@ -487,7 +437,7 @@ def init_store(path: Path, group: str) -> InitResult:
         os.chown(path, -1, gid)
         os.chmod(path, STORE_MODE)
         if created:
-            create_log(log_path)
+            create_log(log_path, mode=new_file_mode(path))
         # What was there before (an existing store being shared) joins the group, loses "others".
         for top, dirs, files in os.walk(path):
             for name_ in dirs:
