@@ -9,22 +9,70 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from core import i18n
+from core import access, checkpoint, config, i18n
 from core.commands import Rejected
 from core.dates import DateError, parse_date
-from core.store import Decide, ReadOnly, Store, StoreError
+from core.i18n import t
+from core.projections import PlanState, StoreState
+from core.store import LOG_NAME, Decide, ReadOnly, Store, StoreError
+from core.team import NoAccess, require_access
+
+if TYPE_CHECKING:
+    from catalog import Catalog
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 EXIT_STORE = 3
+EXIT_BUG = 4
+"""Not part of the contract: an unexpected error, i.e. a bug in leerpad."""
 
 TODAY_VARIABLE = "LEERPAD_TODAY"
 """For tests and demos only: pretend today is this date (it never changes who acts)."""
+
+i18n.register(
+    {
+        "cli.no_store": (
+            "There is no leerpad store at {path} yet: 'leerpad plan new' creates one, "
+            "'leerpad demo' makes one with example plans.",
+            "Er is nog geen leerpad-opslag in {path}: 'leerpad plan new' maakt er een aan, "
+            "'leerpad demo' maakt er een met voorbeeldplannen.",
+        ),
+        "cli.store_not_dir": (
+            "The store {path} is not a directory.",
+            "De opslag {path} is geen map.",
+        ),
+        "cli.store_os": (
+            "Cannot use the store at {path}: {why}.",
+            "Kan de opslag in {path} niet gebruiken: {why}.",
+        ),
+        "cli.config": (
+            "The config file {path} cannot be used: {problem}.",
+            "Het configuratiebestand {path} is onbruikbaar: {problem}.",
+        ),
+        "cli.config_unknown": (
+            "warning: {path} has settings leerpad does not know ({keys}); they are ignored.",
+            "waarschuwing: {path} bevat instellingen die leerpad niet kent ({keys}); "
+            "ze worden genegeerd.",
+        ),
+        "cli.today_var": (
+            "{var}={value!r} is not a date: use YYYY-MM-DD.",
+            "{var}={value!r} is geen datum: gebruik JJJJ-MM-DD.",
+        ),
+        "cli.damaged": (
+            "warning: the store is read-only: {reason}",
+            "waarschuwing: de opslag is alleen-lezen: {reason}",
+        ),
+        "cli.catalog_problem": (
+            "warning: catalog file skipped: {problem}",
+            "waarschuwing: catalogusbestand overgeslagen: {problem}",
+        ),
+    }
+)
 
 
 class Fail(Exception):
@@ -35,48 +83,125 @@ class Fail(Exception):
         self.code = code
 
 
+def warn(message: str) -> None:
+    print(f"leerpad: {message}", file=sys.stderr)
+
+
 @dataclass
 class Context:
     store_path: Path
     store_source: str
-    """Where the store path came from (--store, LEERPAD_STORE, a config file, the default)."""
+    """Where the store path came from: one of core.config's SOURCE_* names."""
     lang: str
     today: date
     _store: Store | None = field(default=None, repr=False)
+    _catalog: Catalog | None = field(default=None, repr=False)
+    _notices_shown: int = field(default=0, repr=False)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, *, today: date | None = None) -> Context:
-        from core.config import resolve_language, resolve_store
-
-        lang = resolve_language(args.lang)
-        i18n.set_language(lang)
-        path, source = resolve_store(args.store)
+        """The context for parsed args; raises Fail for an unusable config or LEERPAD_TODAY."""
+        # Until the config is read, messages follow the flag or the locale.
+        i18n.set_language(getattr(args, "lang", None) or i18n.detect_language())
+        try:
+            lang = config.resolve_language(getattr(args, "lang", None))
+            i18n.set_language(lang)
+            path, source = config.resolve_store(getattr(args, "store", None))
+            for file in config.config_files():
+                if file.unknown:
+                    warn(t("cli.config_unknown", path=file.path, keys=", ".join(file.unknown)))
+        except config.ConfigError as exc:
+            raise Fail(t("cli.config", path=exc.path, problem=exc.problem), EXIT_USAGE) from exc
         if today is None:
-            override = os.environ.get(TODAY_VARIABLE)
-            today = date.fromisoformat(override) if override else date.today()
+            override = os.environ.get(TODAY_VARIABLE, "").strip()
+            try:
+                today = date.fromisoformat(override) if override else date.today()
+            except ValueError as exc:
+                raise Fail(
+                    t("cli.today_var", var=TODAY_VARIABLE, value=override), EXIT_USAGE
+                ) from exc
         return cls(store_path=path, store_source=source, lang=lang, today=today)
 
+    # --- the store ---------------------------------------------------------------------
+
     def store(self, *, create: bool = True) -> Store:
+        """The store, opened once. Without `create`, a missing store is an error (exit 3)."""
         if self._store is None:
+            path = self.store_path
             try:
-                self._store = Store.open(self.store_path, create=create)
+                require_access(path)  # "you are not in group G", before a bare EACCES below
+                if path.exists() and not path.is_dir():
+                    raise Fail(t("cli.store_not_dir", path=path), EXIT_STORE)
+                if not create and not (path / LOG_NAME).exists():
+                    raise Fail(t("cli.no_store", path=path), EXIT_STORE)
+                self._store = Store.open(path, create=create, cache_dir=checkpoint.default_dir())
+            except NoAccess as exc:
+                raise Fail(str(exc), EXIT_STORE) from exc
             except StoreError as exc:
                 raise Fail(str(exc), EXIT_STORE) from exc
-            for notice in self._store.notices:
-                print(f"leerpad: {notice}", file=sys.stderr)
+            except OSError as exc:
+                why = exc.strerror or str(exc)
+                raise Fail(t("cli.store_os", path=path, why=why), EXIT_STORE) from exc
+        self._show_notices()
         return self._store
 
-    def execute(self, decide: Decide) -> Any:
+    def state(self) -> StoreState:
+        """The current state of an existing store (for commands that only read).
+
+        A damaged store still shows what comes before the damage, with a warning.
+        """
+        first = self._store is None
+        store = self.store(create=False)
+        if first and store.corruption is not None:
+            warn(t("cli.damaged", reason=store.read_only))
+        return store.state
+
+    def plan(self, plan_id: str) -> PlanState:
+        """A plan of the store, or exit 1 naming the unknown plan."""
+        plan = self.state().plan(plan_id)
+        if plan is None or not access.can_read(self.state(), self.store().actor, plan.id):
+            raise Fail(t("err.unknown_plan", plan=plan_id), EXIT_REJECTED)
+        return plan
+
+    def execute(self, decide: Decide, *, create: bool = False) -> Any:
         """Run a command through the store, turning refusals into exit codes."""
-        store = self.store()
+        store = self.store(create=create)
         try:
             return store.execute(decide)
         except Rejected as exc:
             raise Fail(exc.message(self.lang), EXIT_REJECTED) from exc
-        except ReadOnly as exc:
+        except (ReadOnly, StoreError) as exc:
             raise Fail(str(exc), EXIT_STORE) from exc
-        except StoreError as exc:
-            raise Fail(str(exc), EXIT_STORE) from exc
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise Fail(t("cli.store_os", path=self.store_path, why=why), EXIT_STORE) from exc
+        finally:
+            self._show_notices()
+
+    def _show_notices(self) -> None:
+        if self._store is None:
+            return
+        for notice in self._store.notices[self._notices_shown :]:
+            warn(notice)
+        self._notices_shown = len(self._store.notices)
+
+    # --- catalog -----------------------------------------------------------------------
+
+    def catalog_dirs(self) -> list[Path]:
+        """Folders with extra occupation profiles for this store (later ones win)."""
+        return config.catalog_dirs(self.store_path)
+
+    def catalog(self) -> Catalog:
+        """The catalog, loaded once; files that cannot be used are reported and skipped."""
+        if self._catalog is None:
+            from catalog import Catalog
+
+            self._catalog = Catalog.load(self.catalog_dirs())
+            for error in self._catalog.errors:
+                warn(t("cli.catalog_problem", problem=error))
+        return self._catalog
+
+    # --- input -------------------------------------------------------------------------
 
     def date(self, text: str) -> date:
         try:
@@ -90,7 +215,17 @@ class Context:
             self._store = None
 
 
-def print_json(value: Any) -> None:
+# json escapes C0 controls itself; C1 controls and bidi overrides can still steer a terminal.
+_UNSAFE = {
+    c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def json_text(value: Any) -> str:
     """Stable JSON: msgspec's encoding of structs/dates, keys in declaration order."""
-    sys.stdout.write(json.dumps(json.loads(msgspec.json.encode(value)), indent=2, ensure_ascii=False))
-    sys.stdout.write("\n")
+    text = json.dumps(json.loads(msgspec.json.encode(value)), indent=2, ensure_ascii=False)
+    return text.translate(_UNSAFE)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json_text(value) + "\n")

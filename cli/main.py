@@ -12,21 +12,44 @@ import importlib
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import date
 
-from cli.context import EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail
+from cli.context import EXIT_BUG, EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail
+from core import i18n
+from core.i18n import t
 
 COMMAND_MODULES = (
     "cli.cmd_catalog",
     "cli.cmd_plan",
     "cli.cmd_action",
     "cli.cmd_note",
+    "cli.cmd_evaluation",
     "cli.cmd_log",
     "cli.cmd_verify",
     "cli.cmd_demo",
+    "cli.cmd_where",
     "cli.cmd_export",
     "cli.cmd_team",
+)
+
+DEBUG_VARIABLE = "LEERPAD_DEBUG"
+
+i18n.register(
+    {
+        "cli.subcommand": (
+            "'{command}' needs a subcommand (see 'leerpad {command} --help').",
+            "'{command}' heeft een subcommando nodig (zie 'leerpad {command} --help').",
+        ),
+        "cli.bug": (
+            "unexpected error ({error}); this is a bug in leerpad "
+            "(run with {var}=1 to see the details).",
+            "onverwachte fout ({error}); dit is een fout in leerpad "
+            "(voer uit met {var}=1 voor de details).",
+        ),
+        "cli.os_error": ("{error}.", "{error}."),
+    }
 )
 
 
@@ -34,6 +57,26 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse's default prints the whole usage; one clear sentence is kinder.
         self.exit(EXIT_USAGE, f"leerpad: {message} (see '{self.prog} --help').\n")
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    """Accept --store and --lang after a subcommand too (`leerpad demo --store DIR`).
+
+    SUPPRESS keeps a subcommand's unset option from overwriting the global one.
+    """
+    have = parser._option_string_actions
+    if "--store" not in have:
+        parser.add_argument(
+            "--store", metavar="DIR", default=argparse.SUPPRESS, help="the store to use"
+        )
+    if "--lang" not in have:
+        parser.add_argument(
+            "--lang", choices=("nl", "en"), default=argparse.SUPPRESS, help="nl or en"
+        )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_global_options(child)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for child in sub.choices.values():
+        _add_global_options(child)
     return parser
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
+    try:
+        return build_parser().parse_args(argv)
+    except SystemExit as exc:
+        # argparse exits for --help (0) and usage errors (2, message already printed).
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int:
@@ -53,14 +106,22 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
     if hasattr(signal, "SIGXFSZ"):
         # Past a file size limit, write() must fail with EFBIG instead of killing us.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    args = build_parser().parse_args(argv)
-    ctx = Context.from_args(args, today=today)
+    args = _parse(argv)
+    if isinstance(args, int):
+        return args
+    ctx: Context | None = None
     try:
+        ctx = Context.from_args(args, today=today)
         if args.command is None:
             from cli.ui import open_ui
 
-            return open_ui(ctx)
-        return int(args.handler(args, ctx) or 0)
+            code = open_ui(ctx)
+        elif not hasattr(args, "handler"):
+            raise Fail(t("cli.subcommand", command=args.command), EXIT_USAGE)
+        else:
+            code = int(args.handler(args, ctx) or 0)
+        sys.stdout.flush()
+        return code
     except Fail as exc:
         print(f"leerpad: {exc}", file=sys.stderr)
         return exc.code
@@ -70,8 +131,19 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
         # Output piped into `head` and closed early: not an error for the user.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # Disk, permission or I/O trouble outside the store's own checks.
+        print(f"leerpad: {t('cli.os_error', error=exc)}", file=sys.stderr)
+        return EXIT_STORE
+    except Exception as exc:
+        if os.environ.get(DEBUG_VARIABLE):
+            traceback.print_exc()
+        error = f"{type(exc).__name__}: {exc}"
+        print(f"leerpad: {t('cli.bug', error=error, var=DEBUG_VARIABLE)}", file=sys.stderr)
+        return EXIT_BUG
     finally:
-        ctx.close()
+        if ctx is not None:
+            ctx.close()
 
 
 def run() -> None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from cli.context import Context
+import os
+from collections.abc import Callable
+from datetime import date
+
+from cli.context import TODAY_VARIABLE, Context
 
 
 def open_ui(ctx: Context) -> int:
-    from catalog import Catalog
     from tui.app import LeerpadApp
 
     store = ctx.store()
-    catalog = Catalog.load(ctx.catalog_dirs())
-    LeerpadApp(store, catalog).run()
+    catalog = ctx.catalog()
+    # A session may stay open past midnight: "today" follows the clock unless pinned for a demo.
+    today: Callable[[], date] = (
+        (lambda: ctx.today) if os.environ.get(TODAY_VARIABLE, "").strip() else date.today
+    )
+    LeerpadApp(store, catalog, today=today, lang=ctx.lang).run()
     return 0

@@ -16,6 +16,28 @@ from typing import Any
 import platformdirs
 
 from core import i18n
+from core.i18n import t
+
+i18n.register(
+    {
+        "config.is_dir": ("it is a directory, not a file", "het is een map, geen bestand"),
+        "config.no_permission": (
+            "you have no permission to read it",
+            "je hebt geen leesrechten op dit bestand",
+        ),
+        "config.unreadable": ("it cannot be read ({why})", "het kan niet gelezen worden ({why})"),
+        "config.not_utf8": ("it is not UTF-8 text", "het is geen UTF-8-tekst"),
+        "config.not_toml": ("it is not valid TOML ({error})", "het is geen geldige TOML ({error})"),
+        "config.not_string": (
+            '{key} must be a non-empty text in quotes, like {key} = "..."',
+            '{key} moet een niet-lege tekst tussen aanhalingstekens zijn, zoals {key} = "..."',
+        ),
+        "config.bad_lang": (
+            'lang = {lang!r} is not a language: use "nl" or "en"',
+            'lang = {lang!r} is geen taal: gebruik "nl" of "en"',
+        ),
+    }
+)
 
 APP = "leerpad"
 CONFIG_NAME = "config.toml"
@@ -77,28 +99,28 @@ def read_config(path: Path, kind: str) -> ConfigFile:
     except FileNotFoundError:
         return ConfigFile(kind, path, exists=False)
     except IsADirectoryError as exc:
-        raise ConfigError(path, "it is a directory, not a config file") from exc
+        raise ConfigError(path, t("config.is_dir")) from exc
     except PermissionError as exc:
-        raise ConfigError(path, "you have no permission to read it") from exc
+        raise ConfigError(path, t("config.no_permission")) from exc
     except OSError as exc:
-        raise ConfigError(path, f"cannot read it ({exc.strerror or exc})") from exc
+        raise ConfigError(path, t("config.unreadable", why=exc.strerror or exc)) from exc
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(path, "it is not UTF-8 text") from exc
+        raise ConfigError(path, t("config.not_utf8")) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"it is not valid TOML ({exc})") from exc
+        raise ConfigError(path, t("config.not_toml", error=exc)) from exc
     config = ConfigFile(kind, path, exists=True)
     for key, value in table.items():
         if key not in KNOWN_KEYS:
             config.unknown.append(key)
             continue
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(path, f"'{key}' must be a non-empty string in quotes")
+            raise ConfigError(path, t("config.not_string", key=key))
         config.values[key] = value.strip()
     lang = config.values.get("lang")
     if lang is not None and lang not in i18n.LANGUAGES:
-        raise ConfigError(path, f"lang = {lang!r} is not a language: use \"nl\" or \"en\"")
+        raise ConfigError(path, t("config.bad_lang", lang=lang))
     return config
 
 
@@ -116,9 +138,7 @@ def _store_from_config(config: ConfigFile) -> Path:
     return path if path.is_absolute() else config.path.parent / path
 
 
-def resolve_store(
-    flag: str | None, environ: Mapping[str, str] | None = None
-) -> tuple[Path, str]:
+def resolve_store(flag: str | None, environ: Mapping[str, str] | None = None) -> tuple[Path, str]:
     """The store directory in effect and where it came from (one of the SOURCE_* names)."""
     env = os.environ if environ is None else environ
     if flag:

@@ -110,31 +110,43 @@ class _Story:
         days = weeks * 7
         dues = {}
         for i, action in enumerate(ids):
-            due = start + timedelta(days=(i + 1) * days // len(ids))
+            due = start + timedelta(days=(i + 1) * days // len(ids) - 1)
             dues[action] = _monday(due) + timedelta(days=4)
         return dues
 
     def plan_all(self, key: str, day: date, dues: dict[str, date]) -> None:
         for action, due in dues.items():
-            self.at(day, 9, lambda ids, a=action, d=due: _cmd(commands.plan_action, ids[key], a, due=d))
+            _run(self, key, day, 9, commands.plan_action, action, due=due)
 
     def complete(self, key: str, action: str, on: date, hour: int = 15) -> None:
-        self.at(
-            on,
-            hour,
-            lambda ids: _cmd(commands.complete_action, ids[key], action, on=on, today=on),
-        )
+        _run(self, key, on, hour, commands.complete_action, action, on=on, today=on)
 
 
-def _cmd(command: Callable[..., ev.Event], plan: str, *args: object, **kwargs: object) -> Decide:
-    return lambda s: command(s, plan, *args, **kwargs)
+PLAN = "<plan>"
+"""Stands for the plan's own id (not known until it is created) in a story step."""
 
 
-def _story(today: date, profile: Profile) -> _Story:
-    story = _Story(today, profile)
-    weeks_ago = lambda n: _monday(today) - timedelta(weeks=n)  # noqa: E731
+def _run(
+    story: _Story,
+    key: str,
+    day: date,
+    hour: int,
+    command: Callable[..., ev.Event],
+    *args: object,
+    **kwargs: object,
+) -> None:
+    """Run `command(state, <plan id>, *args, **kwargs)` at `day`, `hour` o'clock (UTC)."""
 
-    # 1. Mehmet: finished his 16 weeks six weeks ago; the plan is closed as completed.
+    def make(ids: dict[str, str]) -> Decide:
+        plan = ids[key]
+        real = [plan if a == PLAN else a for a in args]
+        return lambda s: command(s, plan, *real, **kwargs)
+
+    story.at(day, hour, make)
+
+
+def _mehmet(story: _Story, weeks_ago: Callable[[int], date]) -> None:
+    """Finished his 16 weeks six weeks ago; the plan is closed as completed."""
     start = weeks_ago(22)
     story.create(
         "mehmet",
@@ -148,75 +160,67 @@ def _story(today: date, profile: Profile) -> _Story:
     )
     dues = story.spread(start, 16)
     story.plan_all("mehmet", start, dues)
-    dropped = story.action_ids[40]
-    story.at(
-        start + timedelta(days=1),
-        10,
-        lambda ids: _cmd(
-            commands.drop_action,
-            ids["mehmet"],
-            dropped,
-            reason="Drukkerij Claes werkt niet met vertegenwoordigers; niet van toepassing.",
-        ),
+    dropped = story.action_ids[47]
+    reason = "Drukkerij Claes neemt niet deel aan beurzen of netwerkevenementen."
+    _run(
+        story, "mehmet", start + timedelta(days=1), 10, commands.drop_action, dropped, reason=reason
     )
     for i, (action, due) in enumerate(dues.items()):
         if action != dropped:
             story.complete("mehmet", action, _workday(max(start, due - timedelta(days=i % 3))))
-    end = start + timedelta(weeks=16) - timedelta(days=3)
-    story.at(
-        start + timedelta(weeks=8),
+    people = ["Katrien Claes", "Els Maes", "Mehmet Yilmaz"]
+    middle = start + timedelta(weeks=8)
+    _run(
+        story,
+        "mehmet",
+        middle,
         14,
-        lambda ids: lambda s: commands.record_evaluation(
-            s,
-            ids["mehmet"],
-            on=start + timedelta(weeks=8),
-            today=start + timedelta(weeks=8),
-            participants=["Katrien Claes", "Els Maes", "Mehmet Yilmaz"],
-            ratings=[
-                ev.Rating("A1", "verworven", "Neemt de telefoon vlot en vriendelijk op."),
-                ev.Rating("A2", "in-ontwikkeling", "Offertes nog laten nakijken."),
-                ev.Rating("B1", "verworven"),
-            ],
-            remark="Goede start; extra aandacht voor offertes.",
-        ),
+        commands.record_evaluation,
+        on=middle,
+        today=middle,
+        participants=people,
+        ratings=[
+            ev.Rating("A1", "verworven", "Neemt de telefoon vlot en vriendelijk op."),
+            ev.Rating("A2", "in-ontwikkeling", "Offertes nog laten nakijken."),
+            ev.Rating("B1", "verworven"),
+        ],
+        remark="Goede start; extra aandacht voor offertes.",
     )
-    story.at(
+    end = start + timedelta(weeks=16) - timedelta(days=3)
+    _run(
+        story,
+        "mehmet",
         end,
         13,
-        lambda ids: lambda s: commands.record_evaluation(
-            s,
-            ids["mehmet"],
-            on=end,
-            today=end,
-            participants=["Katrien Claes", "Els Maes", "Mehmet Yilmaz"],
-            ratings=[
-                ev.Rating("A1", "ruim-verworven"),
-                ev.Rating("A2", "verworven", "Maakt offertes zelfstandig op."),
-                ev.Rating("B1", "ruim-verworven"),
-            ],
-            remark="Alle doelstellingen behaald.",
-        ),
+        commands.record_evaluation,
+        on=end,
+        today=end,
+        participants=people,
+        ratings=[
+            ev.Rating("A1", "ruim-verworven"),
+            ev.Rating("A2", "verworven", "Maakt offertes zelfstandig op."),
+            ev.Rating("B1", "ruim-verworven"),
+        ],
+        remark="Alle doelstellingen behaald.",
     )
-    for hour, role in ((14, "mentor"), (15, "trainee")):
-        story.at(
-            end,
-            hour,
-            lambda ids, r=role: lambda s: commands.sign_off(s, ids["mehmet"], role=r, subject="E2"),
-        )
-    story.at(
+    _run(story, "mehmet", end, 14, commands.sign_off, role="mentor", subject="E2")
+    _run(story, "mehmet", end, 15, commands.sign_off, role="trainee", subject="E2")
+    _run(
+        story,
+        "mehmet",
         end,
         16,
-        lambda ids: lambda s: commands.close_plan(
-            s,
-            ids["mehmet"],
-            outcome="completed",
-            on=end,
-            today=end,
-            reason="Opleiding afgerond; Mehmet krijgt een vast contract.",
-        ),
+        commands.close_plan,
+        outcome="completed",
+        on=end,
+        today=end,
+        reason="Opleiding afgerond; Mehmet krijgt een vast contract.",
     )
 
-    # 2. Sara: ten weeks into 26, on track, with notes, an own action and an evaluation.
+
+def _sara(story: _Story, weeks_ago: Callable[[int], date]) -> None:
+    """Ten weeks into 26 and on track, with notes, an own action, an evaluation, sign-offs."""
+    today = story.today
     start = weeks_ago(10)
     story.create(
         "sara",
@@ -230,98 +234,73 @@ def _story(today: date, profile: Profile) -> _Story:
     )
     dues = story.spread(start, 26)
     story.plan_all("sara", start, dues)
-    story.at(
+    _run(
+        story,
+        "sara",
         start,
         11,
-        lambda ids: lambda s: commands.add_note(
-            s,
-            ids["sara"],
-            ids["sara"],
-            text="Sara werkt 4/5 (woensdag vrij); plan afgestemd met de VDAB-consulent.",
-        ),
+        commands.add_note,
+        PLAN,
+        text="Sara werkt 4/5 (woensdag vrij); plan afgestemd met de VDAB-consulent.",
     )
     overdue = [a for a, d in dues.items() if today - timedelta(days=14) <= d < today][:2]
-    dropped = story.action_ids[12]
-    story.at(
-        start + timedelta(days=2),
-        10,
-        lambda ids: _cmd(
-            commands.drop_action,
-            ids["sara"],
-            dropped,
-            reason="Van Damme Logistics verstuurt geen stalen; niet van toepassing.",
-        ),
-    )
+    dropped = story.action_ids[54]
+    reason = "Van Damme Logistics werkt niet met kredietlijnen; niet van toepassing."
+    _run(story, "sara", start + timedelta(days=2), 10, commands.drop_action, dropped, reason=reason)
     for i, (action, due) in enumerate(dues.items()):
         if action in overdue or action == dropped or due >= today:
             continue
         story.complete("sara", action, _workday(max(start, due - timedelta(days=i % 4))))
-    own_row = "A3.1"
-    story.at(
-        start + timedelta(weeks=2),
-        10,
-        lambda ids: lambda s: commands.add_action(
-            s,
-            ids["sara"],
-            own_row,
-            text="Rondleiding in het magazijn met de magazijnverantwoordelijke.",
-        ),
-    )
-    story.complete("sara", f"{own_row}.{_actions_in_row(profile, own_row) + 1}", start + timedelta(weeks=2, days=1))
-    first = story.action_ids[0]
-    story.at(
-        start + timedelta(days=5),
+    row = "A3.1"
+    own = f"{row}.{_actions_in_row(story.profile, row) + 1}"
+    text = "Rondleiding in het magazijn met de magazijnverantwoordelijke."
+    _run(story, "sara", start + timedelta(weeks=2), 10, commands.add_action, row, text=text)
+    story.complete("sara", own, start + timedelta(weeks=2, days=1))
+    _run(
+        story,
+        "sara",
+        start + timedelta(days=4),
         16,
-        lambda ids: lambda s: commands.add_note(
-            s,
-            ids["sara"],
-            first,
-            text="Sara neemt de telefoon al vlot op.\nVolgende stap: zelf doorverbinden.",
-        ),
+        commands.add_note,
+        story.action_ids[0],
+        text="Sara neemt de telefoon al vlot op.\nVolgende stap: zelf doorverbinden.",
     )
     if overdue:
-        story.at(
-            today - timedelta(days=1),
+        _run(
+            story,
+            "sara",
+            _workday(today - timedelta(days=1)),
             9,
-            lambda ids: lambda s: commands.add_note(
-                s,
-                ids["sara"],
-                overdue[0],
-                text="Uitgesteld: de collega die dit toelicht is met verlof.",
-            ),
+            commands.add_note,
+            overdue[0],
+            text="Uitgesteld: de collega die dit toelicht is met verlof.",
         )
-    evaluation_day = _workday(today - timedelta(weeks=2))
-    story.at(
-        evaluation_day,
+    day = _workday(today - timedelta(weeks=2))
+    _run(
+        story,
+        "sara",
+        day,
         14,
-        lambda ids: lambda s: commands.record_evaluation(
-            s,
-            ids["sara"],
-            on=evaluation_day,
-            today=evaluation_day,
-            participants=["Jan Van Damme", "Els Maes", "Sara Peeters"],
-            ratings=[
-                ev.Rating("A1", "verworven", "Vriendelijk en duidelijk aan de telefoon."),
-                ev.Rating("A2", "in-ontwikkeling", "Offertes nog samen nakijken."),
-                ev.Rating("A3", "in-ontwikkeling"),
-                ev.Rating("B1", "verworven", "Klantgericht, blijft rustig bij klachten."),
-                ev.Rating("B3", "nog-niet-verworven", "Vraagt nog weinig zelf om hulp."),
-            ],
-            remark="Goed op weg; volgende evaluatie over zes weken.",
-        ),
+        commands.record_evaluation,
+        on=day,
+        today=day,
+        participants=["Jan Van Damme", "Els Maes", "Sara Peeters"],
+        ratings=[
+            ev.Rating("A1", "verworven", "Vriendelijk en duidelijk aan de telefoon."),
+            ev.Rating("A2", "in-ontwikkeling", "Offertes nog samen nakijken."),
+            ev.Rating("A3", "in-ontwikkeling"),
+            ev.Rating("B3", "verworven", "Klantgericht, blijft rustig bij klachten."),
+            ev.Rating("B6", "nog-niet-verworven", "Plant haar werk nog weinig zelf."),
+        ],
+        remark="Goed op weg; volgende evaluatie over zes weken.",
     )
-    story.at(
-        evaluation_day,
-        15,
-        lambda ids: lambda s: commands.sign_off(s, ids["sara"], role="trainee", subject="E1"),
-    )
-    story.at(
-        evaluation_day,
-        16,
-        lambda ids: lambda s: commands.sign_off(s, ids["sara"], role="mentor"),
-    )
+    _run(story, "sara", day, 15, commands.sign_off, role="trainee", subject="E1")
+    _run(story, "sara", day, 16, commands.sign_off, role="mentor")
 
-    # 3. Youssef: eight weeks into 20 and behind, with several overdue actions.
+
+def _youssef(story: _Story, weeks_ago: Callable[[int], date]) -> None:
+    """Eight weeks into 20 and behind, with several overdue actions."""
+    today = story.today
     start = weeks_ago(8)
     story.create(
         "youssef",
@@ -337,19 +316,22 @@ def _story(today: date, profile: Profile) -> _Story:
     story.plan_all("youssef", start, dues)
     late = [a for a, d in dues.items() if d < today]
     for i, action in enumerate(late[: len(late) // 3]):
-        story.complete("youssef", action, _workday(max(start, dues[action] + timedelta(days=i % 2))))
-    story.at(
+        on = min(today - timedelta(days=1), dues[action] + timedelta(days=i % 2))
+        story.complete("youssef", action, _workday(max(start, on)))
+    _run(
+        story,
+        "youssef",
         _workday(today - timedelta(days=2)),
         11,
-        lambda ids: lambda s: commands.add_note(
-            s,
-            ids["youssef"],
-            "A2",
-            text="Opvolggesprek gepland: te weinig tijd voorzien voor offertes.",
-        ),
+        commands.add_note,
+        "A2",
+        text="Opvolggesprek gepland: te weinig tijd voorzien voor offertes.",
     )
 
-    # 4. Emma: three weeks into 12; an action re-planned and one reopened.
+
+def _emma(story: _Story, weeks_ago: Callable[[int], date]) -> None:
+    """Three weeks into 12: details edited, an action reopened and one re-planned."""
+    today = story.today
     start = weeks_ago(3)
     story.create(
         "emma",
@@ -361,42 +343,40 @@ def _story(today: date, profile: Profile) -> _Story:
         company="Groothandel Vandenberghe",
         contact="An Vandenberghe",
     )
-    dues = story.spread(start, 12, count=24)
+    dues = story.spread(start, 12)
     story.plan_all("emma", start, dues)
-    story.at(
-        start + timedelta(days=1),
-        9,
-        lambda ids: lambda s: commands.edit_plan(s, ids["emma"], contact="Bart Vandenberghe"),
+    _run(
+        story, "emma", start + timedelta(days=1), 9, commands.edit_plan, contact="Bart Vandenberghe"
     )
     done = [a for a, d in dues.items() if d < today]
     for action in done:
         story.complete("emma", action, _workday(dues[action]))
     if done:
-        again = done[-1]
-        story.at(
-            _workday(dues[again]),
+        _run(
+            story,
+            "emma",
+            _workday(dues[done[-1]]),
             17,
-            lambda ids: _cmd(
-                commands.reopen_action,
-                ids["emma"],
-                again,
-                reason="De orderbevestiging bevatte fouten; nog eens samen overlopen.",
-            ),
+            commands.reopen_action,
+            done[-1],
+            reason="De orderbevestiging bevatte fouten; nog eens samen overlopen.",
         )
-    moved = story.action_ids[len(done) + 1] if len(done) + 1 < 24 else None
-    if moved is not None:
+    later = [a for a, d in dues.items() if d >= today]
+    if later:
+        moved = later[0]
         new_due = dues[moved] + timedelta(weeks=1)
-        story.at(
-            _workday(today - timedelta(days=1)),
-            10,
-            lambda ids: _cmd(commands.plan_action, ids["emma"], moved, due=new_due),
-        )
+        day = _workday(today - timedelta(days=1))
+        _run(story, "emma", day, 10, commands.plan_action, moved, due=new_due)
 
-    # 5. Lotte: starts next week; only the first weeks are planned.
+
+def _lotte(story: _Story, weeks_ago: Callable[[int], date]) -> None:
+    """Starts next week; only the first weeks are planned."""
+    today = story.today
     start = _monday(today) + timedelta(weeks=1)
+    day = _workday(today - timedelta(days=1))
     story.create(
         "lotte",
-        _workday(today - timedelta(days=1)),
+        day,
         trainee="Lotte Wouters",
         start=start,
         weeks=13,
@@ -404,7 +384,17 @@ def _story(today: date, profile: Profile) -> _Story:
         company="Fietsen Mertens",
         contact="Wim Mertens",
     )
-    story.plan_all("lotte", _workday(today - timedelta(days=1)), story.spread(start, 13, count=8))
+    story.plan_all("lotte", day, story.spread(start, 13, count=8))
+
+
+def _story(today: date, profile: Profile) -> _Story:
+    story = _Story(today, profile)
+
+    def weeks_ago(n: int) -> date:
+        return _monday(today) - timedelta(weeks=n)
+
+    for part in (_mehmet, _sara, _youssef, _emma, _lotte):
+        part(story, weeks_ago)
     return story
 
 
@@ -475,7 +465,8 @@ def build_demo(
         if actor is not None:
             store.actor = actor
         for step in sorted(story.steps):
-            clock.now = step.at
+            # Steps at the same hour follow each other a minute apart.
+            clock.now = max(step.at, clock.now)
             decide = step.make(plan_ids)
             record = store.execute(decide, event_id=ids() if ids else None)
             if step.creates is not None:

@@ -7,6 +7,7 @@ chain unbroken. It never writes, moves or locks for writing anything.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import mmap
@@ -19,7 +20,17 @@ import msgspec
 
 from core import events as ev
 from core.i18n import register, t
-from core.log import FRAME, FRAME_SIZE, HEADER, HEADER_SIZE, LOG_VERSION, MAGIC, MAX_PAYLOAD
+from core.log import (
+    FRAME,
+    FRAME_SIZE,
+    HEADER_SIZE,
+    LOG_VERSION,
+    MAX_PAYLOAD,
+    LogError,
+    classify_tail,
+    parse_header,
+)
+from core.projections import StoreState, apply, apply_unknown
 
 LOG_NAME = "events.log"
 
@@ -65,6 +76,10 @@ register(
             "its link to the previous record does not match: the hash chain is broken",
             "de verwijzing naar het vorige record klopt niet: de hashketen is verbroken",
         ),
+        "verify.apply": (
+            "its {type} event does not apply to the plans before it ({error})",
+            "de gebeurtenis {type} past niet bij de plannen ervoor ({error})",
+        ),
         "verify.duplicate": (
             "its event id {id} was already used by record {other}",
             "de gebeurtenis-id {id} werd al gebruikt door record {other}",
@@ -82,7 +97,7 @@ class Problem:
     offset: int
     """Byte offset of the record's frame in the log file (0 for the header)."""
     kind: str
-    """header, newer-format, frame, checksum, decode, sequence, chain or duplicate-id."""
+    """header, newer-format, frame, checksum, decode, sequence, chain, duplicate-id or apply."""
     message: str
 
 
@@ -125,6 +140,7 @@ class _Checker:
         self.prev = header_hash
         self.seq = 0
         self.ids: dict[str, int] = {}
+        self.state = StoreState()
 
     def fail(self, offset: int, kind: str, message: str, seq: int | None = None) -> None:
         self.report.problem = Problem(self.seq + 1 if seq is None else seq, offset, kind, message)
@@ -136,29 +152,38 @@ class _Checker:
         """
         size = len(data)
         while pos < size:
-            if size - pos < FRAME_SIZE:
-                raise _Tail(pos)
-            n, check, crc = FRAME.unpack_from(data, pos)
-            if n ^ 0xFFFFFFFF != check:
-                if not any(data[pos:]):
-                    raise _Tail(pos)  # a crash can leave zero-filled blocks at the end
-                self.fail(pos, "frame", t("verify.frame"))
-                return pos
-            if n > MAX_PAYLOAD:
-                self.fail(pos, "frame", t("verify.too_big", size=n))
-                return pos
-            start, end = pos + FRAME_SIZE, pos + FRAME_SIZE + n
-            if end > size:
-                raise _Tail(pos)
-            payload = data[start:end]
-            if zlib.crc32(payload) != crc:
-                self.fail(pos, "checksum", t("verify.checksum"))
-                return pos
-            if not self.record(pos, payload):
-                return pos
-            pos = end
-            self.report.end = end
+            if size - pos >= FRAME_SIZE:
+                n, check, crc = FRAME.unpack_from(data, pos)
+                start, end = pos + FRAME_SIZE, pos + FRAME_SIZE + n
+                if n ^ check == 0xFFFFFFFF and n <= MAX_PAYLOAD and end <= size:
+                    payload = data[start:end]
+                    if zlib.crc32(payload) == crc:
+                        if not self.record(pos, payload):
+                            return pos
+                        pos = end
+                        self.report.end = end
+                        continue
+            self.bad_bytes(data, pos)
+            return pos
         return pos
+
+    def bad_bytes(self, data: mmap.mmap | bytes, pos: int) -> None:
+        """Bytes at `pos` that are not a whole, checksummed frame: torn or damaged?
+
+        The store's own rules decide (core.log.classify_tail), so verify and the
+        store always agree on what is a crash remnant.
+        """
+        problem = classify_tail(lambda n, at: data[at : at + n], pos, len(data))
+        if problem.torn:
+            raise _Tail(pos)
+        if problem.reason == "log.tail.checksum":
+            self.fail(pos, "checksum", t("verify.checksum"))
+            return
+        n, check, _ = FRAME.unpack_from(data, pos) if len(data) - pos >= FRAME_SIZE else (0, 0, 0)
+        if n ^ check == 0xFFFFFFFF and n > MAX_PAYLOAD:
+            self.fail(pos, "frame", t("verify.too_big", size=n))
+        else:
+            self.fail(pos, "frame", t("verify.frame"))
 
     def record(self, offset: int, payload: bytes) -> bool:
         known = True
@@ -182,11 +207,21 @@ class _Checker:
             message = t("verify.duplicate", id=rec.id, other=self.ids[rec.id])
             self.fail(offset, "duplicate-id", message)
             return False
+        digest = hashlib.sha256(payload).hexdigest()
         if not known or rec.v > ev.FORMAT_VERSION:
             self.report.unknown += 1
+            apply_unknown(self.state, rec.seq, rec.id, digest)
+        else:
+            try:
+                apply(self.state, rec, digest)  # type: ignore[arg-type]
+            except Exception as exc:
+                # Chain and checksum are fine, but the event makes no sense at this point.
+                kind = ev.event_tag(rec.event)  # type: ignore[arg-type]
+                self.fail(offset, "apply", t("verify.apply", type=kind, error=repr(exc)))
+                return False
         self.ids[rec.id] = rec.seq
         self.seq = rec.seq
-        self.prev = hashlib.sha256(payload).hexdigest()
+        self.prev = digest
         self.report.records = self.seq
         self.report.last_hash = self.prev
         return True
@@ -226,14 +261,18 @@ def _verify_fd(fd: int, report: Report) -> Report:
     if len(head) < HEADER_SIZE:
         report.problem = Problem(0, 0, "header", t("verify.header_short"))
         return report
-    magic, version, _log_id = HEADER.unpack(head)
-    if magic != MAGIC:
+    try:
+        header = parse_header(head, report.path)
+    except LogError:
         report.problem = Problem(0, 0, "header", t("verify.magic"))
         return report
-    if version > LOG_VERSION:
-        report.problem = Problem(0, 0, "newer-format", t("verify.newer", version=version))
+    if header.version > LOG_VERSION:
+        report.problem = Problem(0, 0, "newer-format", t("verify.newer", version=header.version))
         return report
-    header_hash = hashlib.sha256(head).hexdigest()
+    if header.problem is not None:
+        report.problem = Problem(0, 0, "header", t(header.problem))
+        return report
+    header_hash = header.hash
     report.last_hash = header_hash
     report.end = HEADER_SIZE
     checker = _Checker(report, header_hash)
@@ -267,10 +306,8 @@ def _verify_fd(fd: int, report: Report) -> Report:
 def verify_store(store: Path) -> Report:
     """Check the log of the store directory `store`, and list torn tails set aside earlier."""
     report = verify_log(store / LOG_NAME)
-    try:
+    with contextlib.suppress(OSError):
         report.side_files = sorted(
             p.name for p in store.iterdir() if p.name.startswith(LOG_NAME + ".torn-")
         )
-    except OSError:
-        pass
     return report

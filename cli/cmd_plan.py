@@ -1,0 +1,600 @@
+"""`leerpad plan new|list|show|edit|close|reopen` and `leerpad sign`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from cli.context import EXIT_REJECTED, EXIT_USAGE, Context, Fail, print_json
+from cli.render import indent, literal, table
+from core import access, commands, i18n
+from core.i18n import fmt_date, fmt_time, t
+from core.projections import (
+    STATUS_SYMBOL,
+    ActionState,
+    PlanState,
+    PlanSummary,
+    RowState,
+    acquired,
+    counts,
+    signoff_current,
+    summaries,
+    summarize,
+)
+
+i18n.register(
+    {
+        "cli.plan.none": ("No plans yet.", "Nog geen plannen."),
+        "cli.plan.none_overdue": (
+            "No plans with overdue actions.",
+            "Geen plannen met acties die te laat zijn.",
+        ),
+        "cli.col.plan": ("PLAN", "PLAN"),
+        "cli.col.trainee": ("TRAINEE", "CURSIST"),
+        "cli.col.company": ("COMPANY", "BEDRIJF"),
+        "cli.col.week": ("WEEK", "WEEK"),
+        "cli.col.progress": ("DONE", "KLAAR"),
+        "cli.col.status": ("STATUS", "STATUS"),
+        "cli.col.overdue": ("OVERDUE", "TE LAAT"),
+        "cli.col.next_due": ("NEXT DUE", "VOLGENDE"),
+        "cli.plan_status.on-track": ("on track", "op schema"),
+        "cli.plan_status.behind": ("behind", "achter"),
+        "cli.plan_status.completed": ("completed", "afgerond"),
+        "cli.plan_status.stopped": ("stopped", "stopgezet"),
+        "cli.show.contract": ("Contract", "Contractnummer"),
+        "cli.show.company": ("Company", "Bedrijf"),
+        "cli.show.contact": ("Contact", "Contactpersoon"),
+        "cli.show.occupation": ("Occupation", "Beroep"),
+        "cli.show.period": ("Period", "Periode"),
+        "cli.show.period_value": (
+            "from {start}, {weeks} weeks (week {week} of {weeks})",
+            "vanaf {start}, {weeks} weken (week {week} van {weeks})",
+        ),
+        "cli.show.progress": ("Progress", "Vordering"),
+        "cli.show.progress_value": (
+            "{done} of {total} actions done ({percent}%, expected {expected}%): {status}",
+            "{done} van {total} acties afgewerkt ({percent}%, verwacht {expected}%): {status}",
+        ),
+        "cli.show.overdue_value": (
+            "{overdue} overdue, next due {next}",
+            "{overdue} te laat, volgende op {next}",
+        ),
+        "cli.show.state": ("State", "Toestand"),
+        "cli.show.open": ("open", "lopend"),
+        "cli.show.closed": (
+            "closed: {outcome} on {on}",
+            "afgesloten: {outcome} op {on}",
+        ),
+        "cli.show.job": ("A. Job-related competencies", "A. Jobgerelateerde competenties"),
+        "cli.show.personal": ("B. Personal competencies", "B. Persoonsgebonden competenties"),
+        "cli.show.row_dates": (
+            "planned end {due} · completed on {done}",
+            "voorziene einddatum {due} · afgewerkt op {done}",
+        ),
+        "cli.show.due": ("planned {date}", "gepland {date}"),
+        "cli.show.done_on": ("done {date}", "afgewerkt {date}"),
+        "cli.show.own": ("own action", "eigen actie"),
+        "cli.show.reason": ("reason: {reason}", "reden: {reason}"),
+        "cli.show.note": ("note by {actor}, {time}:", "notitie van {actor}, {time}:"),
+        "cli.show.plan_notes": ("Notes on the plan", "Notities bij het plan"),
+        "cli.show.evaluations": ("Evaluations", "Evaluaties"),
+        "cli.show.participants": ("participants: {names}", "deelnemers: {names}"),
+        "cli.show.remark": ("remark: {remark}", "opmerking: {remark}"),
+        "cli.show.signoffs": ("Sign-offs", "Aftekeningen"),
+        "cli.show.signoff": (
+            "{role} signed {subject} (version {seq}) — {actor}, {time}: {current}",
+            "{role} tekende {subject} af (versie {seq}) — {actor}, {time}: {current}",
+        ),
+        "cli.show.current": ("still current", "nog actueel"),
+        "cli.show.outdated": ("changed since", "intussen gewijzigd"),
+        "cli.show.latest": ("latest rating: {level}", "laatste beoordeling: {level}"),
+        "cli.show.none": ("none", "geen"),
+        "cli.edit.nothing": (
+            "Say what to change: --trainee, --contract, --company, --contact, --start or --weeks.",
+            "Zeg wat er moet veranderen: --trainee, --contract, --company, --contact, "
+            "--start of --weeks.",
+        ),
+        "cli.ok.edited": ("Plan {plan} updated.", "Plan {plan} bijgewerkt."),
+        "cli.ok.closed": ("Plan {plan} closed ({outcome}).", "Plan {plan} afgesloten ({outcome})."),
+        "cli.ok.reopened": ("Plan {plan} reopened.", "Plan {plan} heropend."),
+        "cli.ok.signed": (
+            "Signed off plan {plan} (version {seq}) as {role}.",
+            "Plan {plan} (versie {seq}) afgetekend als {role}.",
+        ),
+        "cli.ok.signed_evaluation": (
+            "Signed off evaluation {subject} of plan {plan} as {role}.",
+            "Evaluatie {subject} van plan {plan} afgetekend als {role}.",
+        ),
+        "cli.occupation": ("{detail}.", "{detail}."),
+    }
+)
+
+
+# --- JSON shapes (documented in the README; keep them stable) ----------------------------
+
+
+def plan_status(summary: PlanSummary) -> str:
+    """on-track, behind, completed or stopped."""
+    if summary.closed:
+        return summary.closed
+    return "behind" if summary.behind else "on-track"
+
+
+def summary_json(s: PlanSummary) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "trainee": s.trainee,
+        "company": s.company,
+        "occupation": s.occupation,
+        "occupation_title": s.title,
+        "start": s.start,
+        "weeks": s.weeks,
+        "week": s.week,
+        "done": s.done,
+        "total": s.total,
+        "percent": round(s.percent, 1),
+        "expected_percent": round(s.expected, 1),
+        "status": plan_status(s),
+        "overdue": s.overdue,
+        "next_due": s.next_due,
+        "last_seq": s.last_seq,
+    }
+
+
+def _touch(actor: str, time: Any, seq: int) -> dict[str, Any]:
+    return {"seq": seq, "actor": actor, "time": time}
+
+
+def action_json(action: ActionState, today: date) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "text": action.text,
+        "own": action.own,
+        "status": str(action.status(today)),
+        "due": action.due,
+        "done_on": action.done_on,
+        "dropped_reason": action.dropped,
+        "last_change": _touch(action.last.actor, action.last.time, action.last.seq)
+        if action.last
+        else None,
+    }
+
+
+def plan_json(plan: PlanState, today: date) -> dict[str, Any]:
+    """The whole state of one plan."""
+    return {
+        "id": plan.id,
+        "trainee": plan.trainee,
+        "contract": plan.contract,
+        "company": plan.company,
+        "contact": plan.contact,
+        "occupation": plan.occupation,
+        "occupation_version": plan.occupation_version,
+        "occupation_title": plan.title,
+        "start": plan.start,
+        "weeks": plan.weeks,
+        "summary": summary_json(summarize(plan, today)),
+        "closed": {
+            "outcome": plan.closed.outcome,
+            "on": plan.closed.on,
+            "reason": plan.closed.reason,
+            **_touch(plan.closed.actor, plan.closed.time, plan.closed.seq),
+        }
+        if plan.closed
+        else None,
+        "competencies": [
+            {
+                "id": comp.id,
+                "title": comp.title,
+                **_counts_json(comp.actions()),
+                "rows": [
+                    {
+                        "id": row.id,
+                        "own": row.own,
+                        "skills": list(row.skills),
+                        "due": row.due,
+                        "done_on": row.done_on,
+                        "actions": [action_json(a, today) for a in row.actions],
+                    }
+                    for row in comp.rows
+                ],
+            }
+            for comp in plan.competencies
+        ],
+        "personal": [
+            {"id": p.id, "name": p.name, "description": p.description} for p in plan.personal
+        ],
+        "acquired": acquired(plan),
+        "notes": [
+            {"target": n.target, "text": n.text, **_touch(n.actor, n.time, n.seq)}
+            for n in plan.notes
+        ],
+        "evaluations": [
+            {
+                "id": e.id,
+                "on": e.on,
+                "participants": list(e.participants),
+                "ratings": [
+                    {"competency": r.competency, "level": r.level, "comment": r.comment}
+                    for r in e.ratings
+                ],
+                "remark": e.remark,
+                **_touch(e.actor, e.time, e.seq),
+            }
+            for e in plan.evaluations
+        ],
+        "signoffs": [
+            {
+                "role": s.role,
+                "subject": s.subject,
+                "covers_seq": s.covers_seq,
+                "covers_hash": s.covers_hash,
+                "remark": s.remark,
+                "current": signoff_current(plan, s) if s.subject == "plan" else True,
+                **_touch(s.actor, s.time, s.seq),
+            }
+            for s in plan.signoffs
+        ],
+        "scale": [
+            {"key": lv.key, "nl": lv.nl, "en": lv.en, "acquired": lv.acquired} for lv in plan.scale
+        ],
+        "version": plan.version,
+        "last_seq": plan.last.seq,
+    }
+
+
+def _counts_json(actions: Any) -> dict[str, Any]:
+    c = counts(actions)
+    return {"done": c.done, "total": c.total, "percent": round(c.percent, 1)}
+
+
+# --- plan new / edit / close / reopen -------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
+    from catalog import UnknownOccupation
+
+    try:
+        profile = ctx.catalog().get(args.occupation)
+    except UnknownOccupation as exc:
+        detail = str(exc)
+        message = t("cli.occupation", detail=detail[:1].upper() + detail[1:])
+        raise Fail(message, EXIT_REJECTED) from None
+    start = ctx.date(args.start)
+    record = ctx.execute(
+        lambda s: commands.create_plan(
+            s,
+            profile,
+            trainee=args.trainee,
+            start=start,
+            weeks=args.weeks,
+            contract=args.contract,
+            company=args.company,
+            contact=args.contact,
+        ),
+        create=True,
+    )
+    if args.json:
+        print_json({"id": record.event.plan})
+    else:
+        print(record.event.plan)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
+    fields = ("trainee", "contract", "company", "contact", "start", "weeks")
+    if all(getattr(args, name) is None for name in fields):
+        raise Fail(t("cli.edit.nothing"), EXIT_USAGE)
+    start = ctx.date(args.start) if args.start is not None else None
+    record = ctx.execute(
+        lambda s: commands.edit_plan(
+            s,
+            args.plan,
+            trainee=args.trainee,
+            contract=args.contract,
+            company=args.company,
+            contact=args.contact,
+            start=start,
+            weeks=args.weeks,
+        )
+    )
+    print(t("cli.ok.edited", plan=record.event.plan))
+    return 0
+
+
+def cmd_close(args: argparse.Namespace, ctx: Context) -> int:
+    on = ctx.date(args.on) if args.on else ctx.today
+    record = ctx.execute(
+        lambda s: commands.close_plan(
+            s, args.plan, outcome=args.outcome, on=on, today=ctx.today, reason=args.reason
+        )
+    )
+    print(t("cli.ok.closed", plan=record.event.plan, outcome=t(f"outcome.{args.outcome}")))
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace, ctx: Context) -> int:
+    record = ctx.execute(lambda s: commands.reopen_plan(s, args.plan, reason=args.reason))
+    print(t("cli.ok.reopened", plan=record.event.plan))
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace, ctx: Context) -> int:
+    record = ctx.execute(
+        lambda s: commands.sign_off(
+            s, args.plan, role=args.role, subject=args.subject, remark=args.remark
+        )
+    )
+    e = record.event
+    print(
+        t(
+            "cli.ok.signed" if e.subject == "plan" else "cli.ok.signed_evaluation",
+            subject=e.subject,
+            plan=e.plan,
+            seq=e.covers_seq,
+            role=t(f"role.{e.role}"),
+        )
+    )
+    return 0
+
+
+# --- plan list ------------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    found = summaries(ctx.state(), ctx.today)
+    found = [s for s in found if access.can_read(ctx.state(), ctx.store().actor, s.id)]
+    if args.overdue:
+        found = [s for s in found if s.overdue]
+    if args.json:
+        print_json([summary_json(s) for s in found])
+        return 0
+    if not found:
+        print(t("cli.plan.none_overdue" if args.overdue else "cli.plan.none"))
+        return 0
+    headers = [
+        t(f"cli.col.{k}")
+        for k in ("plan", "trainee", "company", "week", "progress", "status", "overdue", "next_due")
+    ]
+    rows = [
+        [
+            s.id,
+            literal(s.trainee),
+            literal(s.company) or "-",
+            f"{s.week}/{s.weeks}",
+            f"{s.percent:.0f}%",
+            t(f"cli.plan_status.{plan_status(s)}"),
+            str(s.overdue) if s.overdue else "-",
+            fmt_date(s.next_due),
+        ]
+        for s in found
+    ]
+    for line in table(headers, rows, right=(3, 4, 6)):
+        print(line)
+    return 0
+
+
+# --- plan show ------------------------------------------------------------------------------
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}"
+
+
+def _notes(plan: PlanState, target: str, prefix: str) -> list[str]:
+    lines = []
+    for note in plan.notes_on(target):
+        lines.append(prefix + t("cli.show.note", actor=note.actor, time=fmt_time(note.time)))
+        body = prefix + "  "
+        lines.append(body + indent(literal(note.text, keep_newlines=True), body))
+    return lines
+
+
+def _action_lines(plan: PlanState, action: ActionState, today: date) -> list[str]:
+    status = action.status(today)
+    facts = [t(f"status.{status}")]
+    if action.due is not None:
+        facts.append(t("cli.show.due", date=fmt_date(action.due)))
+    if action.done_on is not None:
+        facts.append(t("cli.show.done_on", date=fmt_date(action.done_on)))
+    if action.own:
+        facts.append(t("cli.show.own"))
+    lines = [f"    {STATUS_SYMBOL[status]} {action.id}  {', '.join(facts)}"]
+    lines.append(f"      {literal(action.text)}")
+    if action.dropped is not None:
+        lines.append("      " + t("cli.show.reason", reason=literal(action.dropped)))
+    lines += _notes(plan, action.id, "      ")
+    return lines
+
+
+def _row_lines(plan: PlanState, row: RowState) -> list[str]:
+    dates = t("cli.show.row_dates", due=fmt_date(row.due), done=fmt_date(row.done_on))
+    lines = [f"  {row.id}  {dates}"]
+    lines += [f"    • {literal(skill)}" for skill in row.skills]
+    lines += _notes(plan, row.id, "    ")
+    return lines
+
+
+def plan_text(plan: PlanState, today: date, lang: str) -> list[str]:
+    """The whole plan as lines of text, for `plan show`."""
+    s = summarize(plan, today)
+    lines = [f"{plan.id}  {literal(plan.trainee)}"]
+    facts = [
+        ("occupation", literal(plan.title)),
+        ("contract", literal(plan.contract) or "-"),
+        ("company", literal(plan.company) or "-"),
+        ("contact", literal(plan.contact) or "-"),
+        (
+            "period",
+            t("cli.show.period_value", start=fmt_date(plan.start), weeks=plan.weeks, week=s.week),
+        ),
+        (
+            "progress",
+            t(
+                "cli.show.progress_value",
+                done=s.done,
+                total=s.total,
+                percent=_percent(s.percent),
+                expected=_percent(s.expected),
+                status=t(f"cli.plan_status.{plan_status(s)}"),
+            ),
+        ),
+    ]
+    if plan.closed is None:
+        facts.append(
+            ("progress", t("cli.show.overdue_value", overdue=s.overdue, next=fmt_date(s.next_due)))
+        )
+        facts.append(("state", t("cli.show.open")))
+    else:
+        closed = t(
+            "cli.show.closed",
+            outcome=t(f"outcome.{plan.closed.outcome}"),
+            on=fmt_date(plan.closed.on),
+        )
+        if plan.closed.reason:
+            closed += " — " + literal(plan.closed.reason)
+        facts.append(("state", closed))
+    labels = {key: t(f"cli.show.{key}") for key, _ in facts}
+    label_width = max(len(label) for label in labels.values()) + 1
+    previous = None
+    for key, value in facts:
+        label = "" if key == previous else labels[key] + ":"
+        lines.append(f"  {label:<{label_width}} {value}")
+        previous = key
+    lines += _notes(plan, plan.id, "  ")
+
+    levels = _latest_levels(plan, lang)
+    lines += ["", t("cli.show.job")]
+    for comp in plan.competencies:
+        c = counts(comp.actions())
+        lines += ["", f"{comp.id}  {literal(comp.title)}  ({c.done}/{c.total}, {c.percent:.0f}%)"]
+        if comp.id in levels:
+            lines.append("  " + t("cli.show.latest", level=levels[comp.id]))
+        lines += _notes(plan, comp.id, "  ")
+        for row in comp.rows:
+            lines += _row_lines(plan, row)
+            for action in row.actions:
+                lines += _action_lines(plan, action, today)
+
+    lines += ["", t("cli.show.personal")]
+    for pers in plan.personal:
+        lines += ["", f"{pers.id}  {literal(pers.name)}", f"    {literal(pers.description)}"]
+        if pers.id in levels:
+            lines.append("    " + t("cli.show.latest", level=levels[pers.id]))
+        lines += _notes(plan, pers.id, "    ")
+
+    lines += ["", t("cli.show.evaluations")]
+    if not plan.evaluations:
+        lines.append("  " + t("cli.show.none"))
+    for e in plan.evaluations:
+        names = ", ".join(literal(p) for p in e.participants)
+        lines.append(f"  {e.id}  {fmt_date(e.on)}  {t('cli.show.participants', names=names)}")
+        rows = []
+        for r in e.ratings:
+            level = plan.level(r.level)
+            word = (level.nl if lang == "nl" else level.en) if level else r.level
+            rows.append([r.competency, literal(word), literal(r.comment)])
+        lines += ["    " + line for line in table(["", "", ""], rows)[1:]]
+        if e.remark:
+            lines.append("    " + t("cli.show.remark", remark=literal(e.remark)))
+        lines += _notes(plan, e.id, "    ")
+
+    lines += ["", t("cli.show.signoffs")]
+    if not plan.signoffs:
+        lines.append("  " + t("cli.show.none"))
+    for so in plan.signoffs:
+        current = so.subject != "plan" or signoff_current(plan, so)
+        lines.append(
+            "  "
+            + t(
+                "cli.show.signoff",
+                role=t(f"role.{so.role}"),
+                subject=so.subject,
+                seq=so.covers_seq,
+                actor=so.actor,
+                time=fmt_time(so.time),
+                current=t("cli.show.current" if current else "cli.show.outdated"),
+            )
+        )
+    return lines
+
+
+def _latest_levels(plan: PlanState, lang: str) -> dict[str, str]:
+    """Each competency's level in the latest evaluation, as a word in `lang`."""
+    if not plan.evaluations:
+        return {}
+    latest = max(plan.evaluations, key=lambda e: (e.on, e.seq))
+    words = {}
+    for r in latest.ratings:
+        level = plan.level(r.level)
+        words[r.competency] = (level.nl if lang == "nl" else level.en) if level else r.level
+    return words
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    plan = ctx.plan(args.plan)
+    if args.json:
+        print_json(plan_json(plan, ctx.today))
+        return 0
+    for line in plan_text(plan, ctx.today, ctx.lang):
+        print(line)
+    return 0
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    plan = sub.add_parser("plan", help="create, list, show and change plans")
+    cmds = plan.add_subparsers(dest="plan_command", metavar="SUBCOMMAND", required=True)
+
+    p = cmds.add_parser("new", help="create a plan; prints its id")
+    p.add_argument("--occupation", required=True, metavar="OCC", help="occupation id or title")
+    p.add_argument("--trainee", required=True, metavar="NAME")
+    p.add_argument("--contract", default="", metavar="NO")
+    p.add_argument("--company", default="", metavar="NAME")
+    p.add_argument("--contact", default="", metavar="NAME")
+    p.add_argument("--start", required=True, metavar="DATE", help="2026-12-01 or 1/12/2026")
+    p.add_argument("--weeks", type=int, metavar="N", help="4 to 26 (default: the occupation's)")
+    p.add_argument("--json", action="store_true", help='print {"id": ...}')
+    p.set_defaults(handler=cmd_new)
+
+    p = cmds.add_parser("list", help="all plans at a glance")
+    p.add_argument("--overdue", action="store_true", help="only plans with overdue actions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = cmds.add_parser("show", help="the whole plan")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = cmds.add_parser("edit", help="change the plan's details")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--contract", metavar="NO")
+    p.add_argument("--company", metavar="NAME")
+    p.add_argument("--contact", metavar="NAME")
+    p.add_argument("--start", metavar="DATE")
+    p.add_argument("--weeks", type=int, metavar="N")
+    p.set_defaults(handler=cmd_edit)
+
+    p = cmds.add_parser("close", help="close the plan (completed or stopped)")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--outcome", required=True, choices=commands.OUTCOMES)
+    p.add_argument("--on", metavar="DATE", help="default: today")
+    p.add_argument("--reason", default="", metavar="TEXT")
+    p.set_defaults(handler=cmd_close)
+
+    p = cmds.add_parser("reopen", help="reopen a closed plan")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(handler=cmd_reopen)
+
+    p = sub.add_parser("sign", help="sign off the plan (or an evaluation) as it is now")
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--role", required=True, choices=commands.ROLES)
+    p.add_argument("--subject", default="plan", metavar="E1", help="an evaluation id")
+    p.add_argument("--remark", default="", metavar="TEXT")
+    p.set_defaults(handler=cmd_sign)

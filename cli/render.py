@@ -1,0 +1,63 @@
+"""Plain-text output for the terminal: user text shown literally, and aligned tables."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from core.safe import visible
+
+# Bidirectional overrides and isolates can make a terminal show text in another order.
+_BIDI = {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def literal(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with control characters made visible (\\x1b), so a terminal never interprets them.
+
+    Tabs become a space; newlines stay only with `keep_newlines` (else they show as ⏎).
+    """
+    lines = [visible(line.replace("\t", " ")).translate(_BIDI) for line in text.split("\n")]
+    return ("\n" if keep_newlines else " ⏎ ").join(lines)
+
+
+def width(text: str) -> int:
+    """Columns `text` takes in a terminal (wide East Asian characters take two)."""
+    total = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def pad(text: str, columns: int, *, right: bool = False) -> str:
+    fill = " " * max(0, columns - width(text))
+    return fill + text if right else text + fill
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[int] = ()
+) -> list[str]:
+    """Lines of an aligned table; columns whose index is in `right` align right.
+
+    Cells must already be literal (see `literal`). The last column is not padded,
+    so a long description does not leave trailing spaces.
+    """
+    widths = [width(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], width(cell))
+    lines = []
+    last = len(headers) - 1
+    for row in [list(headers), *rows]:
+        cells = [
+            cell if i == last and i not in right else pad(cell, widths[i], right=i in right)
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def indent(text: str, prefix: str) -> str:
+    """Every line of `text` after the first indented by `prefix` (for multi-line notes)."""
+    return text.replace("\n", "\n" + prefix)
