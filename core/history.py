@@ -89,8 +89,9 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
             after = f"{t('status.done')} {fmt_date(e.on)}"
         case ev.ActionReopened():
             target = e.action
-            before = _status_word(plan.action(e.action) if plan else None)
-            after = t("status.open")
+            action = plan.action(e.action) if plan else None
+            before = _status_word(action)
+            after = _status_word(ActionState(e.action, "", due=action.due if action else None))
             detail = e.reason
         case ev.ActionDropped():
             target = e.action
@@ -130,6 +131,14 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
             before = t(f"outcome.{plan.closed.outcome}") if plan and plan.closed else "-"
             after = t("status.open")
             detail = e.reason
+        case ev.AccessGranted() | ev.AccessRevoked():
+            target = e.login
+            scope = t("hist.all_plans") if e.all_plans else ", ".join(e.plans)
+            params = {"role": e.role, "scope": f" ({scope})" if scope else ""}
+            if isinstance(e, ev.AccessGranted):
+                after = scope
+            else:
+                before = scope
     return HistoryEntry(
         seq=record.seq,
         time=record.time,
