@@ -170,6 +170,28 @@ class PlanReopened(Event, tag="plan.reopened"):
     reason: str
 
 
+class AccessGranted(Event, tag="access.granted"):
+    """`login` gets `role` (admin, mentor, consultant, trainee) on `plans`, or on all plans.
+
+    Access events concern the whole store: their `plan` is "". Granting adds to
+    what the role already covers; `all_plans` replaces a list of plans.
+    """
+
+    login: str
+    role: str
+    plans: list[str] = msgspec.field(default_factory=list)
+    all_plans: bool = False
+
+
+class AccessRevoked(Event, tag="access.revoked"):
+    """`login` loses `plans` (or "all plans") from `role`; with neither, loses the role."""
+
+    login: str
+    role: str
+    plans: list[str] = msgspec.field(default_factory=list)
+    all_plans: bool = False
+
+
 EventBody = (
     PlanCreated
     | PlanDetailsEdited
@@ -184,6 +206,8 @@ EventBody = (
     | SignedOff
     | PlanClosed
     | PlanReopened
+    | AccessGranted
+    | AccessRevoked
 )
 
 EVENT_TYPES: tuple[type[Event], ...] = EventBody.__args__  # type: ignore[attr-defined]

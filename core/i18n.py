@@ -226,6 +226,7 @@ register(
         "role.mentor": ("mentor", "begeleider"),
         "role.consultant": ("consultant", "consulent"),
         "role.trainee": ("trainee", "cursist"),
+        "role.admin": ("admin", "beheerder"),
         "outcome.completed": ("completed", "afgerond"),
         "outcome.stopped": ("stopped", "stopgezet"),
         # history descriptions
@@ -258,5 +259,14 @@ register(
         "hist.weeks": ("{weeks} weeks", "{weeks} weken"),
         "hist.version": ("version {seq}", "versie {seq}"),
         "hist.unknown": ("unknown change ({type})", "onbekende wijziging ({type})"),
+        "hist.all_plans": ("all plans", "alle plannen"),
+        "hist.access.granted": (
+            "gave {target} the role {role}{scope}",
+            "gaf {target} de rol {role}{scope}",
+        ),
+        "hist.access.revoked": (
+            "took the role {role}{scope} from {target}",
+            "nam {target} de rol {role}{scope} af",
+        ),
     }
 )
