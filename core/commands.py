@@ -12,7 +12,7 @@ from datetime import date
 
 from catalog.schema import Profile
 from core import events as ev
-from core.i18n import fmt_date, fmt_time, t
+from core.i18n import Term, fmt_date, fmt_time, t
 from core.projections import (
     ActionState,
     CompetencyState,
@@ -51,9 +51,9 @@ def _text(value: str, field: str, *, limit: int = MAX_TEXT) -> str:
     """
     value = value.strip()
     if not value:
-        raise Rejected("err.empty", field=t(f"field.{field}"))
+        raise Rejected("err.empty", field=Term(f"field.{field}"))
     if len(value) > limit:
-        raise Rejected("err.too_long", field=t(f"field.{field}"), limit=limit)
+        raise Rejected("err.too_long", field=Term(f"field.{field}"), limit=limit)
     return value
 
 
@@ -76,7 +76,7 @@ def _plan(state: StoreState, plan_id: str, *, open_only: bool = True) -> PlanSta
         raise Rejected(
             "err.plan_closed",
             plan=plan.id,
-            outcome=t(f"outcome.{plan.closed.outcome}"),
+            outcome=Term(f"outcome.{plan.closed.outcome}"),
             on=fmt_date(plan.closed.on),
         )
     return plan
@@ -404,7 +404,7 @@ def sign_off(
         if done.role == role and done.subject == subject and done.covers_seq == covers_seq:
             raise Rejected(
                 "err.already_signed",
-                role=t(f"role.{role}"),
+                role=Term(f"role.{role}"),
                 subject=subject,
                 actor=done.actor,
                 at=fmt_time(done.time),

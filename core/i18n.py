@@ -48,13 +48,26 @@ def detect_language(environ: Mapping[str, str] | None = None) -> str:
     return "en"
 
 
+class Term(str):
+    """A parameter that is itself a message key, rendered in the language of the message.
+
+    Lets an error be raised once and shown later in either language, names and all.
+    """
+
+    __slots__ = ()
+
+
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """The message `key` in `lang` (default: the current language), parameters filled in."""
-    table = _tables[lang or _language]
+    lang = lang or _language
+    table = _tables[lang]
     template = table.get(key) or _tables["en"].get(key)
     if template is None:
         return key
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    filled = {k: t(v, lang) if isinstance(v, Term) else v for k, v in params.items()}
+    return template.format(**filled)
 
 
 def fmt_date(value: date | None, lang: str | None = None) -> str:

@@ -28,7 +28,7 @@ HEADER_SIZE = HEADER.size  # 32
 FRAME = struct.Struct(">III")  # payload length, length ^ 0xFFFFFFFF, crc32(payload)
 FRAME_SIZE = FRAME.size  # 12
 MAX_PAYLOAD = 16 * 1024 * 1024
-READ_CHUNK = 4 * 1024 * 1024
+READ_CHUNK = 1024 * 1024
 ZERO_TAIL = 8
 """A last record whose payload ends in this many zero bytes was never fully written.
 
@@ -153,9 +153,9 @@ def _all_zero(data: bytes | memoryview) -> bool:
 class FrameScan:
     """Iterate `(offset, payload)` of each complete, checksummed frame in [start, stop).
 
-    After the loop, `end` is the offset just after the last frame yielded and
-    `problem` describes what follows it when that is not a complete frame.
-    The consumer may stop early; `end` then still counts the last frame yielded.
+    Once the loop has run to its end, `end` is the offset just after the last
+    frame and `problem` describes what follows it when that is not a complete
+    frame (None when the frames fill [start, stop) exactly).
     """
 
     __slots__ = ("end", "fd", "problem", "start", "stop")
@@ -168,6 +168,7 @@ class FrameScan:
         self.problem: TailProblem | None = None
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        # The hot loop of every replay: locals only, one slice and one crc32 per frame.
         fd = self.fd
         stop = self.stop
         unpack = FRAME.unpack_from
@@ -176,36 +177,41 @@ class FrameScan:
         read_at = self.start  # next file offset to read
         buf = b""
         pos = 0
-        need = FRAME_SIZE  # bytes wanted from pos before the next step can run
-        while True:
+        need = FRAME_SIZE  # bytes from pos the next frame needs in buf
+        bad = False
+        while not bad:
             if len(buf) - pos < need:
                 if read_at >= stop:
                     break
                 chunk = os.pread(fd, min(max(READ_CHUNK, need), stop - read_at), read_at)
-                if not chunk:  # the file shrank under us: treat as its end
+                if not chunk:  # the file shrank under us: its end is here
                     stop = read_at
                     break
-                buf = buf[pos:] + chunk
+                buf = buf[pos:] + chunk if pos < len(buf) else chunk
                 base += pos
                 pos = 0
                 read_at += len(chunk)
-                continue
-            n, check, crc = unpack(buf, pos)
-            if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
-                break
-            end = pos + FRAME_SIZE + n
-            if end > len(buf):
-                need = FRAME_SIZE + n
-                continue
-            payload = buf[pos + FRAME_SIZE : end]
-            if crc32(payload) != crc:
-                break
-            self.end = base + end
-            yield base + pos, payload
-            pos = end
-            need = FRAME_SIZE
-        if base + pos < stop:
-            self.problem = classify_tail(self._read, base + pos, stop)
+            limit = len(buf) - FRAME_SIZE
+            while pos <= limit:
+                n, check, crc = unpack(buf, pos)
+                if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
+                    bad = True
+                    break
+                end = pos + FRAME_SIZE + n
+                payload = buf[pos + FRAME_SIZE : end]
+                if len(payload) < n:
+                    need = FRAME_SIZE + n
+                    break
+                if crc32(payload) != crc:
+                    bad = True
+                    break
+                yield base + pos, payload
+                pos = end
+            else:
+                need = FRAME_SIZE
+        self.end = base + pos
+        if self.end < stop:
+            self.problem = classify_tail(self._read, self.end, stop)
 
     def _read(self, size: int, offset: int) -> bytes:
         return os.pread(self.fd, size, offset)
@@ -364,9 +370,13 @@ class LogFile:
             raise LogError(t("log.changed"))
         try:
             written = os.write(self.fd, data)
-            if written != len(data):
-                # A short write means the disk or the file size limit ran out mid-record.
-                raise OSError(errno.ENOSPC, "short write")
+            while written < len(data):
+                # Short: the disk or the file size limit ran out mid-record. Writing the
+                # rest either raises the real reason (ENOSPC, EFBIG) or completes it.
+                more = os.write(self.fd, data[written:])
+                if more == 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                written += more
             os.fsync(self.fd)
         except OSError as exc:
             try:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import msgspec
 
+from core import access, checkpoint, team
 from core import events as ev
 from core.history import HistoryEntry, Unknown, fold_with_history
 from core.i18n import register, t
@@ -94,6 +95,14 @@ def decode_frame(frame_: Frame) -> Decoded:
     return Decoded(frame_.offset, frame_.end, digest, record)
 
 
+class _RecordId(msgspec.Struct):
+    id: str
+
+
+_ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
+"""Reads just a record's id (any event type), skipping the rest of its payload."""
+
+
 def new_event_id() -> str:
     """A unique, time-ordered id: 48 bits of milliseconds, then 80 random bits (hex)."""
     return f"{int(time.time() * 1000):012x}{secrets.token_hex(10)}"
@@ -114,13 +123,20 @@ class Store:
     state: StoreState = field(default_factory=StoreState)
     end: int = HEADER_SIZE
     """Offset just after the last record folded into `state`."""
+    last_offset: int = HEADER_SIZE
+    """Offset of the last record folded into `state` (where a checkpoint can check it)."""
     read_only: str | None = None
     """Why this store may not be written to, in the user's language; None when writable."""
     notices: list[str] = field(default_factory=list)
     """Things the user should know about (a torn tail moved aside)."""
     corruption: CorruptLog | None = None
     """The first damaged record, once found: reading stops before it."""
+    authorize: Callable[[StoreState, str, ev.Event], None] | None = None
+    """Checked under the lock before every append: raises Rejected when the actor may not."""
     _mutex: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _ids: tuple[set[str], int] = field(
+        default_factory=lambda: (set(), HEADER_SIZE), repr=False, compare=False
+    )
 
     # --- opening ---------------------------------------------------------------------
 
@@ -131,14 +147,25 @@ class Store:
         *,
         create: bool = True,
         clock: Callable[[], datetime] = utc_now,
+        cache_dir: Path | None = None,
     ) -> Store:
-        """Open (or create) the store in directory `path` and read its whole log."""
+        """Open (or create) the store in directory `path` and read its whole log.
+
+        With `cache_dir`, a valid checkpoint there replaces replaying the records
+        it covers, and a long replay leaves a new one (see core/checkpoint.py).
+        """
         path = Path(path)
         log_path = path / LOG_NAME
+        try:
+            checked = team.check_store_access(path)
+        except team.NoAccess as exc:
+            raise StoreError(str(exc)) from exc
         try:
             if not log_path.exists():
                 if not create:
                     raise StoreError(t("store.missing", path=path))
+                if checked.read_only is not None:
+                    raise StoreError(checked.read_only)
                 _make_dirs(path)
                 create_log(log_path, mode=new_file_mode(path))
             log = LogFile.open(log_path)
@@ -149,8 +176,11 @@ class Store:
         except OSError as exc:
             raise StoreError(t("store.cannot_open", path=path, why=exc.strerror)) from exc
         store = cls(path=path, log=log, clock=clock)
+        store.notices.extend(checked.warnings)
         header = log.header
-        if not log.writable:
+        if checked.read_only is not None:
+            store.read_only = checked.read_only
+        elif not log.writable:
             store.read_only = t("store.no_write", path=log_path)
         elif header.version > LOG_VERSION:
             store.read_only = t("store.newer", what=t("store.what.log", v=header.version))
@@ -158,11 +188,17 @@ class Store:
             store.read_only = t("store.bad_header", what=t(header.problem))
         store.state.hash = header.hash
         try:
+            if cache_dir is not None:
+                checkpoint.restore(store, cache_dir)
+            restored = store.state.seq
             # On open a problem at the tail is settled now, waiting for a writer if needed.
-            store._read_new(wait=True)
+            store._read_new(wait=True, collect=False)
+            if cache_dir is not None and checkpoint.worth_saving(store, store.state.seq - restored):
+                checkpoint.save(store, cache_dir)
         except BaseException:
             store.close()
             raise
+        access.attach(store)
         return store
 
     def close(self) -> None:
@@ -184,22 +220,22 @@ class Store:
         """Read and fold what others appended since the last read; return those records."""
         return self._read_new(wait=False)
 
-    def _read_new(self, *, wait: bool) -> list[ev.Record]:
+    def _read_new(self, *, wait: bool, collect: bool = True) -> list[ev.Record]:
         with self._mutex:
-            found: list[ev.Record] = []
+            found: list[ev.Record] | None = [] if collect else None
             if self.corruption is not None:
-                return found
+                return found or []
             try:
                 problem = self._consume(found)
                 if problem is None:
-                    return found
+                    return found or []
                 # Unlocked, a bad tail may be an append in progress. Writers hold the
                 # lock from catch-up to fsync, so under it the tail is what a crash left.
                 try:
                     if not self.log.lock(wait=wait):
-                        return found
+                        return found or []
                 except OSError:
-                    return found
+                    return found or []
                 try:
                     problem = self._consume(found)
                     if problem is not None:
@@ -210,7 +246,7 @@ class Store:
                 raise StoreError(
                     t("store.read_failed", path=self.log.path, why=exc.strerror)
                 ) from exc
-            return found
+            return found or []
 
     def _consume(self, found: list[ev.Record] | None) -> TailProblem | None:
         """Fold every valid record after `end`; return what stopped the scan at the tail.
@@ -224,6 +260,8 @@ class Store:
             # Replay allocates many long-lived objects; the collector would walk them
             # again and again for nothing.
             gc.disable()
+        last = -1  # offset of the last record folded by this call
+        last_payload = b""
         try:
             state = self.state
             decode = ev.RECORD_DECODER.decode
@@ -236,7 +274,7 @@ class Store:
                 except msgspec.DecodeError:
                     if not self._fold_odd(offset, payload, digest):
                         return None
-                    self.end = offset + FRAME_SIZE + len(payload)
+                    last, last_payload = offset, payload
                     continue
                 if record.seq != state.seq + 1 or record.prev != state.hash:
                     self._broken(offset, record.seq)
@@ -248,11 +286,15 @@ class Store:
                 except Exception as exc:
                     self._unfoldable(offset, record, exc)
                     return None
-                self.end = offset + FRAME_SIZE + len(payload)
+                last, last_payload = offset, payload
                 if found is not None:
                     found.append(record)
             return scan.problem
         finally:
+            # Kept in locals in the loop; `end` must match `state` whatever way we leave.
+            if last >= 0:
+                self.last_offset = last
+                self.end = last + FRAME_SIZE + len(last_payload)
             if pause_gc:
                 gc.enable()
 
@@ -363,11 +405,13 @@ class Store:
             raise StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror)) from exc
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
-        if event_id is not None and event_id in self.state.ids:
+        if event_id is not None and event_id in self._known_ids():
             return self._find(event_id)
         event = decide(self.state)
         if not isinstance(event, ev.EVENT_TYPES):
             raise TypeError(f"a command returned {event!r}, not an event")
+        if self.authorize is not None:
+            self.authorize(self.state, self.actor, event)
         record = ev.Record(
             seq=self.state.seq + 1,
             id=event_id or new_event_id(),
@@ -388,12 +432,26 @@ class Store:
             raise StoreError(str(exc)) from exc
         offset = self.end
         self.end = end
+        self.last_offset = offset
         try:
             apply(self.state, written, payload_hash(payload))
         except Exception as exc:
             self._unfoldable(offset, written, exc)
             raise StoreError(self.read_only or "") from exc
         return written
+
+    def _known_ids(self) -> set[str]:
+        """The ids of every record read so far, gathered from the log on first use.
+
+        Only retries ask, so the state does not carry a million ids for them;
+        later calls read just the records added since.
+        """
+        ids, upto = self._ids
+        if upto < self.end:
+            for _, payload in self.log.scan(upto, self.end):
+                ids.add(_ID_DECODER.decode(payload).id)
+            self._ids = (ids, self.end)
+        return ids
 
     def _find(self, event_id: str) -> ev.Record:
         for rec, _ in self.records():
