@@ -7,8 +7,6 @@ that follows the story, so the same `today` (with a fixed `ids` source and
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,9 +16,9 @@ from catalog.schema import Profile
 from core import commands
 from core import events as ev
 from core.i18n import register, t
-from core.log import HEADER_SIZE, encode_header, fsync_dir
+from core.log import HEADER_SIZE, create_log
 from core.projections import StoreState
-from core.store import LOG_NAME, Store
+from core.store import LOG_NAME, Store, make_store_dir
 
 DEMO_OCCUPATION = "commercieel-medewerker-binnendienst"
 
@@ -419,20 +417,8 @@ def _check_target(path: Path) -> None:
 
 def _create_log(path: Path, log_id: bytes) -> None:
     """An empty log with a given log id (the header is hashed into the chain)."""
-    path.mkdir(parents=True, exist_ok=True)
-    log = path / LOG_NAME
-    tmp = path / f".{LOG_NAME}.{os.getpid()}.{uuid.uuid4().hex[:8]}.new"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        os.write(fd, encode_header(log_id))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(tmp, log)
-    finally:
-        os.unlink(tmp)
-    fsync_dir(path)
+    make_store_dir(path)
+    create_log(path / LOG_NAME, log_id=log_id)
 
 
 def build_demo(

@@ -113,17 +113,18 @@ def payload_hash(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def create_log(path: Path, *, mode: int | None = None) -> None:
+def create_log(path: Path, *, mode: int | None = None, log_id: bytes | None = None) -> None:
     """Create an empty log atomically; an existing log (made by a racing process) is kept.
 
-    `mode` set means exactly these permission bits, whatever the umask.
+    `mode` set means exactly these permission bits, whatever the umask. `log_id`
+    (16 bytes) is only given to build reproducible stores (the demo); it is random otherwise.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.new")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
     try:
         if mode is not None:
             os.fchmod(fd, mode)
-        os.write(fd, encode_header(uuid.uuid4().bytes))
+        os.write(fd, encode_header(log_id or uuid.uuid4().bytes))
         os.fsync(fd)
     finally:
         os.close(fd)

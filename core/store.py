@@ -166,7 +166,7 @@ class Store:
                     raise StoreError(t("store.missing", path=path))
                 if checked.read_only is not None:
                     raise StoreError(checked.read_only)
-                _make_dirs(path)
+                make_store_dir(path)
                 create_log(log_path, mode=new_file_mode(path))
             log = LogFile.open(log_path)
         except PermissionError as exc:
@@ -472,8 +472,8 @@ def new_file_mode(directory: Path) -> int | None:
     return 0o600 | (mode & 0o060)
 
 
-def _make_dirs(path: Path) -> None:
-    """mkdir -p, making each new directory entry durable."""
+def make_store_dir(path: Path) -> None:
+    """mkdir -p for a store, making each new directory entry durable."""
     missing: list[Path] = []
     probe = path
     while not probe.exists():
@@ -481,7 +481,9 @@ def _make_dirs(path: Path) -> None:
         probe = probe.parent
     for directory in reversed(missing):
         try:
-            directory.mkdir()
+            # The store itself holds personal data: private unless made for a team
+            # with `leerpad init-store`.
+            directory.mkdir(mode=0o700 if directory == path else 0o777)
         except FileExistsError:
             continue
         fsync_dir(directory.parent)
