@@ -43,6 +43,7 @@ class Rejected(Exception):
 
 # --- validation helpers ------------------------------------------------------------------
 
+
 def _text(value: str, field: str, *, limit: int = MAX_TEXT) -> str:
     """Strip and check user text; it is otherwise stored exactly as typed.
 
@@ -385,9 +386,19 @@ def record_evaluation(
 
 
 def sign_off(
-    state: StoreState, plan_id: str, *, role: str, subject: str = "plan", remark: str = ""
+    state: StoreState,
+    plan_id: str,
+    *,
+    role: str,
+    subject: str = "plan",
+    remark: str = "",
+    expect_seq: int | None = None,
 ) -> ev.SignedOff:
-    """Acknowledge the plan (or one evaluation) exactly as it is now."""
+    """Acknowledge the plan (or one evaluation) exactly as it is now.
+
+    With `expect_seq` (the version the signer was shown), a plan that changed in
+    the meantime is refused: nobody signs a version they have not seen.
+    """
     plan = _plan(state, plan_id, open_only=False)
     if role not in ROLES:
         raise Rejected("err.unknown_role", role=role)
@@ -400,6 +411,8 @@ def sign_off(
             raise Rejected("err.unknown_evaluation", plan=plan.id, evaluation=subject)
         subject = evaluation.id
         covers_seq, covers_hash = evaluation.seq, evaluation.hash
+    if expect_seq is not None and covers_seq != expect_seq:
+        raise Rejected("err.signoff_changed", seq=covers_seq)
     for done in plan.signoffs:
         if done.role == role and done.subject == subject and done.covers_seq == covers_seq:
             raise Rejected(

@@ -185,6 +185,12 @@ register(
             "The {role} already signed this version of {subject} ({actor} at {at}).",
             "De {role} tekende deze versie van {subject} al af ({actor} om {at}).",
         ),
+        "err.signoff_changed": (
+            "The plan changed while you were signing (it is now at change {seq}); "
+            "check the new version and confirm again.",
+            "Het plan veranderde terwijl je aftekende (het staat nu na wijziging {seq}); "
+            "bekijk de nieuwe versie en bevestig opnieuw.",
+        ),
         "err.unknown_outcome": (
             "{outcome} is not an outcome: choose completed or stopped.",
             "{outcome} is geen uitkomst: kies completed of stopped.",

@@ -364,3 +364,15 @@ def test_every_event_type_is_covered() -> None:
         "access.granted",  # commands in core/access.py, tested in tests/team
         "access.revoked",
     }
+
+
+def test_sign_off_refuses_a_version_the_signer_did_not_see(plan_store: Store) -> None:
+    shown = plan_store.state.plans["P1"].version
+    ok(plan_store, lambda s: c.add_note(s, "P1", "A1", text="meanwhile"))
+    refused(
+        plan_store,
+        lambda s: c.sign_off(s, "P1", role="mentor", expect_seq=shown),
+        "err.signoff_changed",
+    )
+    now = plan_store.state.plans["P1"].version
+    ok(plan_store, lambda s: c.sign_off(s, "P1", role="mentor", expect_seq=now))
