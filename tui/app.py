@@ -8,38 +8,62 @@ when anything changes, whether the change was theirs or another user's.
 from __future__ import annotations
 
 import os
-import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from catalog import Catalog
 from core import i18n
 from core.commands import Rejected
 from core.events import Record
-from core.history import entry_for
+from core.history import HistoryEntry, entry_for
 from core.store import Decide, ReadOnly, Store, StoreError
+from tui.commands import ScreenCommands, localize_bindings
+from tui.widgets.history_feed import HistoryFeed
 
-POLL_SECONDS = 0.4
+POLL_SECONDS = 0.25
+"""How often the log's size is checked for appends by other processes."""
+
+NOTICE_SECONDS = 6
+
+SYNC_HISTORY = 5000
+"""Up to this many records the history is read at once; beyond, in a thread."""
 
 
 class LeerpadApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "leerpad"
-    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ScreenCommands}
 
-    BINDINGS = [
-        Binding("question_mark", "help", i18n.t("key.help"), id="help"),
+    BINDINGS: ClassVar = [
+        Binding("question_mark", "help", "ui.key.help", id="help", tooltip="ui.key.help.tip"),
+        Binding("f1", "help", "ui.key.help", id="help_f1", show=False, priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "ui.key.palette",
+            id="palette",
+            show=False,
+            priority=True,
+            tooltip="ui.key.palette.tip",
+        ),
+        Binding("ctrl+q", "quit", "ui.key.quit_app", id="quit_app", show=False, priority=True),
     ]
 
     seq: reactive[int] = reactive(0, init=False)
     """The seq of the last record folded into the store's state; screens watch it."""
+
+    history_seq: reactive[int] = reactive(0, init=False)
+    """How far `history()` has been read; watched by what shows history."""
 
     def __init__(
         self,
@@ -48,41 +72,140 @@ class LeerpadApp(App[None]):
         *,
         today: Callable[[], date] = date.today,
         watch_log: bool = True,
+        lang: str | None = None,
     ) -> None:
+        if lang is not None:
+            i18n.set_language(lang)
         super().__init__()
         self.store = store
         self.catalog = catalog
         self.today = today
         self.watch_log = watch_log
-        self.seq = store.state.seq
+        # Over SSH every frame costs; nothing in this app needs to move.
+        self.animation_level = "none"
+        self.set_reactive(LeerpadApp.seq, store.state.seq)
+        self._feed: HistoryFeed | None = None
+        self._history: list[HistoryEntry] = []
+        self._by_plan: dict[str, list[HistoryEntry]] = {}
+        self._history_loading = False
+        localize_bindings(self)
+
+    @property
+    def lang(self) -> str:
+        return i18n.language()
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the store cannot be changed, or None when it can."""
+        return self.store.read_only
 
     def on_mount(self) -> None:
         from tui.screens.dashboard import DashboardScreen
 
-        if hasattr(signal, "SIGXFSZ") and os.getpid() == os.getpgrp():
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         self.push_screen(DashboardScreen())
         for notice in self.store.notices:
-            self.notify(notice, severity="warning", timeout=10)
+            self.notify(notice, severity="warning", timeout=10, markup=False)
+        for error in self.catalog.errors:
+            self.notify(
+                str(error),
+                title=i18n.t("ui.catalog_problem"),
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if self.watch_log:
             self.follow_log()
+
+    # --- screens -------------------------------------------------------------------------
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every screen's key descriptions are rendered in the current language."""
+        if isinstance(screen, Screen):
+            localize_bindings(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c is copy in Textual; say how to quit instead of doing nothing."""
+        self.notify(i18n.t("ui.how_to_quit"), markup=False)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=i18n.t("ui.palette.placeholder"))
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        t = i18n.t
+        yield SystemCommand(t("ui.cmd.help"), t("ui.cmd.help.tip"), self.action_help)
+        yield SystemCommand(t("ui.cmd.theme"), t("ui.cmd.theme.tip"), self.action_change_theme)
+        yield SystemCommand(t("ui.cmd.quit"), t("ui.cmd.quit.tip"), self.action_quit)
+        yield SystemCommand(
+            t("ui.cmd.screenshot"),
+            t("ui.cmd.screenshot.tip"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
 
     # --- writing -------------------------------------------------------------------------
 
     def run_command(self, decide: Decide) -> Record | None:
         """Execute a command; on refusal tell the user why and return None."""
+        if self.read_only:
+            self.notify(
+                i18n.t("ui.read_only_key", reason=self.read_only),
+                severity="warning",
+                markup=False,
+            )
+            return None
+        before = self.store.state.seq
         try:
             record = self.store.execute(decide)
         except Rejected as exc:
-            self.notify(exc.message(), title=i18n.t("ui.rejected"), severity="error", timeout=8)
+            self._caught_up(before, mine=None)
+            self.notify(
+                exc.message(),
+                title=i18n.t("ui.rejected"),
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return None
         except (ReadOnly, StoreError) as exc:
-            self.notify(str(exc), title=i18n.t("ui.store_problem"), severity="error", timeout=10)
+            self._caught_up(before, mine=None)
+            self.notify(
+                str(exc),
+                title=i18n.t("ui.store_problem"),
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return None
-        self.seq = self.store.state.seq
+        self._caught_up(before, mine=record.seq)
         return record
 
-    # --- following other writers -------------------------------------------------------------
+    def _caught_up(self, before: int, *, mine: int | None) -> None:
+        """Writing first folds what others appended: tell the user, then re-render."""
+        now = self.store.state.seq
+        others = [s for s in range(before + 1, now + 1) if s != mine]
+        if others:
+            self._notify_records(self._records_between(others[0], others[-1]))
+        self.seq = now
+
+    def _records_between(self, first: int, last: int) -> list[Record]:
+        return [
+            rec
+            for rec, _ in self.store.records(last)
+            if isinstance(rec, Record) and rec.seq >= first
+        ]
+
+    # --- following other writers ---------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="follow-log")
     def follow_log(self) -> None:
@@ -94,44 +217,129 @@ class LeerpadApp(App[None]):
                 size = os.stat(path).st_size
             except OSError:
                 size = -1
-            if size > self.store.end:
-                self.call_from_thread(self._catch_up)
+            if size > self.store.end and not worker.is_cancelled:
+                try:
+                    self.call_from_thread(self.catch_up)
+                except RuntimeError:
+                    return  # the app is shutting down
             time.sleep(POLL_SECONDS)
 
-    def _catch_up(self) -> None:
-        before = self.store.state.seq
+    def catch_up(self) -> None:
+        """Fold what other processes appended, tell the user what changed, re-render."""
         records = self.store.refresh()
         if records:
-            self._notify_changes(records, before)
+            self._notify_records(records)
             self.seq = self.store.state.seq
 
-    def _notify_changes(self, records: list[Record], before: int) -> None:
-        mine = self.store.actor
-        others = [r for r in records if r.actor != mine]
-        if not others:
-            return
+    def _notify_records(self, records: list[Record]) -> None:
+        # Records read back were written by another process: another user, or the same
+        # user in another terminal or a cron job; either way worth a word.
+        others = records
         if len(others) > 3:
-            self.notify(i18n.t("ui.changes_by_others", count=len(others)), timeout=5)
+            self.notify(
+                i18n.t("ui.changes_by_others", count=len(others)),
+                timeout=NOTICE_SECONDS,
+                markup=False,
+            )
             return
         for record in others:
-            # Only the description is used, which does not need the state before.
+            # The description needs only the record, so the state after it will do.
             entry = entry_for(self.store.state, record)
-            self.notify(f"{record.actor} {entry.describe()}", timeout=5)
+            self.notify(
+                i18n.t(
+                    "ui.change_by_other", actor=record.actor, what=entry.describe(), plan=entry.plan
+                ),
+                timeout=NOTICE_SECONDS,
+                markup=False,
+            )
 
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+    # --- reading -------------------------------------------------------------------------
 
-        self.push_screen(HelpScreen())
+    def history(self) -> list[HistoryEntry] | None:
+        """The store's audit history up to `history_seq`, or None while it is first read.
+
+        Read once (in a thread when the log is long), then only what arrives: a large
+        store stays responsive when someone else appends.
+        """
+        if self._feed is None:
+            self._feed = HistoryFeed(self.store)
+            if self.store.state.seq <= SYNC_HISTORY:
+                self._extend_history()
+            else:
+                self._history_loading = True
+                self._load_history()
+        if self._history_loading:
+            return None
+        if self._feed.count < self.store.state.seq:
+            self._extend_history()
+        return self._history
+
+    def plan_history(self, plan_id: str) -> list[HistoryEntry] | None:
+        """The history entries of one plan (see `history`)."""
+        if self.history() is None:
+            return None
+        return self._by_plan.get(plan_id, [])
+
+    def _index(self, entries: list[HistoryEntry]) -> None:
+        for entry in entries:
+            self._by_plan.setdefault(entry.plan, []).append(entry)
+
+    def _extend_history(self) -> None:
+        assert self._feed is not None
+        for batch in self._feed.read(self.store.end):
+            self._history.extend(batch)
+            self._index(batch)
+        self.history_seq = self._feed.count
+
+    @work(thread=True, exclusive=True, group="history")
+    def _load_history(self) -> None:
+        assert self._feed is not None
+        end = self.store.end
+        loaded: list[HistoryEntry] = []
+        for batch in self._feed.read(end):
+            loaded.extend(batch)
+        self.call_from_thread(self._history_loaded, loaded)
+
+    def _history_loaded(self, loaded: list[HistoryEntry]) -> None:
+        self._history = loaded
+        self._index(loaded)
+        self._history_loading = False
+        assert self._feed is not None
+        self.history_seq = self._feed.count
 
 
 i18n.register(
     {
-        "key.help": ("Help", "Help"),
+        "ui.key.help": ("Help", "Help"),
+        "ui.key.help.tip": ("The whole keyboard map", "Alle toetsen op een rij"),
+        "ui.key.palette": ("actions", "acties"),
+        "ui.key.palette.tip": (
+            "Search every action of this screen",
+            "Zoek elke actie van dit scherm",
+        ),
+        "ui.key.quit_app": ("Quit leerpad", "leerpad afsluiten"),
         "ui.rejected": ("Not done", "Niet uitgevoerd"),
+        "ui.how_to_quit": (
+            "Press ctrl+q to quit (or q on the dashboard).",
+            "Druk op ctrl+q om af te sluiten (of q in het overzicht).",
+        ),
         "ui.store_problem": ("Store problem", "Probleem met de opslag"),
+        "ui.catalog_problem": ("Catalog file skipped", "Catalogusbestand overgeslagen"),
         "ui.changes_by_others": (
             "{count} changes by others arrived.",
             "{count} wijzigingen van anderen zijn binnengekomen.",
+        ),
+        "ui.change_by_other": ("{actor} {what} ({plan})", "{actor}: {what} ({plan})"),
+        "ui.cmd.help": ("Help: keyboard map", "Help: alle toetsen"),
+        "ui.cmd.help.tip": ("Every key of every screen", "Elke toets van elk scherm"),
+        "ui.cmd.theme": ("Theme", "Thema"),
+        "ui.cmd.theme.tip": ("Change the colours", "Kies andere kleuren"),
+        "ui.cmd.quit": ("Quit", "Afsluiten"),
+        "ui.cmd.quit.tip": ("Close leerpad", "leerpad sluiten"),
+        "ui.cmd.screenshot": ("Screenshot", "Schermafdruk"),
+        "ui.cmd.screenshot.tip": (
+            "Save an SVG picture of the screen",
+            "Bewaar een SVG-afbeelding van het scherm",
         ),
     }
 )

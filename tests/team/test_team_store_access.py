@@ -68,6 +68,9 @@ def test_a_store_others_can_read_warns_with_the_fix(shared_tmp: Path, run_cli: C
         Store.open(store).close()
     finally:
         os.umask(old)
+    # A store leerpad creates is private; someone opened it up by hand.
+    assert store.stat().st_mode & 0o777 == 0o700
+    store.chmod(0o755)
     with Store.open(store) as opened:
         warnings = [n for n in opened.notices if "can read the store" in n]
     assert len(warnings) == 1

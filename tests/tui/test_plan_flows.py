@@ -1,0 +1,269 @@
+"""The plan screen's keys, each checked on what the store holds afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tui_support import TODAY
+
+from core import commands
+from core import events as ev
+from core.store import Store
+from tui.screens.date_form import DateForm
+from tui.screens.plan import PlanScreen
+from tui.screens.text_form import TextForm
+from tui.widgets.detail import DetailPane
+from tui.widgets.fields import DateField
+from tui.widgets.plan_tree import PlanTree
+
+
+def last_event(store: Store) -> ev.Event:
+    store.refresh()
+    rec = list(store.records())[-1][0]
+    return rec.event
+
+
+async def open_plan(pilot, plan_id: str = "P1", node: str | None = None) -> PlanScreen:
+    app = pilot.app
+    app.push_screen(PlanScreen(plan_id))
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, PlanScreen)
+    if node is not None:
+        screen.query_one(PlanTree).select(node)
+        await pilot.pause()
+        assert screen.selected == node
+    return screen
+
+
+def detail_text(screen: PlanScreen) -> str:
+    return str(screen.query_one(DetailPane).query_one("#detail-text").render())
+
+
+async def test_plan_an_action_with_a_typed_date(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="A1.2.2")
+        seq = open_store.state.seq
+        await pilot.press("p")
+        assert isinstance(app.screen, DateForm)
+        await pilot.press(*"1/12")
+        await pilot.pause()
+        understood = str(app.screen.query_one(DateField).query_one(".field--message").render())
+        assert "Tuesday 01/12/2026" in understood
+        assert open_store.state.seq == seq  # nothing written while typing
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        event = last_event(open_store)
+        assert isinstance(event, ev.ActionPlanned)
+        assert (event.action, event.due) == ("A1.2.2", date(2026, 12, 1))
+        assert "planned 01/12" in str(app.screen.query_one(PlanTree).cursor_node.label)
+
+
+async def test_mark_done_defaults_to_today(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="A1.1.4")
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.ActionCompleted)
+        assert (event.action, event.on) == ("A1.1.4", TODAY)
+        assert open_store.state.plan("P1").action("A1.1.4").done_on == TODAY
+
+
+async def test_a_future_completion_date_is_refused_in_the_form(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="A1.1.4")
+        seq = open_store.state.seq
+        await pilot.press("d", *"+2d", "enter")  # typing replaces "today"
+        await pilot.pause()
+        assert isinstance(app.screen, DateForm)  # still open, with the reason
+        message = str(app.screen.query_one(DateField).query_one(".field--message").render())
+        assert "in the future" in message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert open_store.state.seq == seq
+
+
+async def test_reopen_asks_for_a_reason(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="A1.1.1")
+        await pilot.press("r")
+        assert isinstance(app.screen, TextForm)
+        await pilot.press("enter")  # empty: refused in the form
+        await pilot.pause()
+        assert isinstance(app.screen, TextForm)
+        await pilot.press(*"Nog eens oefenen", "enter")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.ActionReopened)
+        assert (event.action, event.reason) == ("A1.1.1", "Nog eens oefenen")
+
+
+async def test_a_key_that_does_not_apply_says_why(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="A1.1.4")
+        seq = open_store.state.seq
+        await pilot.press("r")  # A1.1.4 is not done
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        assert any("A1.1.4 is not done" in m for m in app.messages)
+        app.screen.query_one(PlanTree).select("A1")
+        await pilot.press("d")
+        assert any("Select a training action first" in m for m in app.messages)
+        assert open_store.state.seq == seq
+
+
+async def test_drop_and_restore(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot, node="A1.2.2")
+        await pilot.press("x", *"Geen CRM", "enter")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.ActionDropped)
+        assert (event.action, event.reason) == ("A1.2.2", "Geen CRM")
+        assert "n/a" in str(screen.query_one(PlanTree).cursor_node.label)
+        await pilot.press("x")  # restores at once
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.ActionRestored)
+        assert open_store.state.plan("P1").action("A1.2.2").dropped is None
+
+
+async def test_add_an_own_action_under_a_row(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot, node="A1.3")
+        await pilot.press("a")
+        assert isinstance(app.screen, TextForm)
+        await pilot.press(*"Rollenspel klachten", "enter", *"met de mentor", "ctrl+s")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.ActionAdded)
+        assert (event.row, event.action) == ("A1.3", "A1.3.3")
+        assert event.text == "Rollenspel klachten\nmet de mentor"
+        assert screen.selected == "A1.3.3"  # the cursor goes to the new action
+
+
+async def test_note_on_the_selected_node(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot, node="A1.1.4")
+        await pilot.press("m", *"Oefent [b]veel[/b]", "ctrl+s")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.NoteAdded)
+        assert (event.target, event.text) == ("A1.1.4", "Oefent [b]veel[/b]")
+        assert "Oefent [b]veel[/b]" in detail_text(screen)
+
+
+async def test_edit_details_writes_only_what_changed(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="P1")
+        await pilot.press("i")
+        await pilot.pause()
+        company = app.screen.query_one("#company-input")
+        company.value = "Bakkerij Peeters en zonen"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.PlanDetailsEdited)
+        assert event.company == "Bakkerij Peeters en zonen"
+        assert event.trainee is None and event.start is None and event.weeks is None
+
+
+async def test_cursor_and_expansion_survive_a_refresh(open_store, make_app, store_path):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot, node="A1.1.1")  # opens A1.1
+        tree = screen.query_one(PlanTree)
+        tree.select("A1.2.1")
+        await pilot.pause()
+        line = tree.cursor_line
+        expanded = {n.data for n in tree._by_id.values() if n.is_expanded}
+        # Someone else adds an own action to the open row above the cursor.
+        with Store.open(store_path) as other:
+            other.actor = "jan"
+            other.execute(lambda s: commands.add_action(s, "P1", "A1.1", text="Extra oefening"))
+        app.catch_up()
+        await pilot.pause()
+        assert screen.selected == "A1.2.1"
+        assert tree.cursor_line == line + 1  # one line more above it
+        assert {n.data for n in tree._by_id.values() if n.is_expanded} == expanded
+        assert "A1.1.6" in tree._by_id
+        assert any("jan added own action A1.1.6" in m for m in app.messages)
+
+
+async def test_export_writes_the_plan_document(open_store, make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(open_store, lang="nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="P1")
+        await pilot.press("o")
+        await pilot.pause()
+        path_input = app.screen.query_one("#path-input")
+        assert path_input.value == "opleidingsplan-P1-jan-peeters.docx"
+        path_input.value = "plan.md"
+        app.screen.query_one("#fmt").value = "md"
+        await pilot.press("ctrl+s")
+        target = tmp_path / "plan.md"
+        for _ in range(50):
+            if any("geschreven" in m for m in app.messages):
+                break
+            await pilot.pause(0.1)
+        assert target.exists()
+        assert "Jan Peeters" in target.read_text(encoding="utf-8")
+        assert any(str(target) in m for m in app.messages)
+
+
+async def test_find_jumps_to_a_node_by_id_or_text(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot)
+        await pilot.press("slash", *"a1.2")
+        await pilot.pause()
+        assert screen.selected == "A1.2"  # opened on the way
+        await pilot.press("enter")
+        assert screen.selected == "A1.2.1"
+        await pilot.press("ctrl+a", "ctrl+k", *"klantenfiches")  # words from the own action
+        await pilot.pause()
+        assert screen.selected == "A1.2.4"
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlanScreen)  # escape closed the find line only
+        assert screen.query_one(PlanTree).has_focus
+        await pilot.press("left")  # and the tree keys work again
+        assert screen.selected == "A1.2"
+
+
+async def test_keys_that_open_the_other_screens_pass_the_plan_and_subject(open_store, make_app):
+    from tui.screens.evaluation import EvaluationScreen
+    from tui.screens.history import HistoryScreen
+    from tui.screens.signoff import SignOffScreen
+
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot, node="E1")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SignOffScreen)
+        assert (app.screen.plan_id, app.screen.subject) == ("P1", "E1")
+        app.pop_screen()
+        screen.query_one(PlanTree).select("A1.1.1")
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.subject == "plan"
+        app.pop_screen()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluationScreen)
+        app.pop_screen()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen) and app.screen.plan_id == "P1"

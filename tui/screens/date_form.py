@@ -1,0 +1,42 @@
+"""The date form: a planned end date (p) or a completion date (d), the date understood shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+
+from tui.screens.forms import FormScreen
+from tui.widgets.fields import DateField, DateText
+
+
+class DateForm(FormScreen[date]):
+    def __init__(
+        self,
+        *,
+        title: str,
+        context: str,
+        label: str,
+        today: date,
+        value: str = "",
+        validator: DateText | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.context_text = context
+        self._label = label
+        self._today = today
+        self._value = value
+        self._validator = validator
+
+    def fields(self) -> ComposeResult:
+        yield DateField(
+            self._label,
+            today=self._today,
+            validator=self._validator,
+            value=self._value,
+            id="date",
+        )
+
+    def result(self) -> date | None:
+        return self.query_one(DateField).date

@@ -1,0 +1,357 @@
+"""The audit history: every change of the store (or of one plan), filterable, with details.
+
+The log is read once in a thread into a line-API table; after that only the
+records that arrive are read and appended, so a store of 100k changes stays quick.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from core.history import HistoryEntry
+from core.i18n import language, register, t
+from core.verify import Report, verify_store
+from tui.screens.history_detail import HistoryDetailScreen
+from tui.screens.history_filter import FilterChoices, HistoryFilterScreen, kind_label
+from tui.widgets.history_feed import HistoryFeed, HistoryFilter
+from tui.widgets.history_table import HistoryTable
+from tui.widgets.text import literal_text
+
+BATCH = 2000
+REVERIFY_SECONDS = 2.0
+
+
+def fmt_count(n: int) -> str:
+    """Thousands grouped the way the language writes them (1,234 / 1.234)."""
+    grouped = f"{n:,}"
+    return grouped.replace(",", ".") if language() == "nl" else grouped
+
+
+class HistoryScreen(Screen[None]):
+    """The history of the whole store, or of plan `plan_id`."""
+
+    CSS_PATH = "history.tcss"
+
+    BINDINGS: ClassVar = [
+        Binding(
+            "slash",
+            "filter",
+            "ui.hist.key.filter",
+            id="history.filter",
+            tooltip="ui.hist.key.filter.tip",
+        ),
+        Binding("x", "clear_filter", "ui.hist.key.clear", id="history.clear_filter"),
+        Binding(
+            "t", "as_of", "ui.hist.key.as_of", id="history.as_of", tooltip="ui.hist.key.as_of.tip"
+        ),
+        Binding(
+            "v",
+            "verify",
+            "ui.hist.key.verify",
+            id="history.verify",
+            show=False,
+            tooltip="ui.hist.key.verify.tip",
+        ),
+        Binding("escape", "back", "ui.hist.key.back", id="history.back"),
+    ]
+
+    def __init__(self, plan_id: str | None = None) -> None:
+        super().__init__()
+        self.plan_id = plan_id.upper() if plan_id else None
+        self.reading = True
+        self.verify_result: Report | str | None = None
+        self._reverify: Timer | None = None
+        self.closing = False
+        """Set on the way out: results of background reads that arrive later are dropped."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="hist-title")
+        yield Static(id="hist-verify")
+        yield Static(id="hist-filter")
+        yield HistoryTable(show_plan=self.plan_id is None, id="hist-table")
+        yield Footer()
+
+    @property
+    def table(self) -> HistoryTable:
+        return self.query_one(HistoryTable)
+
+    def on_mount(self) -> None:
+        self.feed = HistoryFeed(self.app.store)
+        table = self.table
+        table.base_plan = self.plan_id or ""
+        table.empty_text = t("ui.hist.loading")
+        table.focus()
+        self._show_status()
+        self._load(self.app.store.end)
+        self.watch(self.app, "seq", self._on_seq, init=False)
+
+    # --- reading the log ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="history-load")
+    def _load(self, end: int) -> None:
+        worker = get_current_worker()
+        for batch in self.feed.read(end, batch=BATCH):
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._add, batch)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._loaded)
+
+    def _add(self, entries: list[HistoryEntry]) -> None:
+        if self.closing:
+            return  # closed while the log was being read
+        self.table.add(entries)
+        self._show_status()
+
+    def _loaded(self) -> None:
+        if self.closing:
+            return
+        self.reading = False
+        self.table.empty_text = t("ui.hist.none")
+        self._catch_up()
+        self.action_verify()
+
+    def _on_seq(self, _seq: int) -> None:
+        if not self.reading:
+            self._catch_up()
+            # Check the log again once the changes settle (a full check reads every byte).
+            if self._reverify is not None:
+                self._reverify.stop()
+            self._reverify = self.set_timer(REVERIFY_SECONDS, self.action_verify)
+
+    def _catch_up(self) -> None:
+        """Append the entries of records that arrived since the last read (no rebuild)."""
+        for batch in self.feed.read(self.app.store.end, batch=BATCH):
+            self.table.add(batch)
+        self._show_status()
+        self.refresh_bindings()
+
+    # --- status lines ---------------------------------------------------------------------
+
+    def _show_status(self) -> None:
+        table = self.table
+        store = self.app.store
+        if self.plan_id:
+            plan = store.state.plan(self.plan_id)
+            title = t("ui.hist.title_plan", plan=self.plan_id)
+            if plan is not None:
+                title += f" — {plan.trainee}"
+        else:
+            title = t("ui.hist.title")
+        shown = t(
+            "ui.hist.count", shown=fmt_count(len(table.rows)), total=fmt_count(self.feed.count)
+        )
+        line = literal_text(title, "bold")
+        line.append(f"   {shown}")
+        self.query_one("#hist-title", Static).update(line)
+        self.query_one("#hist-verify", Static).update(self._verify_text())
+        self.query_one("#hist-filter", Static).update(self._filter_text(table.filter))
+
+    def _verify_text(self) -> Text:
+        if self.reading:
+            return Text(t("ui.hist.reading", count=fmt_count(self.feed.count)))
+        result = self.verify_result
+        if result is None:
+            return Text(t("ui.hist.verifying"))
+        if isinstance(result, str):
+            return literal_text("? " + t("ui.hist.verify_failed", error=result))
+        if result.problem is None:
+            text = "✔ " + t(
+                "ui.hist.intact", count=fmt_count(result.records), hash=result.last_hash[:12]
+            )
+            if result.torn is not None:
+                text += " " + t("ui.hist.torn", offset=result.torn.offset)
+            return Text(text)
+        problem = result.problem
+        return literal_text(
+            "✘ "
+            + t("ui.hist.damaged", seq=problem.seq, offset=problem.offset, what=problem.message)
+        )
+
+    def _filter_text(self, current: HistoryFilter) -> Text:
+        if not current.active:
+            return Text(t("ui.hist.no_filter"), style="italic")
+        text = Text(t("ui.hist.filter") + " ")
+        chips: list[tuple[str, str]] = []
+        if current.plan:
+            chips.append((t("ui.hist.chip.plan"), current.plan))
+        if current.actor:
+            chips.append((t("ui.hist.chip.person"), current.actor))
+        if current.kind:
+            chips.append((t("ui.hist.chip.kind"), kind_label(current.kind)))
+        if current.text.strip():
+            chips.append((t("ui.hist.chip.text"), f"“{current.text.strip()}”"))
+        for i, (label, value) in enumerate(chips):
+            if i:
+                text.append(" · ")
+            text.append(f"{label}: ", style="bold")
+            text.append_text(literal_text(value))
+        text.append("   " + t("ui.hist.clear_hint"))
+        return text
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what does not apply now; clearing is only offered while a filter is on."""
+        if action == "clear_filter":
+            return self.table.filter.active
+        if action == "as_of":
+            current = self.table.current
+            return True if current is not None and current.plan else None
+        if action == "verify":
+            return None if self.reading else True
+        return True
+
+    def action_filter(self) -> None:
+        table = self.table
+        choices = FilterChoices(
+            plans=[
+                (p.id, p.trainee)
+                for p in sorted(self.app.store.state.plans.values(), key=_plan_order)
+            ],
+            actors=sorted({e.actor for e in table.entries}),
+            kinds=sorted({e.kind for e in table.entries if not e.kind.startswith("?")}),
+            fixed_plan=self.plan_id,
+        )
+
+        def apply(result: HistoryFilter | None) -> None:
+            if result is not None:
+                table.set_filter(result)
+                self._show_status()
+                self.refresh_bindings()
+
+        self.app.push_screen(HistoryFilterScreen(table.filter, choices), apply)
+
+    def action_clear_filter(self) -> None:
+        self.table.set_filter(HistoryFilter())
+        self._show_status()
+        self.refresh_bindings()
+
+    def action_as_of(self, seq: int | None = None) -> None:
+        entry = self.table.entry(seq) if seq is not None else self.table.current
+        if entry is None or not entry.plan:
+            return
+        from tui.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen(entry.plan, as_of=entry.seq))
+
+    def action_verify(self) -> None:
+        self.verify_result = None
+        self._show_status()
+        self._run_verify()
+
+    @work(thread=True, exclusive=True, group="history-verify")
+    def _run_verify(self) -> None:
+        try:
+            result: Report | str = verify_store(self.app.store.path)
+        except Exception as exc:  # a failing check must not take the history down with it
+            result = f"{type(exc).__name__}: {exc}"
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._verified, result)
+
+    def _verified(self, result: Report | str) -> None:
+        if self.closing:
+            return
+        self.verify_result = result
+        self._show_status()
+
+    def action_back(self) -> None:
+        self.closing = True
+        self.workers.cancel_node(self)
+        self.dismiss()
+
+    def on_unmount(self) -> None:
+        self.closing = True
+
+    @on(HistoryTable.Selected)
+    def _open_detail(self, event: HistoryTable.Selected) -> None:
+        entry = self.table.entry(event.seq)
+        if entry is None:
+            return
+        plan = self.app.store.state.plan(entry.plan) if entry.plan else None
+
+        def done(seq: int | None) -> None:
+            if seq is not None:
+                self.action_as_of(seq)
+
+        self.app.push_screen(HistoryDetailScreen(entry, plan_known=plan is not None), done)
+
+    @on(HistoryTable.Highlighted)
+    def _moved(self, _event: HistoryTable.Highlighted) -> None:
+        self.refresh_bindings()
+
+
+def _plan_order(plan: object) -> tuple[int, str]:
+    plan_id: str = plan.id  # type: ignore[attr-defined]
+    return (int(plan_id[1:]) if plan_id[1:].isdigit() else 0, plan_id)
+
+
+register(
+    {
+        "ui.hist.key.filter": ("Filter", "Filteren"),
+        "ui.hist.key.filter.tip": (
+            "Only the changes of one plan, person or kind, or with some words",
+            "Enkel de wijzigingen van één plan, persoon of soort, of met bepaalde woorden",
+        ),
+        "ui.hist.key.clear": ("Clear filter", "Filter wissen"),
+        "ui.hist.key.as_of.tip": (
+            "The plan, read-only, as it was right after the selected change",
+            "Het plan, alleen-lezen, zoals het was net na de gekozen wijziging",
+        ),
+        "ui.hist.key.verify.tip": (
+            "Check every record of the log and its hash chain again",
+            "Elk record van het logboek en de hashketen opnieuw controleren",
+        ),
+        "ui.hist.key.as_of": ("Plan as it was", "Plan zoals het was"),
+        "ui.hist.key.verify": ("Verify log", "Logboek controleren"),
+        "ui.hist.key.back": ("Back", "Terug"),
+        "ui.hist.title": ("History of all plans", "Geschiedenis van alle plannen"),
+        "ui.hist.title_plan": ("History of plan {plan}", "Geschiedenis van plan {plan}"),
+        "ui.hist.count": ("{shown} of {total} changes", "{shown} van {total} wijzigingen"),
+        "ui.hist.loading": ("Reading the log…", "Het logboek wordt gelezen…"),
+        "ui.hist.none": (
+            "No changes to show (press / to change the filter).",
+            "Geen wijzigingen om te tonen (druk / om de filter te wijzigen).",
+        ),
+        "ui.hist.reading": (
+            "Reading the log… {count} records so far",
+            "Het logboek wordt gelezen… {count} records tot nu toe",
+        ),
+        "ui.hist.verifying": ("Verifying the log…", "Het logboek wordt gecontroleerd…"),
+        "ui.hist.intact": (
+            "log intact: {count} records, last hash {hash}…",
+            "logboek intact: {count} records, laatste hash {hash}…",
+        ),
+        "ui.hist.damaged": (
+            "log damaged at record {seq} (byte {offset}): {what}",
+            "logboek beschadigd bij record {seq} (byte {offset}): {what}",
+        ),
+        "ui.hist.verify_failed": (
+            "the log could not be verified ({error})",
+            "het logboek kon niet gecontroleerd worden ({error})",
+        ),
+        "ui.hist.torn": (
+            "(an incomplete record follows at byte {offset})",
+            "(er volgt een onvolledig record op byte {offset})",
+        ),
+        "ui.hist.no_filter": (
+            "All changes (press / to filter)",
+            "Alle wijzigingen (druk / om te filteren)",
+        ),
+        "ui.hist.filter": ("Filter:", "Filter:"),
+        "ui.hist.chip.plan": ("plan", "plan"),
+        "ui.hist.chip.person": ("person", "persoon"),
+        "ui.hist.chip.kind": ("kind", "soort"),
+        "ui.hist.chip.text": ("text", "tekst"),
+        "ui.hist.clear_hint": ("(x clears)", "(x wist)"),
+    }
+)

@@ -1,0 +1,291 @@
+"""The plan screen: the plan as a tree beside the details of the selected node.
+
+Every key turns into one core command (often after a small form). Whether a key
+applies to the selected node is asked of the core itself, by running the command
+against the current state without writing it, so the footer and the refusal
+message say exactly what the command would say.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Footer, Input
+
+from core.i18n import fmt_date, fmt_time, t
+from core.projections import ActionState, PlanState, StoreState
+from tui.screens import plan_rules as rules
+from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
+from tui.screens.base import LeerpadScreen
+from tui.screens.plan_keys import NodeKeys
+from tui.widgets.banner import Banner, TitleBar
+from tui.widgets.detail import DetailPane, describe
+from tui.widgets.plan_tree import PlanTree
+from tui.widgets.text import one_line
+
+EXPORT_AVAILABLE = importlib.util.find_spec("core.export") is not None
+
+
+class PlanScreen(NodeKeys, LeerpadScreen):
+    CSS_PATH = "plan.tcss"
+    HELP_WIDGETS = (PlanTree,)
+
+    BINDINGS: ClassVar = [
+        Binding(
+            "p", "plan_date", "ui.key.plan_date", id="plan_date", tooltip="ui.key.plan_date.tip"
+        ),
+        Binding("d", "done", "ui.key.done", id="done", tooltip="ui.key.done.tip"),
+        Binding("r", "reopen", "ui.key.reopen", id="reopen", tooltip="ui.key.reopen.tip"),
+        Binding(
+            "x", "toggle_na", "ui.key.toggle_na", id="toggle_na", tooltip="ui.key.toggle_na.tip"
+        ),
+        Binding(
+            "a", "add_action", "ui.key.add_action", id="add_action", tooltip="ui.key.add_action.tip"
+        ),
+        Binding("m", "note", "ui.key.note", id="note", tooltip="ui.key.note.tip"),
+        Binding("e", "evaluate", "ui.key.evaluate", id="evaluate", tooltip="ui.key.evaluate.tip"),
+        Binding("s", "sign_off", "ui.key.sign_off", id="sign_off", tooltip="ui.key.sign_off.tip"),
+        Binding(
+            "h", "history", "ui.key.history", id="plan_history", tooltip="ui.key.plan_history.tip"
+        ),
+        Binding("o", "export", "ui.key.export", id="export", tooltip="ui.key.export.tip"),
+        Binding("i", "edit_plan", "ui.key.details", id="plan_edit", tooltip="ui.key.edit_plan.tip"),
+        Binding(
+            "C",
+            "close_plan",
+            "ui.key.close_plan",
+            id="close_plan",
+            show=False,
+            tooltip="ui.key.close_plan.tip",
+        ),
+        Binding("slash", "find", "ui.key.find", id="find", tooltip="ui.key.find.tip"),
+        Binding("escape", "back", "ui.key.back", id="back"),
+    ]
+    GUARDED = frozenset(
+        {
+            "plan_date",
+            "done",
+            "reopen",
+            "toggle_na",
+            "add_action",
+            "note",
+            "evaluate",
+            "sign_off",
+            "edit_plan",
+            "close_plan",
+        }
+    )
+
+    def __init__(self, plan_id: str, *, as_of: int | None = None) -> None:
+        super().__init__()
+        self.plan_id = plan_id.upper()
+        self.as_of = as_of
+        self._frozen: StoreState | None = None
+        self._shown_node: str | None = None
+
+    # --- the state shown -----------------------------------------------------------------
+
+    @property
+    def state(self) -> StoreState:
+        if self.as_of is None:
+            return self.leerpad.store.state
+        if self._frozen is None:
+            self._frozen = self.leerpad.store.state_at(self.as_of)
+        return self._frozen
+
+    @property
+    def plan(self) -> PlanState | None:
+        return self.state.plan(self.plan_id)
+
+    def today(self) -> date:
+        """Statuses are judged on today; an old version on the day it was current."""
+        if self.as_of is not None:
+            entry = self._entry(self.as_of)
+            if entry is not None:
+                return entry.time.astimezone().date()
+        return self.leerpad.today()
+
+    def _entry(self, seq: int):
+        history = self.leerpad.history()
+        return history[seq - 1] if 0 < seq <= len(history) else None
+
+    # --- composing and refreshing --------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        yield Banner()
+        yield Input(id="find", placeholder=t("ui.plan.find_placeholder"), compact=True)
+        with Horizontal():
+            yield PlanTree(id="tree")
+            yield DetailPane(id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.plan is None:
+            self.notify(t("err.unknown_plan", plan=self.plan_id), severity="error", markup=False)
+            self.app.pop_screen()
+            return
+        if self.as_of is None:
+            self.follow("seq", self._refresh)
+        self.follow("history_seq", self._history_read)
+        self._refresh()
+        self.query_one(PlanTree).focus()
+
+    def _refresh(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        tree = self.query_one(PlanTree)
+        tree.show_plan(plan, self.today())
+        self.query_one(TitleBar).title = Content.assemble(
+            ("leerpad", "bold"),
+            f" · {t('ui.tree.plan', plan=plan.id)} · ",
+            one_line(plan.trainee),
+            f" · {one_line(plan.company)}" if plan.company else "",
+            (f" · {one_line(plan.title)}", "dim"),
+        )
+        self.query_one(Banner).message = self._banner(plan)
+        self._show_detail(tree.current or plan.id)
+        self.refresh_bindings()
+
+    def _banner(self, plan: PlanState) -> str:
+        if self.as_of is not None:
+            entry = self._entry(self.as_of)
+            when = f"{entry.actor}, {fmt_time(entry.time)}" if entry else ""
+            return t("ui.plan.as_of", seq=self.as_of, when=when)
+        if self.leerpad.read_only:
+            return t("ui.read_only", reason=self.leerpad.read_only)
+        if plan.closed:
+            return t(
+                "ui.plan.closed",
+                outcome=t(f"outcome.{plan.closed.outcome}"),
+                on=fmt_date(plan.closed.on),
+            )
+        return ""
+
+    def _history_read(self) -> None:
+        if self._shown_node is not None:
+            self._show_detail(self._shown_node)
+
+    def _show_detail(self, node_id: str) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        entries = self.leerpad.plan_history(plan.id)
+        if entries is not None and self.as_of is not None:
+            entries = [e for e in entries if e.seq <= self.as_of]
+        self.query_one(DetailPane).show(
+            describe(plan, node_id, entries, self.today()), same_node=node_id == self._shown_node
+        )
+        self._shown_node = node_id
+
+    @on(PlanTree.Highlighted)
+    def _highlighted(self, message: PlanTree.Highlighted) -> None:
+        self._show_detail(message.node_id)
+        self.refresh_bindings()
+
+    # --- what applies to the selected node ----------------------------------------------
+
+    @property
+    def selected(self) -> str:
+        return self.query_one(PlanTree).current or self.plan_id
+
+    def _selected_action(self) -> ActionState | None:
+        plan = self.plan
+        return plan.action(self.selected) if plan else None
+
+    def _add_under(self) -> str | None:
+        plan = self.plan
+        return rules.add_under(plan, self.selected) if plan else None
+
+    def _note_target(self) -> str:
+        plan = self.plan
+        return rules.note_target(plan, self.selected) if plan else self.plan_id
+
+    def why_not(self, action: str) -> str | None:
+        if action in self.GUARDED and self.as_of is not None:
+            return t("ui.plan.as_of_key", seq=self.as_of)
+        reason = super().why_not(action)
+        plan = self.plan
+        if reason is not None or action not in self.GUARDED or plan is None:
+            return reason
+        return rules.refusal(self.state, plan, self.selected, action, self.today())
+
+    def footer_actions(self) -> set[str] | None:
+        """Only what concerns the selected node; everything else stays in help and ctrl+p."""
+        plan = self.plan
+        if self.as_of is not None or plan is None:
+            return {"back", "history"}
+        return rules.footer_keys(plan, self.selected, wide=self.size.width >= 100)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return EXPORT_AVAILABLE and self.as_of is None
+        return True
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        find = self.query_one("#find", Input)
+        if find.has_class("-active"):
+            find.remove_class("-active")
+            self.query_one(PlanTree).focus()
+            return
+        self.app.pop_screen()
+
+    def action_find(self) -> None:
+        find = self.query_one("#find", Input)
+        find.cursor_blink = False
+        find.add_class("-active")
+        find.focus()
+
+    @on(Input.Changed, "#find")
+    def _find_typed(self, event: Input.Changed) -> None:
+        self._find(event.value, after=None)
+
+    @on(Input.Submitted, "#find")
+    def _find_next(self, event: Input.Submitted) -> None:
+        self._find(event.value, after=self.query_one(PlanTree).current)
+
+    def _find(self, query: str, *, after: str | None) -> None:
+        tree = self.query_one(PlanTree)
+        found = tree.find(query, after=after)
+        if found is not None:
+            tree.select(found)
+        elif query.strip():
+            self.notify(t("ui.plan.not_found", query=query.strip()), timeout=2, markup=False)
+
+    def action_evaluate(self) -> None:
+        if not self.allowed("evaluate"):
+            return
+        from tui.screens.evaluation import EvaluationScreen
+
+        self.app.push_screen(EvaluationScreen(self.plan_id))
+
+    def action_sign_off(self) -> None:
+        if not self.allowed("sign_off"):
+            return
+        from tui.screens.signoff import SignOffScreen
+
+        plan = self.plan
+        subject = "plan"
+        if plan is not None and plan.evaluation(self.selected) is not None:
+            subject = self.selected
+        self.app.push_screen(SignOffScreen(self.plan_id, subject))
+
+    def action_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(plan_id=self.plan_id))
+
+    def action_export(self) -> None:
+        from tui.screens.export_form import start_export
+
+        start_export(self, self.plan_id)

@@ -1,0 +1,119 @@
+"""Which plan-screen keys apply to the selected node, and why not: pure functions of the plan.
+
+Whether a key applies is asked of the core itself, by running its command against
+the current state with stand-in values and without writing anything, so the
+footer and the refusal say exactly what the command would say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from core import commands
+from core.commands import Rejected
+from core.i18n import fmt_date, register, t
+from core.projections import ActionState, CompetencyState, PlanState, RowState, StoreState
+from tui.widgets.plan_tree import EVALUATIONS, JOB, PERSONAL
+
+Check = Callable[[StoreState], object]
+
+
+def add_under(plan: PlanState, node_id: str) -> str | None:
+    """Where an own action goes: the selected row or competency, or the action's row."""
+    node = plan.node(node_id)
+    if isinstance(node, ActionState):
+        return node.id.rsplit(".", 1)[0]
+    if isinstance(node, (RowState, CompetencyState)):
+        return node.id
+    return None
+
+
+def note_target(plan: PlanState, node_id: str) -> str:
+    """What a note is about: the node, or the plan for a branch heading."""
+    return plan.id if node_id in (JOB, PERSONAL, EVALUATIONS) else node_id
+
+
+def checks(plan: PlanState, node_id: str, today: date) -> dict[str, Check | str]:
+    """Each key's command with stand-in values, or why it cannot apply to this node at all."""
+    found: dict[str, Check | str] = {}
+    action = plan.action(node_id) if node_id != plan.id else None
+    if action is None:
+        for key in ("plan_date", "done", "reopen", "toggle_na"):
+            found[key] = t("ui.plan.select_action")
+    else:
+        pid, aid = plan.id, action.id
+        # Any date from the start on, other than the current one, stands in for the typed one.
+        due = max(today, plan.start)
+        if due == action.due:
+            due += timedelta(days=1)
+        found["plan_date"] = lambda s: commands.plan_action(s, pid, aid, due=due)
+        found["done"] = lambda s: commands.complete_action(s, pid, aid, on=today, today=today)
+        found["reopen"] = lambda s: commands.reopen_action(s, pid, aid, reason="-")
+        if action.dropped is not None:
+            found["toggle_na"] = lambda s: commands.restore_action(s, pid, aid)
+        else:
+            found["toggle_na"] = lambda s: commands.drop_action(s, pid, aid, reason="-")
+    under = add_under(plan, node_id)
+    found["add_action"] = (
+        (lambda s: commands.add_action(s, plan.id, under, text="-"))
+        if under
+        else t("ui.plan.select_row")
+    )
+    target = note_target(plan, node_id)
+    found["note"] = lambda s: commands.add_note(s, plan.id, target, text="-")
+    if plan.closed is not None:
+        closed = t(
+            "err.plan_closed",
+            plan=plan.id,
+            outcome=t(f"outcome.{plan.closed.outcome}"),
+            on=fmt_date(plan.closed.on),
+        )
+        found["evaluate"] = found["edit_plan"] = closed
+    return found
+
+
+def refusal(state: StoreState, plan: PlanState, node_id: str, key: str, today: date) -> str | None:
+    """Why `key` would be refused for `node_id` right now, or None when it would work."""
+    check = checks(plan, node_id, today).get(key)
+    if isinstance(check, str):
+        return check
+    if check is not None:
+        try:
+            check(state)
+        except Rejected as exc:
+            return exc.message()
+    return None
+
+
+def footer_keys(plan: PlanState, node_id: str, *, wide: bool) -> set[str]:
+    """The keys worth a place in the footer for this node (the rest: help and ctrl+p)."""
+    node = plan.node(node_id) if node_id != plan.id else None
+    if isinstance(node, ActionState):
+        if node.dropped is not None:
+            keys = {"toggle_na"}
+        elif node.done_on is not None:
+            keys = {"reopen"}
+        else:
+            keys = {"plan_date", "done", "toggle_na"}
+        return keys | {"add_action", "note", "history"}
+    if isinstance(node, (RowState, CompetencyState)) or node_id == JOB:
+        return {"add_action", "note", "history", "back"}
+    if node_id == plan.id:
+        keys = {"edit_plan", "note", "evaluate", "sign_off", "history"}
+        return keys | {"export", "back"} if wide else keys
+    return {"evaluate", "sign_off", "note", "history", "back"}
+
+
+register(
+    {
+        "ui.plan.select_action": (
+            "Select a training action first (like A1.1.1).",
+            "Kies eerst een opleidingsactie (zoals A1.1.1).",
+        ),
+        "ui.plan.select_row": (
+            "Select a row, a job competency or an action first.",
+            "Kies eerst een rij, een jobcompetentie of een actie.",
+        ),
+    }
+)

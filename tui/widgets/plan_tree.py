@@ -1,0 +1,310 @@
+"""The plan as a tree: A competencies -> rows -> actions, B personal competencies, evaluations.
+
+Nodes carry domain ids and are kept in an id -> node map, so a refresh from the
+projection updates labels in place and appends new nodes: expansion and the
+cursor survive every change, including other people's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from core.i18n import fmt_date, fmt_short_date, language, register, t
+from core.projections import (
+    STATUS_SYMBOL,
+    CompetencyState,
+    PlanState,
+    RowState,
+    Status,
+    counts,
+)
+from tui.commands import localize_bindings
+from tui.widgets.text import STATUS_COMPONENT, one_line, status_word
+
+JOB = "#A"
+PERSONAL = "#B"
+EVALUATIONS = "#E"
+"""Ids of the three branch nodes (never a domain id: those have no '#')."""
+
+MAX_LABEL = 160
+"""Labels are cut here; the detail pane has the full text."""
+
+
+@dataclass(frozen=True, slots=True)
+class TreeItem:
+    """One node as the tree should show it."""
+
+    key: str
+    parent: str | None
+    label: Text
+    expandable: bool
+    expanded: bool = False
+
+
+def level_name(plan: PlanState, key: str) -> str:
+    level = plan.level(key)
+    if level is None:
+        return key
+    return level.nl if language() == "nl" else level.en
+
+
+class PlanTree(Tree[str]):
+    """Posts `Highlighted(node_id)` when the cursor moves (a domain id or a branch id)."""
+
+    BINDINGS: ClassVar = [
+        Binding("right", "open_node", "ui.key.open_node", show=False),
+        Binding("left", "close_node", "ui.key.close_node", show=False),
+        Binding("space", "toggle_node", "ui.key.toggle", show=False),
+        Binding("shift+space", "toggle_expand_all", "ui.key.toggle_all", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *STATUS_COMPONENT.values(),
+        "plan-tree--branch",
+        "plan-tree--count",
+        "plan-tree--complete",
+    }
+
+    DEFAULT_CSS = """
+    PlanTree { overflow-x: hidden; }
+    PlanTree > .status--overdue { color: $error; text-style: bold; }
+    PlanTree > .status--done { color: $success; }
+    PlanTree > .status--na { color: $text-muted; }
+    PlanTree > .plan-tree--branch { text-style: bold; }
+    PlanTree > .plan-tree--count { color: $text-muted; }
+    PlanTree > .plan-tree--complete { color: $success; }
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        node_id: str
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("plan", **kwargs)
+        localize_bindings(self)
+        self.show_root = False
+        self.guide_depth = 2
+        self._by_id: dict[str, TreeNode[str]] = {}
+
+    @property
+    def current(self) -> str | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def show_plan(self, plan: PlanState, today: date) -> None:
+        """Make the tree show `plan`: relabel what exists, add what is new, keep the cursor."""
+        cursor = self.cursor_node
+        added = False
+        with self.app.batch_update():
+            for item in self.items(plan, today):
+                node = self._by_id.get(item.key)
+                if node is None:
+                    parent = self.root if item.parent is None else self._by_id[item.parent]
+                    node = parent.add(
+                        item.label,
+                        data=item.key,
+                        expand=item.expanded,
+                        allow_expand=item.expandable,
+                    )
+                    self._by_id[item.key] = node
+                    added = True
+                elif node.label != item.label:
+                    node.set_label(item.label)
+        if added and cursor is not None:
+            # New lines above the cursor shift it; put it back on the same node.
+            _ = self.last_line
+            if cursor.line != self.cursor_line:
+                self.move_cursor(cursor)
+        elif self.cursor_line < 0 and self._by_id:
+            self.cursor_line = 0
+
+    def select(self, node_id: str) -> None:
+        """Move the cursor to a node, opening its ancestors."""
+        node = self._by_id.get(node_id)
+        if node is None:
+            return
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        _ = self.last_line
+        self.move_cursor(node)
+
+    def find(self, query: str, *, after: str | None = None) -> str | None:
+        """The first node (after `after`, wrapping round) whose id starts with the query or
+        whose label contains it; case-insensitive. The tree's order is the plan's order."""
+        needle = query.strip().casefold()
+        if not needle:
+            return None
+        keys = [k for k in self._by_id if not k.startswith("#")]
+        start = keys.index(after) + 1 if after in keys else 0
+        for key in keys[start:] + keys[:start]:
+            label = str(self._by_id[key].label).casefold()
+            if key.casefold().startswith(needle) or needle in label:
+                return key
+        return None
+
+    def action_open_node(self) -> None:
+        """Right arrow: open a closed branch, or step into an open one."""
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.action_cursor_down()
+
+    def action_close_node(self) -> None:
+        """Left arrow: close an open branch, or step out to the parent."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    # --- labels ----------------------------------------------------------------------------
+
+    def items(self, plan: PlanState, today: date) -> list[TreeItem]:
+        style = self._style
+        found = [TreeItem(plan.id, None, self._plan_label(plan), False)]
+        total = counts(plan.actions())
+        found.append(
+            TreeItem(
+                JOB,
+                None,
+                self._label(
+                    (t("ui.tree.job"), style("plan-tree--branch")),
+                    (f" {total.done}/{total.total}", style("plan-tree--count")),
+                ),
+                True,
+                expanded=True,
+            )
+        )
+        for comp in plan.competencies:
+            found.append(TreeItem(comp.id, JOB, self._competency_label(comp), True))
+            for row in comp.rows:
+                found.append(TreeItem(row.id, comp.id, self._row_label(row, today), True))
+                for action in row.actions:
+                    status = action.status(today)
+                    label = self._label(
+                        (f"{STATUS_SYMBOL[status]} {action.id} ", style(STATUS_COMPONENT[status])),
+                        (status_word(action, today), style(STATUS_COMPONENT[status])),
+                        (f" {one_line(action.text)}", ""),
+                    )
+                    found.append(TreeItem(action.id, row.id, label, False))
+        found.append(
+            TreeItem(
+                PERSONAL,
+                None,
+                self._label((t("ui.tree.personal"), style("plan-tree--branch"))),
+                True,
+            )
+        )
+        latest = {r.competency: r.level for e in plan.evaluations for r in e.ratings}
+        for pers in plan.personal:
+            parts: list[tuple[str, Style | str]] = [(f"{pers.id} {one_line(pers.name)}", "")]
+            if pers.id in latest:
+                parts.append((f" · {level_name(plan, latest[pers.id])}", style("plan-tree--count")))
+            found.append(TreeItem(pers.id, PERSONAL, self._label(*parts), False))
+        found.append(
+            TreeItem(
+                EVALUATIONS,
+                None,
+                self._label(
+                    (t("ui.tree.evaluations"), style("plan-tree--branch")),
+                    (f" ({len(plan.evaluations)})", style("plan-tree--count")),
+                ),
+                True,
+                expanded=True,
+            )
+        )
+        for evaluation in plan.evaluations:
+            signed = sorted({s.role for s in plan.signoffs if s.subject == evaluation.id})
+            label = self._label(
+                (f"{evaluation.id} {fmt_date(evaluation.on)}", ""),
+                (
+                    " · "
+                    + t("ui.tree.ratings", count=len(evaluation.ratings))
+                    + (" · ✔ " + ", ".join(t(f"role.{r}") for r in signed) if signed else ""),
+                    style("plan-tree--count"),
+                ),
+            )
+            found.append(TreeItem(evaluation.id, EVALUATIONS, label, False))
+        return found
+
+    def _plan_label(self, plan: PlanState) -> Text:
+        closed = f" · {t(f'outcome.{plan.closed.outcome}')}" if plan.closed else ""
+        return self._label(
+            (t("ui.tree.plan", plan=plan.id), self._style("plan-tree--branch")),
+            (f" {one_line(plan.trainee)}{closed}", ""),
+        )
+
+    def _competency_label(self, comp: CompetencyState) -> Text:
+        c = counts(comp.actions())
+        complete = c.total > 0 and c.done == c.total
+        mark = "✔ " if complete else ""
+        count_style = "plan-tree--complete" if complete else "plan-tree--count"
+        return self._label(
+            (f"{comp.id} ", ""),
+            (f"{mark}{c.done}/{c.total}", self._style(count_style)),
+            (f" {one_line(comp.title)}", ""),
+        )
+
+    def _row_label(self, row: RowState, today: date) -> Text:
+        c = counts(row.actions)
+        overdue = sum(1 for a in row.actions if a.status(today) is Status.OVERDUE)
+        style = self._style
+        parts: list[tuple[str, Style | str]] = [(f"{row.id} ", "")]
+        if row.done_on is not None:
+            parts.append((f"✔ {fmt_short_date(row.done_on)}", style(STATUS_COMPONENT[Status.DONE])))
+        else:
+            parts.append((f"{c.done}/{c.total}", style("plan-tree--count")))
+            if overdue:
+                parts.append((f" ! {overdue}", style(STATUS_COMPONENT[Status.OVERDUE])))
+        skills = row.skills[0] if row.skills else t("ui.tree.own_row")
+        parts.append((f" {one_line(skills)}", ""))
+        return self._label(*parts)
+
+    def _style(self, component: str) -> Style:
+        """Only what the component's CSS sets, so the cursor's background still shows."""
+        return self.get_component_rich_style(component, partial=True)
+
+    @staticmethod
+    def _label(*parts: tuple[str, Style | str]) -> Text:
+        text = Text.assemble(*parts, no_wrap=True, end="")
+        text.truncate(MAX_LABEL, overflow="ellipsis")
+        return text
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Highlighted(event.node.data))
+
+
+register(
+    {
+        "ui.key.open_node": ("Open a branch / step in", "Tak openen / erin stappen"),
+        "ui.key.close_node": ("Close a branch / to its parent", "Tak sluiten / naar bovenliggende"),
+        "ui.key.toggle": ("Open / close", "Open / dicht"),
+        "ui.key.toggle_all": ("Open / close all below", "Alles eronder open / dicht"),
+        "ui.tree.plan": ("Plan {plan}", "Plan {plan}"),
+        "ui.tree.job": ("A. Job competencies", "A. Jobgerelateerde competenties"),
+        "ui.tree.personal": ("B. Personal competencies", "B. Persoonsgebonden competenties"),
+        "ui.tree.evaluations": ("Evaluations", "Evaluaties"),
+        "ui.tree.ratings": ("{count} ratings", "{count} beoordelingen"),
+        "ui.tree.own_row": ("own row", "eigen rij"),
+    }
+)
