@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: run test test-faults lint format bench bench-quick snapshot-update clean
 
@@ -36,6 +37,18 @@ lint: $(TEST_STAMP)
 format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+# 10k, 100k and 1M events against their limits and the peers; rewrites docs/PERFORMANCE.md.
+bench: $(TEST_STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.run
+
+# 10k and 100k only, in under two minutes; the report goes to build/bench/PERFORMANCE-quick.md.
+bench-quick: $(TEST_STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.run --quick
 
 snapshot-update: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q tests/tui --snapshot-update

@@ -7,10 +7,13 @@ parameter: nothing in this module looks at the clock.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+import msgspec
+from msgspec import field
 
 from core import events as ev
 from core.events import Record
@@ -36,8 +39,7 @@ STATUS_SYMBOL = {
 }
 
 
-@dataclass(slots=True)
-class Touch:
+class Touch(msgspec.Struct, gc=False):
     """Who changed something last, and when (for conflict messages and the detail pane)."""
 
     seq: int
@@ -45,8 +47,7 @@ class Touch:
     time: datetime
 
 
-@dataclass(slots=True)
-class ActionState:
+class ActionState(msgspec.Struct, gc=False):
     id: str
     text: str
     own: bool = False
@@ -66,8 +67,7 @@ class ActionState:
         return Status.OVERDUE if self.due < today else Status.PLANNED
 
 
-@dataclass(slots=True)
-class RowState:
+class RowState(msgspec.Struct):
     id: str
     skills: list[str]
     actions: list[ActionState]
@@ -91,8 +91,7 @@ class RowState:
         return max(a.done_on for a in actions if a.done_on is not None)
 
 
-@dataclass(slots=True)
-class CompetencyState:
+class CompetencyState(msgspec.Struct):
     id: str
     title: str
     rows: list[RowState]
@@ -102,15 +101,13 @@ class CompetencyState:
             yield from row.actions
 
 
-@dataclass(slots=True)
-class PersonalState:
+class PersonalState(msgspec.Struct):
     id: str
     name: str
     description: str
 
 
-@dataclass(slots=True)
-class Note:
+class Note(msgspec.Struct, gc=False):
     seq: int
     actor: str
     time: datetime
@@ -118,8 +115,7 @@ class Note:
     text: str
 
 
-@dataclass(slots=True)
-class Evaluation:
+class Evaluation(msgspec.Struct):
     id: str
     on: date
     participants: list[str]
@@ -131,8 +127,7 @@ class Evaluation:
     hash: str = ""
 
 
-@dataclass(slots=True)
-class SignOff:
+class SignOff(msgspec.Struct, gc=False):
     role: str
     subject: str
     covers_seq: int
@@ -143,8 +138,7 @@ class SignOff:
     time: datetime
 
 
-@dataclass(slots=True)
-class Closure:
+class Closure(msgspec.Struct, gc=False):
     outcome: str
     on: date
     reason: str
@@ -156,8 +150,7 @@ class Closure:
 Node = ActionState | RowState | CompetencyState | PersonalState | Evaluation
 
 
-@dataclass(slots=True)
-class PlanState:
+class PlanState(msgspec.Struct):
     id: str
     trainee: str
     contract: str
@@ -209,16 +202,35 @@ class PlanState:
         return next((lv for lv in self.scale if lv.key == key), None)
 
 
-@dataclass(slots=True)
-class StoreState:
-    """Everything the log says, folded: the private state projections mutate."""
+class RoleGrant(msgspec.Struct):
+    """One role of one user: the plans it covers, or every plan."""
+
+    plans: set[str] = field(default_factory=set)
+    all_plans: bool = False
+
+
+class AccessState(msgspec.Struct):
+    """Who has which role, from the access.* events (the rules are in core/access.py)."""
+
+    users: dict[str, dict[str, RoleGrant]] = field(default_factory=dict)
+    """login -> role -> grant."""
+    seq: int = 0
+    """The last access change; 0 = none ever: single-team mode, everyone may do everything."""
+
+
+class StoreState(msgspec.Struct):
+    """Everything the log says, folded: the private state projections mutate.
+
+    Plain msgspec Structs all the way down, so a checkpoint (core/checkpoint.py)
+    can store and load it directly; only `PlanState.nodes` is rebuilt on load.
+    """
 
     plans: dict[str, PlanState] = field(default_factory=dict)
     seq: int = 0
     hash: str = ""
-    ids: set[str] = field(default_factory=set)
     unknown: int = 0
     """Records of event types this version does not know (kept, not interpreted)."""
+    access: AccessState = field(default_factory=AccessState)
 
     def plan(self, plan_id: str) -> PlanState | None:
         return self.plans.get(plan_id.upper())
@@ -229,20 +241,21 @@ class StoreState:
 
 def apply(state: StoreState, record: Record, record_hash: str) -> None:
     """Fold one record into `state`."""
-    handler = _HANDLERS.get(type(record.event))
+    event = record.event
+    kind = type(event)
+    handler = _HANDLERS.get(kind)
     if handler is not None:
         handler(state, record)
-        plan = state.plans.get(record.event.plan)
+        plan = state.plans.get(event.plan)
         if plan is not None:
             plan.last = Touch(record.seq, record.actor, record.time)
-            if not isinstance(record.event, ev.SignedOff):
+            if kind is not ev.SignedOff:
                 plan.version = record.seq
                 plan.version_hash = record_hash
-            if isinstance(record.event, ev.EvaluationRecorded):
+            if kind is ev.EvaluationRecorded:
                 plan.evaluations[-1].hash = record_hash
     state.seq = record.seq
     state.hash = record_hash
-    state.ids.add(record.id)
 
 
 def apply_unknown(state: StoreState, seq: int, record_id: str, record_hash: str) -> None:
@@ -250,28 +263,50 @@ def apply_unknown(state: StoreState, seq: int, record_id: str, record_hash: str)
     state.unknown += 1
     state.seq = seq
     state.hash = record_hash
-    state.ids.add(record_id)
 
 
 def _touch(record: Record) -> Touch:
-    return Touch(record.seq, record.actor, record.time)
+    # Interned: a large store repeats the same few logins and ids hundreds of thousands of times.
+    return Touch(record.seq, sys.intern(record.actor), record.time)
+
+
+def index_nodes(plan: PlanState) -> None:
+    """Fill `plan.nodes` from its tree (after creating it or loading it from a checkpoint)."""
+    nodes = plan.nodes
+    nodes.clear()
+    for comp in plan.competencies:
+        nodes[comp.id] = comp
+        for row in comp.rows:
+            nodes[row.id] = row
+            for action in row.actions:
+                nodes[action.id] = action
+    for pers in plan.personal:
+        nodes[pers.id] = pers
+    for evaluation in plan.evaluations:
+        nodes[evaluation.id] = evaluation
 
 
 def _created(state: StoreState, record: Record) -> None:
     e: ev.PlanCreated = record.event  # type: ignore[assignment]
     s = e.structure
+    # Every plan of an occupation repeats the catalog's text: share one copy of each string.
+    share = sys.intern
     competencies = [
         CompetencyState(
-            c.id,
-            c.title,
+            share(c.id),
+            share(c.title),
             [
-                RowState(r.id, list(r.skills), [ActionState(a.id, a.text) for a in r.actions])
+                RowState(
+                    share(r.id),
+                    [share(skill) for skill in r.skills],
+                    [ActionState(share(a.id), share(a.text)) for a in r.actions],
+                )
                 for r in c.rows
             ],
         )
         for c in s.job
     ]
-    personal = [PersonalState(p.id, p.name, p.description) for p in s.personal]
+    personal = [PersonalState(share(p.id), share(p.name), share(p.description)) for p in s.personal]
     touch = _touch(record)
     plan = PlanState(
         id=e.plan,
@@ -284,7 +319,7 @@ def _created(state: StoreState, record: Record) -> None:
         occupation=s.occupation,
         occupation_version=s.occupation_version,
         title=s.title,
-        description=s.description,
+        description=share(s.description),
         scale=list(s.scale),
         competencies=competencies,
         personal=personal,
@@ -293,14 +328,7 @@ def _created(state: StoreState, record: Record) -> None:
         version=record.seq,
         version_hash="",
     )
-    for comp in competencies:
-        plan.nodes[comp.id] = comp
-        for row in comp.rows:
-            plan.nodes[row.id] = row
-            for action in row.actions:
-                plan.nodes[action.id] = action
-    for pers in personal:
-        plan.nodes[pers.id] = pers
+    index_nodes(plan)
     state.plans[e.plan] = plan
 
 
@@ -359,7 +387,9 @@ def _added(state: StoreState, record: Record) -> None:
 
 def _note(state: StoreState, record: Record) -> None:
     e: ev.NoteAdded = record.event  # type: ignore[assignment]
-    state.plans[e.plan].notes.append(Note(record.seq, record.actor, record.time, e.target, e.text))
+    state.plans[e.plan].notes.append(
+        Note(record.seq, sys.intern(record.actor), record.time, sys.intern(e.target), e.text)
+    )
 
 
 def _evaluation(state: StoreState, record: Record) -> None:
@@ -406,6 +436,32 @@ def _plan_reopened(state: StoreState, record: Record) -> None:
     state.plans[record.event.plan].closed = None
 
 
+def _access_granted(state: StoreState, record: Record) -> None:
+    e: ev.AccessGranted = record.event  # type: ignore[assignment]
+    grant = state.access.users.setdefault(e.login, {}).setdefault(e.role, RoleGrant())
+    if e.all_plans:
+        grant.all_plans = True
+        grant.plans.clear()
+    elif not grant.all_plans:
+        grant.plans.update(e.plans)
+    state.access.seq = record.seq
+
+
+def _access_revoked(state: StoreState, record: Record) -> None:
+    e: ev.AccessRevoked = record.event  # type: ignore[assignment]
+    roles = state.access.users.get(e.login, {})
+    grant = roles.get(e.role)
+    if grant is not None:
+        if e.all_plans or e.plans:
+            grant.all_plans = grant.all_plans and not e.all_plans
+            grant.plans.difference_update(e.plans)
+        else:
+            del roles[e.role]
+    if not roles:
+        state.access.users.pop(e.login, None)
+    state.access.seq = record.seq
+
+
 _HANDLERS: dict[type, Callable[[StoreState, Record], None]] = {
     ev.PlanCreated: _created,
     ev.PlanDetailsEdited: _edited,
@@ -420,14 +476,15 @@ _HANDLERS: dict[type, Callable[[StoreState, Record], None]] = {
     ev.SignedOff: _signed,
     ev.PlanClosed: _closed,
     ev.PlanReopened: _plan_reopened,
+    ev.AccessGranted: _access_granted,
+    ev.AccessRevoked: _access_revoked,
 }
 
 
 # --- progress ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(msgspec.Struct, frozen=True):
     done: int
     total: int
     """Applicable actions (not-applicable ones do not count)."""
@@ -461,8 +518,7 @@ def expected_percent(plan: PlanState, today: date) -> float:
     return max(0.0, min(100.0, 100.0 * elapsed / days)) if days else 100.0
 
 
-@dataclass(frozen=True, slots=True)
-class PlanSummary:
+class PlanSummary(msgspec.Struct, frozen=True):
     """One plan at a glance: what the dashboard and `plan list` show."""
 
     id: str

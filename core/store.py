@@ -296,6 +296,9 @@ class Store:
                 self.last_offset = last
                 self.end = last + FRAME_SIZE + len(last_payload)
             if pause_gc:
+                # What a bulk read built lives as long as the store: frozen, the collector
+                # never walks those millions of objects again (each full collection would).
+                gc.freeze()
                 gc.enable()
 
     def _fold_odd(self, offset: int, payload: bytes, digest: str) -> bool:

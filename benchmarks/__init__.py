@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic stores, the measuring script and the peers leerpad is compared with."""

@@ -1,0 +1,224 @@
+"""The benchmark's child processes: each measures one thing in a fresh interpreter.
+
+    python -m benchmarks.probes open STORE [CACHE_DIR]   # replay (or checkpoint + tail)
+    python -m benchmarks.probes valid STORE CACHE_DIR    # would a process use the checkpoint?
+    python -m benchmarks.probes paint STORE              # UI start until the dashboard shows
+    python -m benchmarks.probes responsive STORE         # UI with a large store: new event, history
+    python -m benchmarks.probes append KIND PATH N [CACHE_DIR]  # durable append latencies
+    python -m benchmarks.probes writer STORE ID N        # one of the concurrent writers
+
+Each prints one line of JSON on stdout; the parent (benchmarks/run.py) times the
+process from outside and reads its peak memory with wait4().
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+START = time.perf_counter()
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: on Linux that starts
+    from the parent's size at fork, which would charge the benchmark's own memory here."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _open(store: str, cache: str | None) -> dict[str, object]:
+    from core.store import Store
+
+    began = time.perf_counter()
+    with Store.open(store, create=False, cache_dir=Path(cache) if cache else None) as opened:
+        seconds = time.perf_counter() - began
+        return {
+            "seconds": seconds,
+            "seq": opened.state.seq,
+            "plans": len(opened.state.plans),
+            "peak_mb": peak_mb(),
+        }
+
+
+def _valid(store: str, cache: str) -> dict[str, object]:
+    """Whether this process would use the store's checkpoint (same code, same log)."""
+    from core import checkpoint
+    from core.log import LogFile
+    from core.store import LOG_NAME
+
+    log = LogFile(Path(store) / LOG_NAME, writable=False)
+    try:
+        path = checkpoint.checkpoint_path(Path(cache), log.path, log.header.log_id)
+        found = checkpoint.read(path, log)
+    finally:
+        log.close()
+    return {"valid": found is not None, "seq": found[0].seq if found else 0}
+
+
+def _paint(store: str) -> dict[str, object]:
+    """Open the store and the app as `leerpad` does, headless, until the dashboard is painted."""
+    import asyncio
+
+    from cli.context import Context
+    from cli.main import build_parser
+    from tui.app import LeerpadApp
+    from tui.screens.dashboard import DashboardScreen
+
+    ctx = Context.from_args(build_parser().parse_args(["--store", store]))
+    app = LeerpadApp(ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang)
+
+    async def until_shown() -> dict[str, object]:
+        async with app.run_test(size=(160, 48)) as pilot:
+            # Mounted, laid out and refreshed once: what a user sees first.
+            await pilot.pause()
+            if not isinstance(app.screen, DashboardScreen):
+                raise SystemExit(f"expected the dashboard, got {app.screen!r}")
+            shown = time.perf_counter() - START
+            print(json.dumps({"shown": shown, "plans": len(app.store.state.plans)}), flush=True)
+            # Tearing the app down is not part of the first paint.
+            import os
+
+            os._exit(0)
+        return {}
+
+    return asyncio.run(until_shown())
+
+
+def _responsive(store: str) -> dict[str, object]:
+    """How the UI copes with a large store: a new event on the dashboard, the whole history."""
+    import asyncio
+    import statistics
+    import subprocess
+
+    from cli.context import Context
+    from cli.main import build_parser
+    from core import checkpoint
+    from tui.app import LeerpadApp
+
+    ctx = Context.from_args(build_parser().parse_args(["--store", store]))
+    app = LeerpadApp(
+        ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang, watch_log=False
+    )
+    cache = checkpoint.default_dir()
+
+    def other_user_appends() -> None:
+        """Another process appends one note (opening the store from the same checkpoint)."""
+        argv = [sys.executable, "-m", "benchmarks.probes", "append", "leerpad", store, "1"]
+        subprocess.run([*argv, str(cache)] if cache else argv, check=True, capture_output=True)
+
+    async def measure() -> dict[str, object]:
+        out: dict[str, object] = {}
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            out["rss_dashboard"] = peak_mb()
+            times = []
+            for _ in range(3):
+                # Another user appends one record; the app folds it and repaints.
+                other_user_appends()
+                began = time.perf_counter()
+                app.catch_up()
+                await pilot.pause()
+                times.append(time.perf_counter() - began)
+            out["new_event_dashboard"] = statistics.median(times)
+            began = time.perf_counter()
+            await pilot.press("h")
+            screen = app.screen
+            while getattr(screen, "reading", True):
+                await pilot.pause(0.05)
+            out["history_loaded"] = time.perf_counter() - began
+            out["history_rows"] = len(screen.table.rows)  # type: ignore[attr-defined]
+            out["rss_history"] = peak_mb()
+            other_user_appends()
+            began = time.perf_counter()
+            app.catch_up()
+            await pilot.pause()
+            out["new_event_history"] = time.perf_counter() - began
+        print(json.dumps(out), flush=True)
+        import os
+
+        os._exit(0)
+
+    return asyncio.run(measure())
+
+
+def _plans_open(state: object) -> list[str]:
+    return [p.id for p in state.plans.values() if p.closed is None]  # type: ignore[attr-defined]
+
+
+def _append(kind: str, path: str, n: int, cache: str | None = None) -> dict[str, object]:
+    """`n` durable appends (a note on a random open plan), each timed on its own."""
+    from core import commands
+
+    if kind == "leerpad":
+        from core.store import Store
+
+        target = Store.open(path, create=False, cache_dir=Path(cache) if cache else None)
+    elif kind == "sqlite":
+        from benchmarks.peers import SQLiteBlobs
+
+        target = SQLiteBlobs(Path(path))
+        target.adopt(target.replay())
+    else:
+        from benchmarks.peers import EventSourcingPeer
+
+        target = EventSourcingPeer(Path(path))
+        target.adopt(target.replay())
+    plans = _plans_open(target.state)
+    rng = random.Random(7)
+    times: list[float] = []
+    for k in range(n):
+        plan = rng.choice(plans)
+        text = f"Meting {k}: de cursist werkte vandaag zelfstandig aan de offertes."
+        began = time.perf_counter()
+        target.execute(lambda s, p=plan, x=text: commands.add_note(s, p, p, text=x))
+        times.append(time.perf_counter() - began)
+    target.close()
+    return {"latencies": times}
+
+
+def _writer(store: str, writer: int, n: int) -> dict[str, object]:
+    """Open the store, say ready, wait for the go on stdin, then append `n` notes."""
+    from core import commands
+    from core.store import Store
+
+    opened = Store.open(store, create=False)
+    plans = _plans_open(opened.state)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    began = time.perf_counter()
+    for k in range(n):
+        plan = plans[(writer + k) % len(plans)]
+        text = f"writer {writer} note {k}"
+        opened.execute(lambda s, p=plan, x=text: commands.add_note(s, p, p, text=x))
+    seconds = time.perf_counter() - began
+    opened.close()
+    return {"seconds": seconds}
+
+
+def main(argv: list[str]) -> int:
+    kind, *args = argv
+    if kind == "open":
+        result = _open(args[0], args[1] if len(args) > 1 else None)
+    elif kind == "valid":
+        result = _valid(args[0], args[1])
+    elif kind == "paint":
+        result = _paint(args[0])
+    elif kind == "responsive":
+        result = _responsive(args[0])
+    elif kind == "append":
+        result = _append(args[0], args[1], int(args[2]), args[3] if len(args) > 3 else None)
+    elif kind == "writer":
+        result = _writer(args[0], int(args[1]), int(args[2]))
+    else:
+        raise SystemExit(f"unknown probe {kind!r}")
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

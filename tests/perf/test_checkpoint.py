@@ -1,0 +1,363 @@
+"""Projection checkpoints: a valid one gives exactly the state of a full replay from only the
+tail; a damaged, foreign, stale or mismatched one is ignored and can never change the state.
+
+Correctness only: nothing here is timed (the speed is measured by `make bench`).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from catalog.schema import Profile
+from core import checkpoint, commands
+from core import events as ev
+from core.log import HEADER_SIZE, LogFile
+from core.projections import ActionState, StoreState, summaries
+from core.store import LOG_NAME, Store
+
+TODAY = date(2026, 11, 28)
+START = date(2026, 10, 5)
+
+OpenStore = Callable[..., Store]
+
+
+@pytest.fixture(autouse=True)
+def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Save after any replay (the real threshold is thousands) and skip the slow fsyncs."""
+    monkeypatch.setattr(checkpoint, "SAVE_AFTER", 1)
+    monkeypatch.setattr("core.log.os.fsync", lambda fd: None)
+    monkeypatch.setattr("core.checkpoint.os.fsync", lambda fd: None)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def open_store(make_store: OpenStore) -> OpenStore:
+    """Open the test store again (on the same directory) with the fixed clock."""
+    return make_store
+
+
+def lived_in(store: Store, profile: Profile, *, plans: int = 3, rounds: int = 2) -> None:
+    """Give `store` plans with every kind of change: the state a checkpoint must keep."""
+    for role in ("admin", "mentor", "consultant"):
+        store.execute(
+            lambda s, role=role: ev.AccessGranted(
+                plan="", login=store.actor, role=role, all_plans=True
+            )
+        )
+    store.execute(
+        lambda s: ev.AccessGranted(plan="", login="jpeeters", role="mentor", plans=["P1"])
+    )
+    for _ in range(plans):
+        record = store.execute(
+            lambda s: commands.create_plan(
+                s, profile, trainee="Lotte Wouters", start=START, weeks=12, company="Smets"
+            )
+        )
+        more_of(store, record.event.plan, rounds=rounds)
+
+
+def more_of(store: Store, plan: str, *, rounds: int = 1) -> None:
+    for n in range(rounds):
+        due = START + timedelta(days=7 + n)
+        for action in ("A1.1.1", "A2.1.2"):
+            store.execute(lambda s, a=action, d=due: commands.plan_action(s, plan, a, due=d))
+        text = f"Ronde {n}: goed."
+        store.execute(lambda s, x=text: commands.add_note(s, plan, "A1.1", text=x))
+    on = START + timedelta(days=10)
+    store.execute(lambda s: commands.complete_action(s, plan, "A1.1.1", on=on, today=TODAY))
+    store.execute(lambda s: commands.reopen_action(s, plan, "A1.1.1", reason="Te vroeg."))
+    store.execute(lambda s: commands.drop_action(s, plan, "A1.2.1", reason="Niet hier."))
+    store.execute(lambda s: commands.add_action(s, plan, "A2", text="Eigen actie."))
+    store.execute(
+        lambda s: commands.record_evaluation(
+            s,
+            plan,
+            on=on,
+            today=TODAY,
+            participants=["Lotte Wouters", "Jan Peeters"],
+            ratings=[ev.Rating("A1", "in-ontwikkeling", "Vlot."), ev.Rating("B1", "verworven")],
+            remark="Goed bezig.",
+        )
+    )
+    store.execute(lambda s: commands.sign_off(s, plan, role="mentor", subject="E1"))
+    store.execute(lambda s: commands.sign_off(s, plan, role="consultant"))
+
+
+def tail(store: Store, plan: str) -> None:
+    """A few more changes to a plan that has had `more_of` already."""
+    due = START + timedelta(days=30 + store.state.seq)
+    store.execute(lambda s: commands.plan_action(s, plan, "A2.1.3", due=due))
+    store.execute(lambda s: commands.restore_action(s, plan, "A1.2.1"))
+    store.execute(lambda s: commands.add_note(s, plan, plan, text="Nog een notitie."))
+    store.execute(lambda s: commands.sign_off(s, plan, role="consultant"))
+
+
+def full_replay(store_dir: Path) -> StoreState:
+    with Store.open(store_dir, create=False) as fresh:
+        return fresh.state
+
+
+def assert_same_state(state: StoreState, expected: StoreState) -> None:
+    assert state == expected
+    assert summaries(state, TODAY) == summaries(expected, TODAY)
+    for plan_id, plan in state.plans.items():
+        assert plan.nodes.keys() == expected.plans[plan_id].nodes.keys()
+        # The node index must point into the tree itself, or changes would be lost.
+        first = plan.competencies[0].rows[0].actions[0]
+        assert plan.nodes[first.id] is first
+        for evaluation in plan.evaluations:
+            assert plan.nodes[evaluation.id] is evaluation
+
+
+@pytest.fixture
+def saved(store: Store, tiny_profile: Profile, cache: Path, open_store: OpenStore) -> Path:
+    """A lived-in store whose checkpoint (covering every record so far) is in `cache`."""
+    lived_in(store, tiny_profile)
+    reopened = open_store(cache_dir=cache)
+    path = ckpt_path(reopened, cache)
+    assert path.exists()
+    return path
+
+
+def ckpt_path(store: Store, cache: Path) -> Path:
+    return checkpoint.checkpoint_path(cache, store.log.path, store.log.header.log_id)
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The offsets every log scan starts from, to see how much of the log was read."""
+    starts: list[int] = []
+    original = LogFile.scan
+
+    def spy(self: LogFile, offset: int, stop: int | None = None):  # type: ignore[no-untyped-def]
+        starts.append(offset)
+        return original(self, offset, stop)
+
+    monkeypatch.setattr(LogFile, "scan", spy)
+    yield starts
+
+
+# --- a valid checkpoint --------------------------------------------------------------------
+
+
+def test_a_valid_checkpoint_gives_the_full_replay_state_reading_only_the_tail(
+    saved: Path,
+    store: Store,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+) -> None:
+    covered = checkpoint.read(saved, store.log)
+    assert covered is not None
+    head, _ = covered
+    tail(store, "P2")  # what the checkpoint does not cover
+    scans.clear()
+    reopened = open_store(cache_dir=cache)
+    assert scans[0] == head.end > HEADER_SIZE
+    assert reopened.state.seq > head.seq
+    assert_same_state(reopened.state, full_replay(store_dir))
+    assert reopened.end == store.end
+    assert reopened.last_offset == store.last_offset
+
+
+def test_a_restored_state_keeps_folding_into_the_same_objects(
+    saved: Path, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    reopened = open_store(cache_dir=cache)
+    reopened.execute(lambda s: commands.plan_action(s, "P1", "A1.1.2", due=date(2026, 11, 1)))
+    action = reopened.state.plans["P1"].competencies[0].rows[0].actions[1]
+    assert isinstance(action, ActionState)
+    assert action.due == date(2026, 11, 1)
+    assert_same_state(reopened.state, full_replay(store_dir))
+
+
+def test_the_checkpoint_round_trips_the_whole_state(saved: Path, store: Store) -> None:
+    state = full_replay(store.path)
+    assert_same_state(checkpoint.decode_state(checkpoint.encode_state(state)), state)
+
+
+def test_checkpoints_are_private_and_written_atomically(saved: Path) -> None:
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]  # no temp file left
+
+
+def test_a_long_replay_refreshes_the_checkpoint(
+    saved: Path, store: Store, cache: Path, open_store: OpenStore
+) -> None:
+    tail(store, "P3")
+    open_store(cache_dir=cache)
+    covered = checkpoint.read(saved, store.log)
+    assert covered is not None
+    assert covered[0].seq == store.state.seq
+
+
+def test_without_a_cache_dir_nothing_is_read_or_written(
+    store: Store, tiny_profile: Profile, tmp_path: Path, open_store: OpenStore
+) -> None:
+    lived_in(store, tiny_profile, plans=1)
+    open_store()
+    assert not any(tmp_path.rglob("*.ckpt"))
+
+
+def test_without_a_readable_code_version_checkpoints_are_not_used(
+    saved: Path,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A frozen install whose sources cannot be read cannot tell stale checkpoints apart.
+    monkeypatch.setattr(checkpoint, "code_version", lambda: "")
+    written = saved.stat().st_mtime_ns
+    ignored(store_dir, cache, open_store, scans)
+    assert saved.stat().st_mtime_ns == written
+
+
+def test_checkpoints_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(checkpoint.DISABLE_VARIABLE, "off")
+    assert checkpoint.default_dir() is None
+    monkeypatch.setenv(checkpoint.DISABLE_VARIABLE, "")
+    assert checkpoint.default_dir() is not None
+
+
+# --- checkpoints that must be ignored ------------------------------------------------------
+
+
+def ignored(store_dir: Path, cache: Path, open_store: OpenStore, scans: list[int]) -> None:
+    """Opening with the cache replays the whole log and gives the full-replay state."""
+    expected = full_replay(store_dir)
+    scans.clear()
+    reopened = open_store(cache_dir=cache)
+    assert scans[0] == HEADER_SIZE
+    assert_same_state(reopened.state, expected)
+
+
+def test_a_corrupt_checkpoint_is_ignored(
+    saved: Path, store_dir: Path, cache: Path, open_store: OpenStore, scans: list[int]
+) -> None:
+    data = bytearray(saved.read_bytes())
+    # A byte in the middle of the body: inside some text, so it would still decode.
+    data[len(data) - len(data) // 3] ^= 0x01
+    saved.write_bytes(bytes(data))
+    ignored(store_dir, cache, open_store, scans)
+
+
+@pytest.mark.parametrize("keep", [0, 5, len(checkpoint.MAGIC) + 10, -1])
+def test_a_truncated_checkpoint_is_ignored(
+    keep: int,
+    saved: Path,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+) -> None:
+    data = saved.read_bytes()
+    saved.write_bytes(data[:keep] if keep >= 0 else data[: len(data) // 2])
+    ignored(store_dir, cache, open_store, scans)
+
+
+def test_a_checkpoint_of_another_log_is_ignored(
+    saved: Path,
+    store: Store,
+    tiny_profile: Profile,
+    tmp_path: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+) -> None:
+    other_dir = tmp_path / "other"
+    with Store.open(other_dir) as other:
+        lived_in(other, tiny_profile, plans=1)
+    with Store.open(other_dir, cache_dir=cache) as other:
+        foreign = ckpt_path(other, cache)
+    # The other log's checkpoint, put where this log's would be.
+    os.replace(foreign, saved)
+    ignored(store.path, cache, open_store, scans)
+
+
+def test_a_checkpoint_whose_record_changed_is_ignored(
+    saved: Path,
+    store: Store,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+) -> None:
+    covered = checkpoint.read(saved, store.log)
+    assert covered is not None
+    head = covered[0]
+    # Rewrite history from some record on: same log id and path, different records.
+    cut = _offset_of(store, head.seq - 8)
+    os.truncate(store_dir / LOG_NAME, cut)
+    rewritten = open_store()
+    assert rewritten.state.seq == head.seq - 9
+    while rewritten.end <= head.end:
+        rewritten.execute(lambda s: commands.add_note(s, "P3", "P3", text="Anders."))
+    ignored(store_dir, cache, open_store, scans)
+
+
+def test_a_checkpoint_of_older_projection_code_is_ignored(
+    saved: Path,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+) -> None:
+    data = saved.read_bytes()
+    trailer = 4 + len(checkpoint.MAGIC)
+    size = int.from_bytes(data[-trailer : -trailer + 4], "big")
+    start = len(data) - trailer - size
+    head = msgspec.msgpack.decode(data[start : start + size], type=checkpoint.Head)
+    older = msgspec.structs.replace(head, code="0" * len(head.code))
+    head_bytes = msgspec.msgpack.encode(older)
+    assert len(head_bytes) == size
+    saved.write_bytes(data[:start] + head_bytes + data[start + size :])
+    ignored(store_dir, cache, open_store, scans)
+
+
+def test_a_checkpoint_pointing_past_the_end_is_ignored(
+    saved: Path,
+    store: Store,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+) -> None:
+    os.truncate(store_dir / LOG_NAME, _offset_of(store, store.state.seq))  # drop the last record
+    ignored(store_dir, cache, open_store, scans)
+
+
+def test_a_checkpoint_is_not_written_for_a_damaged_log(
+    store: Store, tiny_profile: Profile, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    lived_in(store, tiny_profile, plans=1)
+    offset = _offset_of(store, 5)
+    with open(store_dir / LOG_NAME, "r+b") as log:
+        log.seek(offset + 20)
+        byte = log.read(1)
+        log.seek(offset + 20)
+        log.write(bytes([byte[0] ^ 0xFF]))
+    damaged = open_store(cache_dir=cache)
+    assert damaged.corruption is not None
+    assert not cache.exists() or not any(cache.rglob("*.ckpt"))
+
+
+def _offset_of(store: Store, seq: int) -> int:
+    """Where record `seq` starts in the store's log."""
+    for n, (offset, _) in enumerate(store.log.scan(HEADER_SIZE, store.end), 1):
+        if n == seq:
+            return offset
+    raise AssertionError(f"no record {seq}")
