@@ -14,35 +14,38 @@ FORMAT_VERSION = 1
 """Version of the record envelope written by this code (see docs/FORMAT.md)."""
 
 
+# Every struct here is an immutable tree without cycles, so none needs the cycle
+# collector (gc=False): replaying a large log then creates no GC work at all.
+
 # --- the instantiated plan structure, copied into PlanCreated ---------------------------
 
 
-class ActionSpec(msgspec.Struct, frozen=True):
+class ActionSpec(msgspec.Struct, frozen=True, gc=False):
     """One training action (one paragraph of a row's actions cell)."""
 
     id: str
     text: str
 
 
-class RowSpec(msgspec.Struct, frozen=True):
+class RowSpec(msgspec.Struct, frozen=True, gc=False):
     id: str
     skills: list[str]
     actions: list[ActionSpec]
 
 
-class CompetencySpec(msgspec.Struct, frozen=True):
+class CompetencySpec(msgspec.Struct, frozen=True, gc=False):
     id: str
     title: str
     rows: list[RowSpec]
 
 
-class PersonalSpec(msgspec.Struct, frozen=True):
+class PersonalSpec(msgspec.Struct, frozen=True, gc=False):
     id: str
     name: str
     description: str
 
 
-class LevelSpec(msgspec.Struct, frozen=True):
+class LevelSpec(msgspec.Struct, frozen=True, gc=False):
     """A step of the plan's evaluation scale."""
 
     key: str
@@ -51,7 +54,7 @@ class LevelSpec(msgspec.Struct, frozen=True):
     acquired: bool
 
 
-class PlanStructure(msgspec.Struct, frozen=True):
+class PlanStructure(msgspec.Struct, frozen=True, gc=False):
     """A plan's own copy of its occupation template, so catalog edits never reach it."""
 
     occupation: str
@@ -63,7 +66,7 @@ class PlanStructure(msgspec.Struct, frozen=True):
     scale: list[LevelSpec]
 
 
-class Rating(msgspec.Struct, frozen=True):
+class Rating(msgspec.Struct, frozen=True, gc=False):
     """The level one competency (A or B) got in an evaluation, with a comment."""
 
     competency: str
@@ -74,7 +77,7 @@ class Rating(msgspec.Struct, frozen=True):
 # --- events ----------------------------------------------------------------------------
 
 
-class Event(msgspec.Struct, frozen=True, tag_field="type"):
+class Event(msgspec.Struct, frozen=True, gc=False, tag_field="type"):
     """Base of every event body. `plan` names the plan the event belongs to."""
 
     plan: str
@@ -213,7 +216,7 @@ EventBody = (
 EVENT_TYPES: tuple[type[Event], ...] = EventBody.__args__  # type: ignore[attr-defined]
 
 
-class Record(msgspec.Struct, frozen=True):
+class Record(msgspec.Struct, frozen=True, gc=False):
     """The envelope written to the log around every event.
 
     `prev` is the SHA-256 (hex) of the previous record's payload, or of the file
@@ -229,7 +232,7 @@ class Record(msgspec.Struct, frozen=True):
     v: int = FORMAT_VERSION
 
 
-class OpaqueRecord(msgspec.Struct, frozen=True):
+class OpaqueRecord(msgspec.Struct, frozen=True, gc=False):
     """A record whose event type this version does not know: kept, not interpreted."""
 
     seq: int
