@@ -12,6 +12,7 @@ from cli.context import EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail, pr
 from cli.render import literal, table
 from core import i18n
 from core.commands import instantiate
+from core.export import jsonout
 from core.i18n import t
 from core.store import new_file_mode
 
@@ -75,7 +76,6 @@ i18n.register(
             "Cannot write {path}: {why}.",
             "Kan {path} niet schrijven: {why}.",
         ),
-        "cli.occupation_missing": ("{detail}.", "{detail}."),
     }
 )
 
@@ -141,25 +141,9 @@ def profile_json(catalog: Catalog, profile: Profile) -> dict[str, Any]:
             }
             for comp in structure.job
         ],
-        "personal": [
-            {"id": p.id, "name": p.name, "description": p.description} for p in structure.personal
-        ],
-        "scale": [
-            {"key": lv.key, "nl": lv.nl, "en": lv.en, "acquired": lv.acquired}
-            for lv in profile.scale
-        ],
+        "personal": jsonout.personal_data(structure.personal),
+        "scale": jsonout.scale_data(profile.scale),
     }
-
-
-def _profile(ctx: Context, key: str) -> Profile:
-    from catalog import UnknownOccupation
-
-    try:
-        return ctx.catalog().get(key)
-    except UnknownOccupation as exc:
-        detail = str(exc)
-        message = t("cli.occupation_missing", detail=detail[:1].upper() + detail[1:])
-        raise Fail(message, EXIT_REJECTED) from None
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
@@ -194,7 +178,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     catalog = ctx.catalog()
-    profile = _profile(ctx, args.occupation)
+    profile = ctx.profile(args.occupation)
     if args.json:
         print_json(profile_json(catalog, profile))
         return 0

@@ -6,9 +6,11 @@ import argparse
 from datetime import date
 from typing import Any
 
-from cli.context import EXIT_REJECTED, EXIT_USAGE, Context, Fail, print_json
+from cli.context import EXIT_USAGE, Context, Fail, print_json
 from cli.render import indent, literal, table
 from core import access, commands, i18n
+from core.export import jsonout
+from core.export.model import latest_evaluation, level_label
 from core.i18n import fmt_date, fmt_time, t
 from core.projections import (
     STATUS_SYMBOL,
@@ -106,7 +108,6 @@ i18n.register(
             "Signed off evaluation {subject} of plan {plan} as {role}.",
             "Evaluatie {subject} van plan {plan} afgetekend als {role}.",
         ),
-        "cli.occupation": ("{detail}.", "{detail}."),
     }
 )
 
@@ -142,27 +143,16 @@ def summary_json(s: PlanSummary) -> dict[str, Any]:
     }
 
 
-def _touch(actor: str, time: Any, seq: int) -> dict[str, Any]:
-    return {"seq": seq, "actor": actor, "time": time}
-
-
-def action_json(action: ActionState, today: date) -> dict[str, Any]:
-    return {
-        "id": action.id,
-        "text": action.text,
-        "own": action.own,
-        "status": str(action.status(today)),
-        "due": action.due,
-        "done_on": action.done_on,
-        "dropped_reason": action.dropped,
-        "last_change": _touch(action.last.actor, action.last.time, action.last.seq)
-        if action.last
-        else None,
-    }
-
-
 def plan_json(plan: PlanState, today: date) -> dict[str, Any]:
-    """The whole state of one plan."""
+    """The whole state of one plan, as the README documents `plan show --json`.
+
+    The export's JSON (docs/EXPORT.md) is another schema; both are built from the
+    pieces in core.export.jsonout so that a plan is walked one way.
+    """
+
+    def touch(item: jsonout.Touched) -> dict[str, Any]:
+        return jsonout.touch_data(item) or {}
+
     return {
         "id": plan.id,
         "trainee": plan.trainee,
@@ -175,41 +165,21 @@ def plan_json(plan: PlanState, today: date) -> dict[str, Any]:
         "start": plan.start,
         "weeks": plan.weeks,
         "summary": summary_json(summarize(plan, today)),
-        "closed": {
-            "outcome": plan.closed.outcome,
-            "on": plan.closed.on,
-            "reason": plan.closed.reason,
-            **_touch(plan.closed.actor, plan.closed.time, plan.closed.seq),
-        }
-        if plan.closed
-        else None,
+        "closed": jsonout.closed_data(plan.closed),
         "competencies": [
             {
                 "id": comp.id,
                 "title": comp.title,
                 **_counts_json(comp.actions()),
                 "rows": [
-                    {
-                        "id": row.id,
-                        "own": row.own,
-                        "skills": list(row.skills),
-                        "due": row.due,
-                        "done_on": row.done_on,
-                        "actions": [action_json(a, today) for a in row.actions],
-                    }
-                    for row in comp.rows
+                    jsonout.row_data(row, today, reason_key="dropped_reason") for row in comp.rows
                 ],
             }
             for comp in plan.competencies
         ],
-        "personal": [
-            {"id": p.id, "name": p.name, "description": p.description} for p in plan.personal
-        ],
+        "personal": jsonout.personal_data(plan.personal),
         "acquired": acquired(plan),
-        "notes": [
-            {"target": n.target, "text": n.text, **_touch(n.actor, n.time, n.seq)}
-            for n in plan.notes
-        ],
+        "notes": [{"target": n.target, "text": n.text, **touch(n)} for n in plan.notes],
         "evaluations": [
             {
                 "id": e.id,
@@ -220,7 +190,7 @@ def plan_json(plan: PlanState, today: date) -> dict[str, Any]:
                     for r in e.ratings
                 ],
                 "remark": e.remark,
-                **_touch(e.actor, e.time, e.seq),
+                **touch(e),
             }
             for e in plan.evaluations
         ],
@@ -231,14 +201,12 @@ def plan_json(plan: PlanState, today: date) -> dict[str, Any]:
                 "covers_seq": s.covers_seq,
                 "covers_hash": s.covers_hash,
                 "remark": s.remark,
-                "current": signoff_current(plan, s) if s.subject == "plan" else True,
-                **_touch(s.actor, s.time, s.seq),
+                "current": jsonout.signoff_is_current(plan, s),
+                **touch(s),
             }
             for s in plan.signoffs
         ],
-        "scale": [
-            {"key": lv.key, "nl": lv.nl, "en": lv.en, "acquired": lv.acquired} for lv in plan.scale
-        ],
+        "scale": jsonout.scale_data(plan.scale),
         "version": plan.version,
         "last_seq": plan.last.seq,
     }
@@ -253,14 +221,7 @@ def _counts_json(actions: Any) -> dict[str, Any]:
 
 
 def cmd_new(args: argparse.Namespace, ctx: Context) -> int:
-    from catalog import UnknownOccupation
-
-    try:
-        profile = ctx.catalog().get(args.occupation)
-    except UnknownOccupation as exc:
-        detail = str(exc)
-        message = t("cli.occupation", detail=detail[:1].upper() + detail[1:])
-        raise Fail(message, EXIT_REJECTED) from None
+    profile = ctx.profile(args.occupation)
     start = ctx.date(args.start)
     record = ctx.execute(
         lambda s: commands.create_plan(
@@ -490,11 +451,10 @@ def plan_text(plan: PlanState, today: date, lang: str) -> list[str]:
     for e in plan.evaluations:
         names = ", ".join(literal(p) for p in e.participants)
         lines.append(f"  {e.id}  {fmt_date(e.on)}  {t('cli.show.participants', names=names)}")
-        rows = []
-        for r in e.ratings:
-            level = plan.level(r.level)
-            word = (level.nl if lang == "nl" else level.en) if level else r.level
-            rows.append([r.competency, literal(word), literal(r.comment)])
+        rows = [
+            [r.competency, literal(level_label(plan, r.level, lang)), literal(r.comment)]
+            for r in e.ratings
+        ]
         lines += ["    " + line for line in table(["", "", ""], rows)[1:]]
         if e.remark:
             lines.append("    " + t("cli.show.remark", remark=literal(e.remark)))
@@ -522,14 +482,10 @@ def plan_text(plan: PlanState, today: date, lang: str) -> list[str]:
 
 def _latest_levels(plan: PlanState, lang: str) -> dict[str, str]:
     """Each competency's level in the latest evaluation, as a word in `lang`."""
-    if not plan.evaluations:
+    latest = latest_evaluation(plan)
+    if latest is None:
         return {}
-    latest = max(plan.evaluations, key=lambda e: (e.on, e.seq))
-    words = {}
-    for r in latest.ratings:
-        level = plan.level(r.level)
-        words[r.competency] = (level.nl if lang == "nl" else level.en) if level else r.level
-    return words
+    return {r.competency: level_label(plan, r.level, lang) for r in latest.ratings}
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:

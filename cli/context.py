@@ -23,6 +23,7 @@ from core.team import NoAccess, require_access
 
 if TYPE_CHECKING:
     from catalog import Catalog
+    from catalog.schema import Profile
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -71,6 +72,7 @@ i18n.register(
             "warning: catalog file skipped: {problem}",
             "waarschuwing: catalogusbestand overgeslagen: {problem}",
         ),
+        "cli.occupation": ("{detail}.", "{detail}."),
     }
 )
 
@@ -200,6 +202,17 @@ class Context:
             for error in self._catalog.errors:
                 warn(t("cli.catalog_problem", problem=error))
         return self._catalog
+
+    def profile(self, key: str) -> Profile:
+        """The occupation profile with id or title `key`; Fail (exit 1) when there is none."""
+        from catalog import UnknownOccupation
+
+        try:
+            return self.catalog().get(key)
+        except UnknownOccupation as exc:
+            detail = str(exc)
+            message = t("cli.occupation", detail=detail[:1].upper() + detail[1:])
+            raise Fail(message, EXIT_REJECTED) from None
 
     # --- input -------------------------------------------------------------------------
 

@@ -7,16 +7,14 @@ from collections.abc import Sequence
 
 from core.safe import visible
 
-# Bidirectional overrides and isolates can make a terminal show text in another order.
-_BIDI = {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-
 
 def literal(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with control characters made visible (\\x1b), so a terminal never interprets them.
 
     Tabs become a space; newlines stay only with `keep_newlines` (else they show as ⏎).
+    Bidi overrides and isolates are escaped too (core.safe), so no line reads reordered.
     """
-    lines = [visible(line.replace("\t", " ")).translate(_BIDI) for line in text.split("\n")]
+    lines = [visible(line.replace("\t", " ")) for line in text.split("\n")]
     return ("\n" if keep_newlines else " ⏎ ").join(lines)
 
 

@@ -26,7 +26,14 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from core.export.model import CompetencyItem, Field, PlanDocument
+from core.export.model import (
+    NOTE_COLUMNS,
+    RATING_COLUMNS,
+    SIGNOFF_COLUMNS,
+    CompetencyItem,
+    Field,
+    PlanDocument,
+)
 from core.i18n import fmt_date
 from core.projections import Status
 from core.safe import visible
@@ -391,14 +398,10 @@ def _notes(document: Document, doc: PlanDocument) -> None:
         document.add_paragraph(lab["notes.none"])
         return
     tbl = table(document, NOTE_WIDTHS)
-    header_row(
-        tbl,
-        NOTE_WIDTHS,
-        [lab["notes.target"], lab["notes.by"], lab["notes.time"], lab["notes.text"]],
-    )
+    header_row(tbl, NOTE_WIDTHS, lab.headings(NOTE_COLUMNS))
     for note in doc.notes:
         cells = add_row(tbl, NOTE_WIDTHS)
-        for cell, text in zip(cells, (note.target, note.actor, note.time, note.text), strict=True):
+        for cell, text in zip(cells, note.cells, strict=True):
             text_cell(cell, [text])
 
 
@@ -419,11 +422,7 @@ def _evaluations(document: Document, doc: PlanDocument) -> None:
         plain(para, f"{lab['evaluation.recorded']}: ", bold=True)
         plain(para, f"{evaluation.actor}, {evaluation.time}")
         tbl = table(document, RATING_WIDTHS)
-        header_row(
-            tbl,
-            RATING_WIDTHS,
-            [lab["form.competency"], lab["evaluation.level"], lab["evaluation.comment"]],
-        )
+        header_row(tbl, RATING_WIDTHS, lab.headings(RATING_COLUMNS))
         for rating in evaluation.ratings:
             competency, level, comment = add_row(tbl, RATING_WIDTHS, whole=True)
             para = cell_paragraph(competency, first=True)
@@ -445,22 +444,10 @@ def _signoffs(document: Document, doc: PlanDocument) -> None:
         document.add_paragraph(lab["signoffs.none"])
         return
     tbl = table(document, SIGNOFF_WIDTHS)
-    header_row(
-        tbl,
-        SIGNOFF_WIDTHS,
-        [
-            lab["signoff.role"],
-            lab["signoff.by"],
-            lab["signoff.time"],
-            lab["signoff.subject"],
-            lab["signoff.state"],
-            lab["signoff.remark"],
-        ],
-    )
+    header_row(tbl, SIGNOFF_WIDTHS, lab.headings(SIGNOFF_COLUMNS))
     for item in doc.signoffs:
         cells = add_row(tbl, SIGNOFF_WIDTHS, whole=True)
-        values = (item.role, item.actor, item.time, item.subject, item.state, item.remark)
-        for cell, text in zip(cells, values, strict=True):
+        for cell, text in zip(cells, item.cells, strict=True):
             text_cell(cell, [text])
 
 

@@ -7,14 +7,19 @@ SCHEMA_VERSION. Dates are ISO dates, times ISO 8601 in UTC with a Z.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from core.events import LevelSpec, PersonalSpec
 from core.projections import (
     ActionState,
+    Closure,
+    PersonalState,
     PlanState,
+    RowState,
+    SignOff,
     StoreState,
-    Touch,
     acquired,
     signoff_current,
     summarize,
@@ -37,13 +42,29 @@ def _date(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _touch(touch: Touch | None) -> dict[str, Any] | None:
+# The pieces below are shared with `leerpad plan show --json` (cli/cmd_plan.py), whose
+# schema (README) differs from this one only where the pieces take a parameter.
+
+
+class Touched(Protocol):
+    """Anything recorded by a log record: a Touch, a note, an evaluation, a sign-off."""
+
+    seq: int
+    actor: str
+    time: datetime
+
+
+def touch_data(touch: Touched | None) -> dict[str, Any] | None:
+    """Who changed something and when: {"seq", "actor", "time"}, or None."""
     if touch is None:
         return None
     return {"seq": touch.seq, "actor": touch.actor, "time": utc(touch.time)}
 
 
-def _action(action: ActionState, today: date) -> dict[str, Any]:
+def action_data(
+    action: ActionState, today: date, *, reason_key: str = "not_applicable"
+) -> dict[str, Any]:
+    """One training action; `reason_key` names the n/a reason (`plan show` says dropped_reason)."""
     return {
         "id": action.id,
         "text": action.text,
@@ -51,15 +72,57 @@ def _action(action: ActionState, today: date) -> dict[str, Any]:
         "status": action.status(today).value,
         "due": _date(action.due),
         "done_on": _date(action.done_on),
-        "not_applicable": action.dropped,
-        "last_change": _touch(action.last),
+        reason_key: action.dropped,
+        "last_change": touch_data(action.last),
     }
+
+
+def row_data(row: RowState, today: date, *, reason_key: str = "not_applicable") -> dict[str, Any]:
+    """A row of a job competency with its derived form columns and its actions."""
+    return {
+        "id": row.id,
+        "own": row.own,
+        "skills": list(row.skills),
+        "due": _date(row.due),
+        "done_on": _date(row.done_on),
+        "actions": [action_data(a, today, reason_key=reason_key) for a in row.actions],
+    }
+
+
+def closed_data(closed: Closure | None) -> dict[str, Any] | None:
+    if closed is None:
+        return None
+    return {
+        "outcome": closed.outcome,
+        "on": closed.on.isoformat(),
+        "reason": closed.reason,
+        "seq": closed.seq,
+        "actor": closed.actor,
+        "time": utc(closed.time),
+    }
+
+
+def personal_data(personal: Iterable[PersonalSpec | PersonalState]) -> list[dict[str, Any]]:
+    """Personal competencies (of a plan, or of a catalog profile for `catalog show --json`)."""
+    return [{"id": p.id, "name": p.name, "description": p.description} for p in personal]
+
+
+def scale_data(scale: Iterable[LevelSpec]) -> list[dict[str, Any]]:
+    """The evaluation scale (a plan's, or a catalog profile's)."""
+    return [{"key": lv.key, "nl": lv.nl, "en": lv.en, "acquired": lv.acquired} for lv in scale]
+
+
+def signoff_is_current(plan: PlanState, signoff: SignOff) -> bool:
+    """A plan sign-off is current while the plan is unchanged; an evaluation is never changed
+    once recorded, so its sign-off stays current."""
+    if signoff.subject == "plan":
+        return signoff_current(plan, signoff)
+    return plan.evaluation(signoff.subject) is not None
 
 
 def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, Any]:
     """The plan as plain JSON-ready data (dicts, lists, strings, numbers, booleans, None)."""
     summary = summarize(plan, today)
-    closed = plan.closed
     return {
         "schema_version": SCHEMA_VERSION,
         "log": {"seq": state.seq, "hash": state.hash},
@@ -79,18 +142,9 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                 "description": plan.description,
             },
             "version": {"seq": plan.version, "hash": plan.version_hash},
-            "created": _touch(plan.created),
-            "last_change": _touch(plan.last),
-            "closed": None
-            if closed is None
-            else {
-                "outcome": closed.outcome,
-                "on": closed.on.isoformat(),
-                "reason": closed.reason,
-                "seq": closed.seq,
-                "actor": closed.actor,
-                "time": utc(closed.time),
-            },
+            "created": touch_data(plan.created),
+            "last_change": touch_data(plan.last),
+            "closed": closed_data(plan.closed),
             "progress": {
                 "done": summary.done,
                 "total": summary.total,
@@ -105,27 +159,12 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                 {
                     "id": comp.id,
                     "title": comp.title,
-                    "rows": [
-                        {
-                            "id": row.id,
-                            "own": row.own,
-                            "skills": list(row.skills),
-                            "due": _date(row.due),
-                            "done_on": _date(row.done_on),
-                            "actions": [_action(a, today) for a in row.actions],
-                        }
-                        for row in comp.rows
-                    ],
+                    "rows": [row_data(row, today) for row in comp.rows],
                 }
                 for comp in plan.competencies
             ],
-            "personal": [
-                {"id": p.id, "name": p.name, "description": p.description} for p in plan.personal
-            ],
-            "scale": [
-                {"key": lv.key, "nl": lv.nl, "en": lv.en, "acquired": lv.acquired}
-                for lv in plan.scale
-            ],
+            "personal": personal_data(plan.personal),
+            "scale": scale_data(plan.scale),
             "notes": [
                 {
                     "seq": n.seq,
@@ -164,9 +203,7 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                     "subject": s.subject,
                     "covers_seq": s.covers_seq,
                     "covers_hash": s.covers_hash,
-                    "current": signoff_current(plan, s)
-                    if s.subject == "plan"
-                    else plan.evaluation(s.subject) is not None,
+                    "current": signoff_is_current(plan, s),
                     "remark": s.remark,
                     "seq": s.seq,
                     "actor": s.actor,
@@ -188,4 +225,17 @@ def render(state: StoreState, plan: PlanState, *, today: date) -> str:
     return dumps(plan_data(state, plan, today=today))
 
 
-__all__ = ["SCHEMA_VERSION", "dumps", "plan_data", "render", "utc"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "action_data",
+    "closed_data",
+    "dumps",
+    "personal_data",
+    "plan_data",
+    "render",
+    "row_data",
+    "scale_data",
+    "signoff_is_current",
+    "touch_data",
+    "utc",
+]

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from core.export.model import CompetencyItem, PlanDocument, RowItem
+from core.export.model import (
+    NOTE_COLUMNS,
+    RATING_COLUMNS,
+    SIGNOFF_COLUMNS,
+    CompetencyItem,
+    PlanDocument,
+    RowItem,
+)
 from core.i18n import fmt_date
 from core.projections import Status
 from core.safe import visible
@@ -114,8 +121,8 @@ def render(doc: PlanDocument) -> str:
     lines += ["", f"## {escape(lab['notes'])}", ""]
     if doc.notes:
         lines += table(
-            [lab["notes.target"], lab["notes.by"], lab["notes.time"], lab["notes.text"]],
-            [[cell(n.target), cell(n.actor), cell(n.time), cell(n.text)] for n in doc.notes],
+            lab.headings(NOTE_COLUMNS),
+            [[cell(value) for value in n.cells] for n in doc.notes],
         )
     else:
         lines.append(escape(lab["notes.none"]))
@@ -135,7 +142,7 @@ def render(doc: PlanDocument) -> str:
             "",
         ]
         lines += table(
-            [lab["form.competency"], lab["evaluation.level"], lab["evaluation.comment"]],
+            lab.headings(RATING_COLUMNS),
             [
                 [f"**{r.competency}** {cell(r.title)}", cell(r.level), cell(r.comment)]
                 for r in evaluation.ratings
@@ -147,25 +154,8 @@ def render(doc: PlanDocument) -> str:
     lines += ["", f"## {escape(lab['signoffs'])}", ""]
     if doc.signoffs:
         lines += table(
-            [
-                lab["signoff.role"],
-                lab["signoff.by"],
-                lab["signoff.time"],
-                lab["signoff.subject"],
-                lab["signoff.state"],
-                lab["signoff.remark"],
-            ],
-            [
-                [
-                    cell(s.role),
-                    cell(s.actor),
-                    cell(s.time),
-                    cell(s.subject),
-                    cell(s.state),
-                    cell(s.remark),
-                ]
-                for s in doc.signoffs
-            ],
+            lab.headings(SIGNOFF_COLUMNS),
+            [[cell(value) for value in s.cells] for s in doc.signoffs],
         )
     else:
         lines.append(escape(lab["signoffs.none"]))

@@ -15,6 +15,7 @@ from core.i18n import fmt_date, register, t
 from core.projections import (
     STATUS_SYMBOL,
     ActionState,
+    Evaluation,
     PlanState,
     Status,
     StoreState,
@@ -174,6 +175,11 @@ class NoteItem:
     time: str
     text: str
 
+    @property
+    def cells(self) -> tuple[str, str, str, str]:
+        """The note's row in the notes table, in the order of NOTE_COLUMNS."""
+        return (self.target, self.actor, self.time, self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class RatingItem:
@@ -207,6 +213,24 @@ class SignOffItem:
     current: bool
     remark: str
 
+    @property
+    def cells(self) -> tuple[str, str, str, str, str, str]:
+        """The sign-off's row in the sign-offs table, in the order of SIGNOFF_COLUMNS."""
+        return (self.role, self.actor, self.time, self.subject, self.state, self.remark)
+
+
+# The columns of the document's tables (keys of Labels), the same in .docx and Markdown.
+NOTE_COLUMNS = ("notes.target", "notes.by", "notes.time", "notes.text")
+RATING_COLUMNS = ("form.competency", "evaluation.level", "evaluation.comment")
+SIGNOFF_COLUMNS = (
+    "signoff.role",
+    "signoff.by",
+    "signoff.time",
+    "signoff.subject",
+    "signoff.state",
+    "signoff.remark",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Labels:
@@ -216,6 +240,10 @@ class Labels:
 
     def __getitem__(self, key: str) -> str:
         return t(f"export.{key}", self.lang)
+
+    def headings(self, keys: tuple[str, ...]) -> list[str]:
+        """A table's header row: the labels of its columns."""
+        return [self[key] for key in keys]
 
 
 def labels(lang: str) -> Labels:
@@ -317,7 +345,13 @@ def competency_title(plan: PlanState, node_id: str) -> str:
     return getattr(node, "title", None) or getattr(node, "name", "")
 
 
+def latest_evaluation(plan: PlanState) -> Evaluation | None:
+    """The evaluation `core.projections.acquired` rests on (the latest by date, then record)."""
+    return max(plan.evaluations, key=lambda e: (e.on, e.seq)) if plan.evaluations else None
+
+
 def level_label(plan: PlanState, key: str, lang: str) -> str:
+    """A level of the plan's scale in `lang` (its key when the scale lacks it)."""
     level = plan.level(key)
     if level is None:
         return key
@@ -454,4 +488,4 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Plan
     )
 
 
-__all__ = ["PlanDocument", "build", "labels", "local_time"]
+__all__ = ["PlanDocument", "build", "labels", "latest_evaluation", "level_label", "local_time"]

@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.export import markdown as md
-from core.export.model import Field, footer, header_fields, level_label, local_time
+from core.export.model import (
+    Field,
+    footer,
+    header_fields,
+    latest_evaluation,
+    level_label,
+    local_time,
+)
 from core.export.output import EXIT_REFUSED, ExportError
 from core.i18n import fmt_date, register, t
-from core.projections import Evaluation, PlanState, StoreState, acquired
+from core.projections import PlanState, StoreState, acquired
 
 register(
     {
@@ -80,11 +87,6 @@ class Report:
     """(role, actor, time) of the sign-offs of the evaluation the report rests on."""
     footer: str
     today: date
-
-
-def latest_evaluation(plan: PlanState) -> Evaluation | None:
-    """The evaluation `core.projections.acquired` rests on."""
-    return max(plan.evaluations, key=lambda e: (e.on, e.seq)) if plan.evaluations else None
 
 
 def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Report:

@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Static
 
 from core import commands
 from core.commands import MAX_FIELD, MAX_TEXT, next_evaluation_id
+from core.export.model import latest_evaluation
 from core.i18n import fmt_date, register, t
 from core.projections import PlanState
 from tui.widgets.evaluation_rating import EvaluationRating, level_label
@@ -149,9 +150,9 @@ class EvaluationScreen(ModalScreen[str | None]):
 
     @staticmethod
     def _previous_levels(plan: PlanState) -> dict[str, str]:
-        if not plan.evaluations:
+        latest = latest_evaluation(plan)
+        if latest is None:
             return {}
-        latest = max(plan.evaluations, key=lambda e: (e.on, e.seq))
         words: dict[str, str] = {}
         for rating in latest.ratings:
             level = plan.level(rating.level)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from rich.text import Text
 
 from catalog import Catalog, Profile
+from core.commands import instantiate
+from core.events import CompetencySpec, PersonalSpec, PlanStructure, RowSpec
 from core.i18n import register, t
 from tui.widgets.text import literal_text, one_line
 
@@ -55,27 +57,29 @@ def _node(
 
 
 def profile_nodes(profile: Profile) -> CatalogNode:
-    """The tree of one occupation: A competencies > rows > skills and actions, B, the scale."""
+    """The tree of one occupation: A competencies > rows > skills and actions, B, the scale.
+
+    The ids are the ones a plan made from the profile uses (core.commands.instantiate).
+    """
     pid = profile.id
+    structure = instantiate(profile)
     comps = []
-    for ci, comp in enumerate(profile.job, 1):
-        cid = f"A{ci}"
+    for comp in structure.job:
         rows = []
-        for ri, row in enumerate(comp.rows, 1):
-            rid = f"{cid}.{ri}"
+        for row in comp.rows:
             leaves = [
-                _node("•", skill, CatalogItem(pid, "skill", rid, si))
+                _node("•", skill, CatalogItem(pid, "skill", row.id, si))
                 for si, skill in enumerate(row.skills, 1)
             ] + [
-                _node(f"{rid}.{ai}", action, CatalogItem(pid, "action", rid, ai))
+                _node(action.id, action.text, CatalogItem(pid, "action", row.id, ai))
                 for ai, action in enumerate(row.actions, 1)
             ]
             first = row.skills[0] if row.skills else t("ui.catd.no_skills")
-            rows.append(_node(rid, first, CatalogItem(pid, "row", rid), leaves))
-        comps.append(_node(cid, comp.title, CatalogItem(pid, "competency", cid), rows))
+            rows.append(_node(row.id, first, CatalogItem(pid, "row", row.id), leaves))
+        comps.append(_node(comp.id, comp.title, CatalogItem(pid, "competency", comp.id), rows))
     personal = [
-        _node(f"B{bi}", p.name, CatalogItem(pid, "trait", f"B{bi}"), more=p.description)
-        for bi, p in enumerate(profile.personal, 1)
+        _node(p.id, p.name, CatalogItem(pid, "trait", p.id), more=p.description)
+        for p in structure.personal
     ]
     levels = [
         _node(
@@ -108,6 +112,16 @@ def prune(node: CatalogNode, needle: str) -> CatalogNode | None:
     return replace(node, children=kept) if kept else None
 
 
+def _nodes(structure: PlanStructure) -> list[CompetencySpec | RowSpec | PersonalSpec]:
+    """Every competency, row and personal competency of the structure, to find by id."""
+    found: list[CompetencySpec | RowSpec | PersonalSpec] = []
+    for comp in structure.job:
+        found.append(comp)
+        found.extend(comp.rows)
+    found.extend(structure.personal)
+    return found
+
+
 def _heading(text: str) -> Text:
     return Text(text + "\n", style="bold")
 
@@ -119,11 +133,6 @@ def _field(label: str, value: str) -> Text:
     return line
 
 
-def _row_parts(node: str) -> tuple[int, int]:
-    comp, row = node[1:].split(".")
-    return int(comp) - 1, int(row) - 1
-
-
 def item_text(catalog: Catalog, item: CatalogItem) -> Text:
     """Everything the catalog says about `item`, wrapped by the widget that shows it."""
     if item.kind == "error":
@@ -131,6 +140,8 @@ def item_text(catalog: Catalog, item: CatalogItem) -> Text:
     if item.kind == "problems":
         return Text(t("ui.catd.problems", count=len(catalog.errors)))
     profile = catalog.get(item.profile)
+    structure = instantiate(profile)
+    nodes = {node.id: node for node in _nodes(structure)}
     out = Text()
     if item.kind == "profile":
         out.append_text(_heading(profile.title))
@@ -157,18 +168,19 @@ def item_text(catalog: Catalog, item: CatalogItem) -> Text:
         out.append_text(literal_text(profile.description))
     elif item.kind == "job":
         out.append_text(_heading(t("ui.catd.job", count=len(profile.job))))
-        for ci, comp in enumerate(profile.job, 1):
-            out.append(f"A{ci} ", style="bold")
+        for comp in structure.job:
+            out.append(f"{comp.id} ", style="bold")
             out.append_text(literal_text(comp.title))
             out.append("\n")
     elif item.kind == "competency":
-        comp = profile.job[int(item.node[1:]) - 1]
+        comp = nodes[item.node]
+        assert isinstance(comp, CompetencySpec)
         out.append_text(_heading(item.node))
         out.append_text(literal_text(comp.title))
         out.append("\n\n" + t("ui.catd.rows", count=len(comp.rows)))
     elif item.kind in ("row", "skill", "action"):
-        ci, ri = _row_parts(item.node)
-        row = profile.job[ci].rows[ri]
+        row = nodes[item.node]
+        assert isinstance(row, RowSpec)
         if item.kind == "row":
             out.append_text(_heading(t("ui.catd.row", row=item.node)))
             out.append(t("ui.catd.skills") + "\n", style="bold underline")
@@ -177,24 +189,26 @@ def item_text(catalog: Catalog, item: CatalogItem) -> Text:
                 out.append_text(literal_text(skill))
                 out.append("\n")
             out.append("\n" + t("ui.catd.actions") + "\n", style="bold underline")
-            for ai, action in enumerate(row.actions, 1):
-                out.append(f"{item.node}.{ai} ", style="bold")
-                out.append_text(literal_text(action))
+            for action in row.actions:
+                out.append(f"{action.id} ", style="bold")
+                out.append_text(literal_text(action.text))
                 out.append("\n")
         elif item.kind == "skill":
             out.append_text(_heading(t("ui.catd.skill", row=item.node, n=item.index)))
             out.append_text(literal_text(row.skills[item.index - 1]))
         else:
-            out.append_text(_heading(t("ui.catd.action", action=f"{item.node}.{item.index}")))
-            out.append_text(literal_text(row.actions[item.index - 1]))
+            action = row.actions[item.index - 1]
+            out.append_text(_heading(t("ui.catd.action", action=action.id)))
+            out.append_text(literal_text(action.text))
     elif item.kind == "personal":
         out.append_text(_heading(t("ui.catd.personal", count=len(profile.personal))))
-        for bi, pers in enumerate(profile.personal, 1):
-            out.append(f"B{bi} ", style="bold")
+        for pers in structure.personal:
+            out.append(f"{pers.id} ", style="bold")
             out.append_text(literal_text(pers.name))
             out.append("\n")
     elif item.kind == "trait":
-        pers = profile.personal[int(item.node[1:]) - 1]
+        pers = nodes[item.node]
+        assert isinstance(pers, PersonalSpec)
         out.append(f"{item.node} ", style="bold")
         out.append_text(literal_text(pers.name, "bold"))
         out.append("\n")

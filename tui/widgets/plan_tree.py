@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from core.export.model import level_label
 from core.i18n import fmt_date, fmt_short_date, language, register, t
 from core.projections import (
     STATUS_SYMBOL,
@@ -52,10 +53,8 @@ class TreeItem:
 
 
 def level_name(plan: PlanState, key: str) -> str:
-    level = plan.level(key)
-    if level is None:
-        return key
-    return level.nl if language() == "nl" else level.en
+    """A level of the plan's scale in the user's language."""
+    return level_label(plan, key, language())
 
 
 class PlanTree(Tree[str]):
