@@ -582,11 +582,25 @@ def summaries(state: StoreState, today: date) -> list[PlanSummary]:
     return [summarize(plan, today) for plan in state.plans.values()]
 
 
+def latest_evaluation(plan: PlanState) -> Evaluation | None:
+    """The most recent evaluation by its date (then by when it was recorded)."""
+    return max(plan.evaluations, key=lambda e: (e.on, e.seq)) if plan.evaluations else None
+
+
+def latest_levels(plan: PlanState) -> dict[str, str]:
+    """Per competency, the level of its most recent rating in any evaluation."""
+    levels: dict[str, str] = {}
+    for evaluation in sorted(plan.evaluations, key=lambda e: (e.on, e.seq)):
+        for rating in evaluation.ratings:
+            levels[rating.competency] = rating.level
+    return levels
+
+
 def acquired(plan: PlanState) -> dict[str, bool]:
     """Per competency rated in the latest evaluation: whether it counts as acquired."""
-    if not plan.evaluations:
+    latest = latest_evaluation(plan)
+    if latest is None:
         return {}
-    latest = max(plan.evaluations, key=lambda e: (e.on, e.seq))
     result: dict[str, bool] = {}
     for rating in latest.ratings:
         level = plan.level(rating.level)

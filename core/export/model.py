@@ -15,10 +15,10 @@ from core.i18n import fmt_date, register, t
 from core.projections import (
     STATUS_SYMBOL,
     ActionState,
-    Evaluation,
     PlanState,
     Status,
     StoreState,
+    latest_evaluation,
     signoff_current,
     summarize,
 )
@@ -343,11 +343,6 @@ def competency_title(plan: PlanState, node_id: str) -> str:
     if node is None:
         return ""
     return getattr(node, "title", None) or getattr(node, "name", "")
-
-
-def latest_evaluation(plan: PlanState) -> Evaluation | None:
-    """The evaluation `core.projections.acquired` rests on (the latest by date, then record)."""
-    return max(plan.evaluations, key=lambda e: (e.on, e.seq)) if plan.evaluations else None
 
 
 def level_label(plan: PlanState, key: str, lang: str) -> str:

@@ -28,6 +28,7 @@ from core.projections import (
     RowState,
     Status,
     counts,
+    latest_levels,
 )
 from tui.commands import localize_bindings
 from tui.widgets.text import STATUS_COMPONENT, one_line, status_word
@@ -211,7 +212,7 @@ class PlanTree(Tree[str]):
                 True,
             )
         )
-        latest = {r.competency: r.level for e in plan.evaluations for r in e.ratings}
+        latest = latest_levels(plan)
         for pers in plan.personal:
             parts: list[tuple[str, Style | str]] = [(f"{pers.id} {one_line(pers.name)}", "")]
             if pers.id in latest:
