@@ -267,3 +267,27 @@ async def test_keys_that_open_the_other_screens_pass_the_plan_and_subject(open_s
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen) and app.screen.plan_id == "P1"
+
+
+async def test_close_and_reopen_the_plan(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot)
+        await pilot.press("C")
+        await pilot.pause()
+        assert app.screen is not screen  # the close form
+        await pilot.press("tab", "tab", *"Werk gevonden", "ctrl+s")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.PlanClosed)
+        assert (event.outcome, event.on, event.reason) == ("completed", TODAY, "Werk gevonden")
+        assert app.screen is screen
+        seq = open_store.state.seq
+        await pilot.press("d")  # a closed plan takes no changes; the key says why
+        await pilot.pause()
+        assert open_store.state.seq == seq
+        await pilot.press("C", *"Toch verder", "enter")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.PlanReopened) and event.reason == "Toch verder"
+        assert open_store.state.plan("P1").closed is None
