@@ -88,6 +88,8 @@ class LeerpadApp(App[None]):
         self._history: list[HistoryEntry] = []
         self._by_plan: dict[str, list[HistoryEntry]] = {}
         self._history_loading = False
+        self._touched: dict[str, int] = {}
+        """Per plan, the seq of the last record folded here that named it (see changed_plans)."""
         localize_bindings(self)
 
     @property
@@ -187,16 +189,31 @@ class LeerpadApp(App[None]):
                 markup=False,
             )
             return None
-        self._caught_up(before, mine=record.seq)
+        self._caught_up(before, mine=record)
         return record
 
-    def _caught_up(self, before: int, *, mine: int | None) -> None:
+    def _caught_up(self, before: int, *, mine: Record | None) -> None:
         """Writing first folds what others appended: tell the user, then re-render."""
         now = self.store.state.seq
-        others = [s for s in range(before + 1, now + 1) if s != mine]
-        if others:
-            self._notify_records(self._records_between(others[0], others[-1]))
+        others = [s for s in range(before + 1, now + 1) if mine is None or s != mine.seq]
+        found = self._records_between(others[0], others[-1]) if others else []
+        if found:
+            self._notify_records(found)
+        self._note_changes([*found, *([mine] if mine else [])], before)
         self.seq = now
+
+    def changed_plans(self, since: int) -> set[str]:
+        """The plans named by the records folded after seq `since` ("" for a record of
+        no plan, such as an access grant, or one this version cannot read)."""
+        return {plan for plan, seq in self._touched.items() if seq > since}
+
+    def _note_changes(self, records: list[Record], before: int) -> None:
+        """Remember which plans the records folded after seq `before` named."""
+        for record in records:
+            self._touched[record.event.plan] = record.seq
+        if len(records) != self.store.state.seq - before:
+            # Some records were not handed over (unknown types): say "anything may have changed".
+            self._touched[""] = self.store.state.seq
 
     def _records_between(self, first: int, last: int) -> list[Record]:
         return [
@@ -226,9 +243,12 @@ class LeerpadApp(App[None]):
 
     def catch_up(self) -> None:
         """Fold what other processes appended, tell the user what changed, re-render."""
+        before = self.store.state.seq
         records = self.store.refresh()
         if records:
             self._notify_records(records)
+        self._note_changes(records, before)
+        if self.store.state.seq != before:
             self.seq = self.store.state.seq
 
     def _notify_records(self, records: list[Record]) -> None:

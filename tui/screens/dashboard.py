@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from textual import on
@@ -12,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from core import access, commands
 from core.i18n import register, t
-from core.projections import summaries
+from core.projections import PlanSummary, summaries, summarize
 from tui.screens.base import LeerpadScreen
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.plan_table import COLUMN_KEYS, PlanTable, matches
@@ -38,6 +39,10 @@ class DashboardScreen(LeerpadScreen):
         super().__init__()
         self.sort_key = "trainee"
         self.sort_reverse = False
+        self._plans: dict[str, PlanSummary] = {}
+        """The readable plans' summaries as last drawn, by plan id."""
+        self._shown_seq = 0
+        self._shown_today: date | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -48,32 +53,80 @@ class DashboardScreen(LeerpadScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.follow("seq", self._refresh)
+        self.follow("seq", self._store_changed)
         self._refresh()
         self.query_one(PlanTable).focus()
 
     # --- rendering -----------------------------------------------------------------------
 
     def _refresh(self) -> None:
+        """Recompute every plan's row (on mount, a new filter or sort, a new day)."""
         app = self.leerpad
         state = app.store.state
-        all_plans = summaries(state, app.today())
-        all_plans = [s for s in all_plans if access.can_read(state, app.store.actor, s.id)]
+        self._shown_seq, self._shown_today = state.seq, app.today()
+        visible = access.visible_plans(state, app.store.actor)
+        self._plans = {
+            s.id: s
+            for s in summaries(state, self._shown_today)
+            if visible is None or s.id in visible
+        }
+        all_plans = list(self._plans.values())
         query = self.query_one("#filter", Input).value.strip()
         shown = [s for s in all_plans if matches(s, query)] if query else all_plans
         table = self.query_one(PlanTable)
         table.show(shown, sort=self.sort_key, reverse=self.sort_reverse)
+        self._show_counts(len(shown))
+
+    def _store_changed(self) -> None:
+        """Redraw only the plans named by the records folded since the last redraw.
+
+        A new day changes every plan's week and overdue count, and an access
+        record can change which plans may be read: those redraw everything.
+        """
+        app = self.leerpad
+        state = app.store.state
+        changed = app.changed_plans(self._shown_seq)
+        if (
+            self._shown_today is None
+            or "" in changed
+            or app.today() != self._shown_today
+            or len(changed) > max(8, len(self._plans) // 4)
+        ):
+            self._refresh()
+            return
+        self._shown_seq = state.seq
+        query = self.query_one("#filter", Input).value.strip()
+        visible = access.visible_plans(state, app.store.actor)
+        rows: dict[str, PlanSummary | None] = {}
+        for plan_id in sorted(changed):
+            plan = state.plans.get(plan_id)
+            if plan is None or (visible is not None and plan_id not in visible):
+                self._plans.pop(plan_id, None)
+                rows[plan_id] = None
+                continue
+            summary = self._plans[plan_id] = summarize(plan, self._shown_today)
+            rows[plan_id] = summary if not query or matches(summary, query) else None
+        table = self.query_one(PlanTable)
+        table.update_plans(rows)
+        self._show_counts(table.row_count)
+
+    def _show_counts(self, shown: int) -> None:
+        """The table or the reason it is empty, the title's counts, the read-only banner."""
+        app = self.leerpad
+        query = self.query_one("#filter", Input).value.strip()
+        total = len(self._plans)
+        table = self.query_one(PlanTable)
         table.display = bool(shown)
         reason = app.read_only
         self.query_one(Banner).message = t("ui.read_only", reason=reason) if reason else ""
         self.query_one(TitleBar).title = Content.assemble(
             ("leerpad", "bold"),
-            f" · {t('ui.dash.count', count=len(all_plans))}",
-            f" · {t('ui.dash.shown', count=len(shown))}" if query else "",
+            f" · {t('ui.dash.count', count=total)}",
+            f" · {t('ui.dash.shown', count=shown)}" if query else "",
             (f" · {app.store.path}", "dim"),
         )
         empty = self.query_one("#empty", Static)
-        if not all_plans:
+        if not total:
             empty.update(Content(t("ui.dash.empty", store=str(app.store.path))))
         elif not shown:
             empty.update(Content(t("ui.dash.no_match", query=query)))

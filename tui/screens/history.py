@@ -1,11 +1,13 @@
 """The audit history: every change of the store (or of one plan), filterable, with details.
 
-The log is read once in a thread into a line-API table; after that only the
-records that arrive are read and appended, so a store of 100k changes stays quick.
+The log is indexed once in a thread (a few bytes a record); rows are computed only
+when drawn, and after that only the records that arrive are indexed and appended,
+so a store of a million changes opens in seconds and stays small.
 """
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,17 +19,22 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from core.history import HistoryEntry
+from core.history_index import HistoryIndex
 from core.i18n import language, register, t
 from core.verify import Report, verify_store
 from tui.screens.history_detail import HistoryDetailScreen
 from tui.screens.history_filter import FilterChoices, HistoryFilterScreen, kind_label
-from tui.widgets.history_feed import HistoryFeed, HistoryFilter
+from tui.widgets.history_feed import HistoryFilter
 from tui.widgets.history_table import HistoryTable
 from tui.widgets.text import literal_text
 
-BATCH = 2000
+BATCH = 20_000
+SHOW_SECONDS = 0.3
+"""While the log is read, the table is extended at most this often."""
 REVERIFY_SECONDS = 2.0
+AUTO_VERIFY = 100_000
+"""Up to this many records the log is verified (in the background) when the history
+opens and after changes; beyond, verifying (which reads and folds all of it) waits for v."""
 
 
 def fmt_count(n: int) -> str:
@@ -69,6 +76,10 @@ class HistoryScreen(Screen[None]):
         self.plan_id = plan_id.upper() if plan_id else None
         self.reading = True
         self.verify_result: Report | str | None = None
+        self.auto_verify = True
+        self.verifying = False
+        self.searching = False
+        """A text filter is being applied in the background."""
         self._reverify: Timer | None = None
         self.closing = False
         """Set on the way out: results of background reads that arrive later are dropped."""
@@ -85,8 +96,9 @@ class HistoryScreen(Screen[None]):
         return self.query_one(HistoryTable)
 
     def on_mount(self) -> None:
-        self.feed = HistoryFeed(self.app.store)
+        self.index = HistoryIndex(self.app.store)
         table = self.table
+        table.attach(self.index)
         table.base_plan = self.plan_id or ""
         table.empty_text = t("ui.hist.loading")
         table.focus()
@@ -99,30 +111,41 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history-load")
     def _load(self, end: int) -> None:
         worker = get_current_worker()
-        for batch in self.feed.read(end, batch=BATCH):
+        shown = time.monotonic()
+        count = 0
+        for count in self.index.read(end, batch=BATCH):
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._add, batch)
+            if time.monotonic() - shown >= SHOW_SECONDS:
+                self.app.call_from_thread(self._add, count)
+                shown = time.monotonic()
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded)
+            self.app.call_from_thread(self._loaded, count)
 
-    def _add(self, entries: list[HistoryEntry]) -> None:
+    def _add(self, count: int) -> None:
         if self.closing:
             return  # closed while the log was being read
-        self.table.add(entries)
+        self.table.extend_to(count)
         self._show_status()
 
-    def _loaded(self) -> None:
+    def _loaded(self, count: int) -> None:
         if self.closing:
             return
         self.reading = False
+        self.table.extend_to(count)
         self.table.empty_text = t("ui.hist.none")
+        self.auto_verify = count <= AUTO_VERIFY
         self._catch_up()
-        self.action_verify()
+        if self.auto_verify:
+            self.action_verify()
 
     def _on_seq(self, _seq: int) -> None:
         if not self.reading:
             self._catch_up()
+            if not self.auto_verify:
+                self.verify_result = None  # no longer covers the whole log: v checks again
+                self._show_status()
+                return
             # Check the log again once the changes settle (a full check reads every byte).
             if self._reverify is not None:
                 self._reverify.stop()
@@ -130,8 +153,8 @@ class HistoryScreen(Screen[None]):
 
     def _catch_up(self) -> None:
         """Append the entries of records that arrived since the last read (no rebuild)."""
-        for batch in self.feed.read(self.app.store.end, batch=BATCH):
-            self.table.add(batch)
+        for count in self.index.read(self.app.store.end, batch=BATCH):
+            self.table.extend_to(count)
         self._show_status()
         self.refresh_bindings()
 
@@ -148,7 +171,7 @@ class HistoryScreen(Screen[None]):
         else:
             title = t("ui.hist.title")
         shown = t(
-            "ui.hist.count", shown=fmt_count(len(table.rows)), total=fmt_count(self.feed.count)
+            "ui.hist.count", shown=fmt_count(len(table.rows)), total=fmt_count(len(table.entries))
         )
         line = literal_text(title, "bold")
         line.append(f"   {shown}")
@@ -158,9 +181,11 @@ class HistoryScreen(Screen[None]):
 
     def _verify_text(self) -> Text:
         if self.reading:
-            return Text(t("ui.hist.reading", count=fmt_count(self.feed.count)))
+            return Text(t("ui.hist.reading", count=fmt_count(len(self.table.entries))))
         result = self.verify_result
         if result is None:
+            if not self.auto_verify and not self.verifying:
+                return Text(t("ui.hist.verify_hint"))
             return Text(t("ui.hist.verifying"))
         if isinstance(result, str):
             return literal_text("? " + t("ui.hist.verify_failed", error=result))
@@ -180,7 +205,7 @@ class HistoryScreen(Screen[None]):
     def _filter_text(self, current: HistoryFilter) -> Text:
         if not current.active:
             return Text(t("ui.hist.no_filter"), style="italic")
-        text = Text(t("ui.hist.filter") + " ")
+        text = Text(t("ui.hist.searching" if self.searching else "ui.hist.filter") + " ")
         chips: list[tuple[str, str]] = []
         if current.plan:
             chips.append((t("ui.hist.chip.plan"), current.plan))
@@ -218,20 +243,46 @@ class HistoryScreen(Screen[None]):
                 (p.id, p.trainee)
                 for p in sorted(self.app.store.state.plans.values(), key=_plan_order)
             ],
-            actors=sorted({e.actor for e in table.entries}),
-            kinds=sorted({e.kind for e in table.entries if not e.kind.startswith("?")}),
+            actors=sorted(self.index.actors.names),
+            kinds=sorted(k for k in self.index.kinds.names if not k.startswith("?")),
             fixed_plan=self.plan_id,
         )
 
         def apply(result: HistoryFilter | None) -> None:
             if result is not None:
-                table.set_filter(result)
+                self.searching = not table.set_filter(result)
+                if self.searching:
+                    self._search(table.scan, len(table.entries))
                 self._show_status()
                 self.refresh_bindings()
 
         self.app.push_screen(HistoryFilterScreen(table.filter, choices), apply)
 
+    @work(thread=True, exclusive=True, group="history-search")
+    def _search(self, scan: int, upto: int) -> None:
+        """Apply a text filter to a long history, streaming the matches into the table."""
+        worker = get_current_worker()
+        table = self.table
+
+        def stale() -> bool:
+            return worker.is_cancelled or table.scan != scan
+
+        for found in table.matches(upto, stale):
+            if stale():
+                return
+            self.app.call_from_thread(self._found, scan, found, False)
+        if not stale():
+            self.app.call_from_thread(self._found, scan, [], True)
+
+    def _found(self, scan: int, found: list[int], done: bool) -> None:
+        if self.closing or scan != self.table.scan:
+            return
+        self.table.add_matches(scan, found)
+        self.searching = not done
+        self._show_status()
+
     def action_clear_filter(self) -> None:
+        self.searching = False
         self.table.set_filter(HistoryFilter())
         self._show_status()
         self.refresh_bindings()
@@ -246,8 +297,9 @@ class HistoryScreen(Screen[None]):
 
     def action_verify(self) -> None:
         self.verify_result = None
-        self._show_status()
+        self.verifying = True
         self._run_verify()
+        self._show_status()
 
     @work(thread=True, exclusive=True, group="history-verify")
     def _run_verify(self) -> None:
@@ -262,6 +314,7 @@ class HistoryScreen(Screen[None]):
         if self.closing:
             return
         self.verify_result = result
+        self.verifying = False
         self._show_status()
 
     def action_back(self) -> None:
@@ -327,6 +380,11 @@ register(
             "Het logboek wordt gelezen… {count} records tot nu toe",
         ),
         "ui.hist.verifying": ("Verifying the log…", "Het logboek wordt gecontroleerd…"),
+        "ui.hist.verify_hint": (
+            "Press v to verify the log (reads every record again).",
+            "Druk v om het logboek te controleren (leest elk record opnieuw).",
+        ),
+        "ui.hist.searching": ("Searching… filter:", "Zoeken… filter:"),
         "ui.hist.intact": (
             "log intact: {count} records, last hash {hash}…",
             "logboek intact: {count} records, laatste hash {hash}…",

@@ -1,15 +1,18 @@
 """The audit history as a line-API table: only the rows in view are ever rendered.
 
-Holds every entry once; a filter keeps a list of the matching ones. New entries
-are appended (and filtered) one by one, so a live store never causes a rebuild.
+Rows are seqs (4 bytes each) over a `HistoryIndex`; an entry is computed only
+when a row is drawn or looked at. New records are appended (and filtered) one
+by one, so a live store never causes a rebuild.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from core.history import HistoryEntry
+from core.history_index import HistoryIndex
 from core.i18n import fmt_time, register, t
 from core.identity import full_name
 from tui.commands import localize_bindings
@@ -32,6 +36,8 @@ from tui.widgets.history_feed import HistoryFilter
 from tui.widgets.text import one_line
 
 TIME_WIDTH = 16
+SYNC_SCAN = 100_000
+"""Up to this many records a text filter is applied at once; beyond, in the background."""
 ARROW = " → "
 
 
@@ -54,6 +60,62 @@ class Column:
     key: str
     width: int
     right: bool = False
+
+
+def haystack(entry: HistoryEntry) -> str:
+    """What a text filter searches in an entry (casefolded)."""
+    parts = (
+        entry.plan,
+        who(entry.actor),
+        entry.target,
+        entry.kind,
+        entry.describe(),
+        entry.before,
+        entry.after,
+        entry.detail,
+    )
+    return " ".join(parts).casefold()
+
+
+class EntryView(Sequence[HistoryEntry]):
+    """Entries by position over seqs (None: every record read), computed when looked at."""
+
+    def __init__(self, seqs: array[int] | None = None) -> None:
+        self.index: HistoryIndex | None = None
+        self.seqs = seqs
+        self.count = 0
+        """Records read (the length of a view of every record)."""
+
+    def __len__(self) -> int:
+        return self.count if self.seqs is None else len(self.seqs)
+
+    def seq(self, position: int) -> int:
+        return position + 1 if self.seqs is None else self.seqs[position]
+
+    @overload
+    def __getitem__(self, position: int) -> HistoryEntry: ...
+    @overload
+    def __getitem__(self, position: slice) -> list[HistoryEntry]: ...
+    def __getitem__(self, position: int | slice) -> HistoryEntry | list[HistoryEntry]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        size = len(self)
+        if position < 0:
+            position += size
+        if not 0 <= position < size or self.index is None:
+            raise IndexError(position)
+        return self.index.entry(self.seq(position))
+
+    def __iter__(self) -> Iterator[HistoryEntry]:
+        for position in range(len(self)):
+            yield self[position]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return list(self) == other
+        return self is other
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class HistoryTable(ScrollView, can_focus=True):
@@ -119,49 +181,55 @@ class HistoryTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         localize_bindings(self)
         self.show_plan = show_plan
-        self.entries: list[HistoryEntry] = []
-        """Every entry read, in log order."""
-        self.rows: list[HistoryEntry] = []
+        self.index: HistoryIndex | None = None
+        self.entries = EntryView()
+        """Every entry read, in log order (computed when looked at)."""
+        self.rows = EntryView(array("I"))
         """The entries the filter lets through, in log order."""
         self.filter = HistoryFilter()
         self.base_plan = ""
         self.rebuilds = 0
         """How often the shown rows were recomputed from all entries (filter changes only)."""
+        self.scan = 0
+        """Numbers the filter changes; a background scan for an older one is ignored."""
         self.empty_text = ""
-        self._haystacks: dict[int, str] = {}
         self._cache: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
 
     # --- data -----------------------------------------------------------------------------
 
+    def attach(self, index: HistoryIndex) -> None:
+        """Show the records of `index` (as far as `extend_to` says they are read)."""
+        self.index = self.entries.index = self.rows.index = index
+
+    def _plan_wanted(self) -> str | None:
+        """The one plan shown ("" any), or None when the base plan and the filter disagree."""
+        base, chosen = self.base_plan, self.filter.plan
+        if base and chosen and base != chosen:
+            return None
+        return base or chosen
+
     def _passes(self, entry: HistoryEntry) -> bool:
         if self.base_plan and entry.plan != self.base_plan:
             return False
-        return self.filter.matches(entry, self._haystack)
+        return self.filter.matches(entry, haystack)
 
-    def _haystack(self, entry: HistoryEntry) -> str:
-        text = self._haystacks.get(entry.seq)
-        if text is None:
-            parts = (
-                entry.plan,
-                who(entry.actor),
-                entry.target,
-                entry.kind,
-                entry.describe(),
-                entry.before,
-                entry.after,
-                entry.detail,
-            )
-            text = self._haystacks[entry.seq] = " ".join(parts).casefold()
-        return text
+    def _select(self, start: int, upto: int) -> array[int]:
+        """Rows among records start..upto that need no entry to decide (no text filter)."""
+        plan = self._plan_wanted()
+        if self.index is None or plan is None or upto < start:
+            return array("I")
+        f = self.filter
+        return self.index.select(upto, plan=plan, actor=f.actor, kind=f.kind, start=start)
 
-    def add(self, entries: Iterable[HistoryEntry]) -> int:
-        """Append entries read from the log; returns how many of them are shown."""
+    def extend_to(self, count: int) -> int:
+        """Records up to seq `count` are read: show those that pass; returns how many."""
         following = not self.rows or self.cursor >= len(self.rows) - 1
-        before = len(self.rows)
-        for entry in entries:
-            self.entries.append(entry)
-            if self._passes(entry):
-                self.rows.append(entry)
+        before, start = len(self.rows), self.entries.count + 1
+        self.entries.count = count
+        found = self._select(start, count)
+        if self.filter.text.strip() and self.index is not None:
+            found = array("I", (s for s in found if self._passes(self.index.entry(s))))
+        self.rows.seqs.extend(found)
         added = len(self.rows) - before
         if added:
             self._resize()
@@ -172,28 +240,64 @@ class HistoryTable(ScrollView, can_focus=True):
                 self.refresh()
         return added
 
-    def set_filter(self, new: HistoryFilter, *, base_plan: str | None = None) -> None:
-        """Show only what `new` lets through; the cursor stays on its entry when it can."""
+    def set_filter(self, new: HistoryFilter, *, base_plan: str | None = None) -> bool:
+        """Show only what `new` lets through; the cursor stays on its entry when it can.
+
+        Returns False when the text must be searched in a long history: the rows
+        then start empty and `add_matches` streams the matches in (`matches()` finds them).
+        """
         current = self.current
         self.filter = new
         if base_plan is not None:
             self.base_plan = base_plan
-        self.rows = [e for e in self.entries if self._passes(e)]
+        self.scan += 1
         self.rebuilds += 1
+        count = self.entries.count
+        quick = not new.text.strip() or count <= SYNC_SCAN
+        if not new.text.strip():
+            self.rows.seqs[:] = self._select(1, count)
+        else:
+            self.rows.seqs[:] = array("I")
+            if quick:
+                for found in self.matches(count):
+                    self.rows.seqs.extend(found)
+                self.rows.seqs[:] = array("I", sorted(self.rows.seqs))
         self._cache.clear()
         self._resize()
         self.cursor = self._index_near(current.seq) if current else len(self.rows) - 1
+        return quick
+
+    def matches(
+        self, upto: int, cancelled: Callable[[], bool] = lambda: False
+    ) -> Iterator[list[int]]:
+        """The rows among records 1..upto under a text filter, a plan at a time, in batches."""
+        plan = self._plan_wanted()
+        if self.index is None or plan is None:
+            return iter(())
+        return self.index.matching(
+            upto,
+            self._passes,
+            plan=plan,
+            cancelled=cancelled,
+        )
+
+    def add_matches(self, scan: int, found: list[int]) -> None:
+        """Merge matches of a background text search (for filter change `scan`)."""
+        if scan != self.scan or not found:
+            return
+        current = self.current
+        following = current is None or self.cursor >= len(self.rows) - 1
+        self.rows.seqs[:] = array("I", sorted([*self.rows.seqs, *found]))
+        self._cache.clear()
+        self._resize()
+        if following or current is None:
+            self.cursor = len(self.rows) - 1
+        else:
+            self.cursor = self._index_near(current.seq)
 
     def _index_near(self, seq: int) -> int:
         """The row of `seq`, or of the last entry before it."""
-        lo, hi = 0, len(self.rows)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.rows[mid].seq <= seq:
-                lo = mid + 1
-            else:
-                hi = mid
-        return max(0, lo - 1) if self.rows else 0
+        return max(0, bisect.bisect_right(self.rows.seqs, seq) - 1)
 
     @property
     def current(self) -> HistoryEntry | None:
@@ -202,10 +306,10 @@ class HistoryTable(ScrollView, can_focus=True):
         return None
 
     def entry(self, seq: int) -> HistoryEntry | None:
-        """The entry of record `seq` (entries are read in seq order from 1)."""
-        if 1 <= seq <= len(self.entries) and self.entries[seq - 1].seq == seq:
-            return self.entries[seq - 1]
-        return next((e for e in self.entries if e.seq == seq), None)
+        """The entry of record `seq`, or None when it has not been read."""
+        if self.index is None or not 1 <= seq <= self.entries.count:
+            return None
+        return self.index.entry(seq)
 
     def go_to(self, seq: int) -> None:
         """Put the cursor on the row of `seq` (or the nearest before it)."""
@@ -226,7 +330,7 @@ class HistoryTable(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def columns(self, width: int) -> list[Column]:
-        last = self.entries[-1].seq if self.entries else 1
+        last = self.entries.count or 1
         seq_w = max(3, len(str(last)))
         who_w = 10 if width < 100 else 14
         fixed = [Column("seq", seq_w, True), Column("time", TIME_WIDTH), Column("who", who_w)]

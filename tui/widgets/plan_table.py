@@ -6,7 +6,7 @@ cursor on the same plan across every refresh and says which plan to open.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -55,6 +55,12 @@ def sort_summaries(
     # Ties keep a stable, meaningful order: by trainee, then plan id.
     ordered = sorted(summaries, key=lambda s: (s.trainee.casefold(), len(s.id), s.id))
     return sorted(ordered, key=order, reverse=reverse)
+
+
+def _rank_key(key: str) -> Callable[[PlanSummary], Any]:
+    """The whole sort key of a row (column value, then the tie-breakers of `sort_summaries`)."""
+    order = _BY_KEY[key].order
+    return lambda s: (order(s), s.trainee.casefold(), len(s.id), s.id)
 
 
 def state_label(summary: PlanSummary) -> tuple[str, str]:
@@ -164,6 +170,64 @@ class PlanTable(DataTable[Text]):
         self._summaries = sort_summaries(summaries, sort, reverse)
         self._sort = (sort, reverse)
         self._render_rows()
+
+    def update_plans(self, changes: Mapping[str, PlanSummary | None]) -> None:
+        """Redraw only the rows of these plans (None: no longer shown), in place.
+
+        Other rows keep their cells; the order is recomputed only when a changed
+        plan's sort key moved or a row came or went, and the cursor stays on its plan.
+        """
+        if not self._shown_columns:
+            self.show(
+                [*self._summaries, *filter(None, changes.values())],
+                sort=self._sort[0],
+                reverse=self._sort[1],
+            )
+            return
+        keep = self.current_plan
+        by_id = {s.id: s for s in self._summaries}
+        rank = _rank_key(self._sort[0])
+        moved = False
+        with self.app.batch_update():
+            for plan_id, summary in changes.items():
+                old = by_id.pop(plan_id, None)
+                if summary is None:
+                    if old is not None:
+                        self.remove_row(plan_id)
+                    continue
+                by_id[plan_id] = summary
+                cells = row_text(summary)
+                if old is None:
+                    self.add_row(
+                        *(self._cell(cells[key], width) for key, width in self._shown_columns),
+                        key=plan_id,
+                    )
+                    moved = True
+                    continue
+                was = row_text(old)
+                for key, width in self._shown_columns:
+                    if cells[key] != was[key]:
+                        self.update_cell(plan_id, key, self._cell(cells[key], width))
+                moved = moved or rank(old) != rank(summary)
+            if moved:
+                self._summaries = sort_summaries(list(by_id.values()), *self._sort)
+                self._reorder()
+            else:
+                self._summaries = [by_id[s.id] for s in self._summaries if s.id in by_id]
+            if keep is not None and keep in by_id:
+                self.move_cursor(row=self.get_row_index(keep), animate=False)
+
+    def _reorder(self) -> None:
+        """Put the rows in the order of `_summaries` without rebuilding them.
+
+        DataTable.sort hands its key only cells, so each row is known by its
+        first cell (a distinct object per row).
+        """
+        if not self._summaries:
+            return
+        first = self._shown_columns[0][0]
+        position = {id(self.get_cell(s.id, first)): i for i, s in enumerate(self._summaries)}
+        self.sort(first, key=lambda cell: position[id(cell)])
 
     @property
     def shown_columns(self) -> list[str]:

@@ -1,0 +1,269 @@
+"""A compact index of a log's history: entries are computed on demand, a plan at a time.
+
+A 1M-record history as `HistoryEntry` objects costs most of a gigabyte. The index
+keeps ~20 bytes a record (where it sits, its plan, actor and kind) and computes
+the entries of the records asked for. An entry depends only on the earlier
+records of its own plan (`entry_for` reads nothing else), so it is found by
+folding that plan's records alone: a few hundred, never the whole log.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import sys
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import msgspec
+
+from core import events as ev
+from core.history import HistoryEntry, Unknown, fold_with_history
+from core.log import FRAME, FRAME_SIZE, HEADER_SIZE, payload_hash
+from core.store import Store, decode_payload
+
+KNOWN_KINDS = frozenset(t.__struct_config__.tag for t in ev.EVENT_TYPES)
+
+CACHE_ENTRIES = 50_000
+"""Entries kept once computed (an LRU): a few screens of scrolling back and forth."""
+
+
+class _EventHead(msgspec.Struct, gc=False):
+    type: str = "?"
+    plan: str = ""
+
+
+class _Head(msgspec.Struct, gc=False):
+    """The only fields of a record the index needs; msgspec skips the rest unparsed."""
+
+    seq: int
+    actor: str
+    prev: str
+    event: _EventHead
+
+
+_HEAD_DECODER = msgspec.msgpack.Decoder(_Head)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    """The first record whose sequence number or hash link is wrong."""
+
+    seq: int
+    offset: int
+    what: str
+
+
+class _Names:
+    """Interned names numbered in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.numbers: dict[str, int] = {}
+
+    def number(self, name: str) -> int:
+        found = self.numbers.get(name)
+        if found is None:
+            found = self.numbers[name] = len(self.names)
+            self.names.append(sys.intern(name))
+        return found
+
+
+class HistoryIndex:
+    """Incremental index of one store's log (one reader at a time; lookups from any thread
+    for records already read)."""
+
+    def __init__(self, store: Store, cache_entries: int = CACHE_ENTRIES) -> None:
+        self.store = store
+        self.offset = HEADER_SIZE
+        """Where the next record to index starts."""
+        self.hash = store.log.header.hash
+        self.problem: ChainProblem | None = None
+        self.offsets = array("Q")
+        """Record seq n starts at offsets[n - 1]."""
+        self._plan = array("I")
+        self._actor = array("I")
+        self._kind = array("H")
+        self.plans = _Names()
+        self.actors = _Names()
+        self.kinds = _Names()
+        self._by_plan: list[array[int]] = []
+        """Per plan number, the seqs of its records in order."""
+        self._cache: OrderedDict[int, HistoryEntry] = OrderedDict()
+        self._cache_size = cache_entries
+        self.folded = 0
+        """Records folded to compute entries (to show that only what is asked is computed)."""
+
+    @property
+    def count(self) -> int:
+        """Records indexed so far (seqs 1..count)."""
+        return len(self.offsets)
+
+    # --- building ---------------------------------------------------------------------
+
+    def read(self, end: int, batch: int = 50_000) -> Iterator[int]:
+        """Index the records between the last read and byte `end`; yields the count
+        after every `batch` records and at the end. Checks seqs and the hash chain."""
+        if self.problem is not None:
+            return
+        plan_no, actor_no, kind_no = self.plans.number, self.actors.number, self.kinds.number
+        offsets, plans, actors, kinds = self.offsets, self._plan, self._actor, self._kind
+        by_plan = self._by_plan
+        seq, prev_hash = self.count, self.hash
+        since = 0
+        scan = self.store.log.scan(self.offset, end)
+        for at, payload in scan:
+            try:
+                head = _HEAD_DECODER.decode(payload)
+            except msgspec.DecodeError:
+                self.problem = ChainProblem(seq + 1, at, "decode")
+                break
+            if head.seq != seq + 1:
+                self.problem = ChainProblem(head.seq, at, "sequence")
+                break
+            if head.prev != prev_hash:
+                self.problem = ChainProblem(head.seq, at, "hash")
+                break
+            seq = head.seq
+            prev_hash = payload_hash(payload)
+            kind = head.event.type
+            plan = head.event.plan
+            if kind not in KNOWN_KINDS:
+                kind, plan = f"?{kind}", ""
+            p = plan_no(plan)
+            if p == len(by_plan):
+                by_plan.append(array("I"))
+            by_plan[p].append(seq)
+            offsets.append(at)
+            plans.append(p)
+            actors.append(actor_no(head.actor))
+            kinds.append(kind_no(kind))
+            self.offset = at + FRAME_SIZE + len(payload)
+            self.hash = prev_hash
+            since += 1
+            if since >= batch:
+                since = 0
+                yield seq
+        yield self.count
+
+    # --- what each record is ------------------------------------------------------------
+
+    def plan_of(self, seq: int) -> str:
+        return self.plans.names[self._plan[seq - 1]]
+
+    def actor_of(self, seq: int) -> str:
+        return self.actors.names[self._actor[seq - 1]]
+
+    def kind_of(self, seq: int) -> str:
+        return self.kinds.names[self._kind[seq - 1]]
+
+    def seqs_of_plan(self, plan: str) -> array[int]:
+        """The seqs of `plan`'s records (empty when it has none)."""
+        number = self.plans.numbers.get(plan)
+        return self._by_plan[number] if number is not None else array("I")
+
+    def select(
+        self, upto: int, *, plan: str = "", actor: str = "", kind: str = "", start: int = 1
+    ) -> array[int]:
+        """The seqs in [start, upto] of the records of that plan, actor and kind ("" any)."""
+        if not (plan or actor or kind):
+            return array("I", range(start, upto + 1))
+        if plan:
+            candidates: Iterable[int] = self.seqs_of_plan(plan)
+            if start > 1:
+                candidates = (s for s in candidates if s >= start)
+        else:
+            candidates = range(start, upto + 1)
+        found = array("I")
+        want_actor = self.actors.numbers.get(actor, -1) if actor else None
+        want_kind = self.kinds.numbers.get(kind, -1) if kind else None
+        actors, kinds = self._actor, self._kind
+        for seq in candidates:
+            if seq > upto:
+                break
+            if want_actor is not None and actors[seq - 1] != want_actor:
+                continue
+            if want_kind is not None and kinds[seq - 1] != want_kind:
+                continue
+            found.append(seq)
+        return found
+
+    # --- entries ------------------------------------------------------------------------
+
+    def entry(self, seq: int) -> HistoryEntry:
+        """The history entry of record `seq` (1 <= seq <= count)."""
+        cached = self._cache.get(seq)
+        if cached is not None:
+            self._cache.move_to_end(seq)
+            return cached
+        plan = self.plan_of(seq)
+        if plan:
+            seqs = self.seqs_of_plan(plan)
+            # Every record of the plan up to this one: the state its entry is judged on.
+            upto = seqs[: bisect.bisect_right(seqs, seq)]
+        else:
+            upto = array("I", [seq])  # no plan: the entry needs no state
+        for entry in self._fold(upto):
+            self._remember(entry)
+        return self._cache[seq]
+
+    def plan_entries(self, plan: str, upto: int) -> Iterator[HistoryEntry]:
+        """Every entry of `plan` up to seq `upto`, computed in one fold (not cached)."""
+        seqs = self.seqs_of_plan(plan)
+        seqs = seqs[: bisect.bisect_right(seqs, upto)]
+        if not plan:
+            for seq in seqs:
+                yield from self._fold([seq])
+            return
+        yield from self._fold(seqs)
+
+    def _fold(self, seqs: Iterable[int]) -> Iterator[HistoryEntry]:
+        def records() -> Iterator[tuple[ev.Record | Unknown, str]]:
+            for seq in seqs:
+                self.folded += 1
+                # The hash only feeds the plan's version hash, which no entry shows.
+                yield decode_payload(self._payload(seq), "")[0], ""
+
+        return fold_with_history(records())
+
+    def _payload(self, seq: int) -> bytes:
+        # pread: safe beside a reader in another thread; the frame was checked when indexed.
+        at = self.offsets[seq - 1]
+        fd = self.store.log.fd
+        n = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))[0]
+        return os.pread(fd, n, at + FRAME_SIZE)
+
+    def _remember(self, entry: HistoryEntry) -> None:
+        cache = self._cache
+        cache[entry.seq] = entry
+        cache.move_to_end(entry.seq)
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
+
+    def matching(
+        self,
+        upto: int,
+        test: Callable[[HistoryEntry], bool],
+        *,
+        plan: str = "",
+        cancelled: Callable[[], bool] = lambda: False,
+        every: int = 20_000,
+    ) -> Iterator[list[int]]:
+        """The seqs up to `upto` whose entries pass `test`, a plan at a time (so out of
+        seq order), in lists yielded about every `every` records folded."""
+        found: list[int] = []
+        done = 0
+        names = [plan] if plan else list(self.plans.names)
+        for name in names:
+            if cancelled():
+                return
+            for entry in self.plan_entries(name, upto):
+                done += 1
+                if test(entry):
+                    found.append(entry.seq)
+            if done >= every:
+                yield found
+                found, done = [], 0
+        yield found
