@@ -25,10 +25,10 @@ from catalog import Catalog
 from core import i18n
 from core.commands import Rejected
 from core.events import Record
-from core.history import HistoryEntry, entry_for
+from core.history import entry_for
+from core.history_index import HistoryIndex
 from core.store import Decide, ReadOnly, Store, StoreError
 from tui.commands import ScreenCommands, localize_bindings
-from tui.widgets.history_feed import HistoryFeed
 
 POLL_SECONDS = 0.25
 """How often the log's size is checked for appends by other processes."""
@@ -37,6 +37,10 @@ NOTICE_SECONDS = 6
 
 SYNC_HISTORY = 5000
 """Up to this many records the history is read at once; beyond, in a thread."""
+
+HISTORY_BATCH = 20_000
+HISTORY_SHOW_SECONDS = 0.3
+"""While the log is first read, `history_seq` reports progress at most this often."""
 
 
 class LeerpadApp(App[None]):
@@ -62,8 +66,9 @@ class LeerpadApp(App[None]):
     seq: reactive[int] = reactive(0, init=False)
     """The seq of the last record folded into the store's state; screens watch it."""
 
-    history_seq: reactive[int] = reactive(0, init=False)
-    """How far `history()` has been read; watched by what shows history."""
+    history_seq: reactive[int] = reactive(0, init=False, always_update=True)
+    """How far `history_index` has been read; watched by what shows history. Set only when
+    that changes, and once more when the first read ends (`history_loading` turns False)."""
 
     def __init__(
         self,
@@ -84,10 +89,10 @@ class LeerpadApp(App[None]):
         # Over SSH every frame costs; nothing in this app needs to move.
         self.animation_level = "none"
         self.set_reactive(LeerpadApp.seq, store.state.seq)
-        self._feed: HistoryFeed | None = None
-        self._history: list[HistoryEntry] = []
-        self._by_plan: dict[str, list[HistoryEntry]] = {}
-        self._history_loading = False
+        self._history_index: HistoryIndex | None = None
+        self._history_started = False
+        self.history_loading = False
+        """The log is being indexed for the first time, in a thread."""
         self._touched: dict[str, int] = {}
         """Per plan, the seq of the last record folded here that named it (see changed_plans)."""
         localize_bindings(self)
@@ -275,57 +280,65 @@ class LeerpadApp(App[None]):
 
     # --- reading -------------------------------------------------------------------------
 
-    def history(self) -> list[HistoryEntry] | None:
-        """The store's audit history up to `history_seq`, or None while it is first read.
+    @property
+    def history_index(self) -> HistoryIndex:
+        """The one index of the store's log every screen shares (built empty; see `history`)."""
+        if self._history_index is None:
+            self._history_index = HistoryIndex(self.store)
+        return self._history_index
 
-        Read once (in a thread when the log is long), then only what arrives: a large
-        store stays responsive when someone else appends.
+    def history(self, *, background: bool = False) -> HistoryIndex | None:
+        """The history index read up to the store's end, or None while it is first read.
+
+        The first read runs in a thread when the log is long (or `background` asks for
+        it); after that only what arrives is indexed, so a large store stays responsive.
         """
-        if self._feed is None:
-            self._feed = HistoryFeed(self.store)
-            if self.store.state.seq <= SYNC_HISTORY:
-                self._extend_history()
-            else:
-                self._history_loading = True
-                self._load_history()
-        if self._history_loading:
+        index = self.history_index
+        if self.history_loading:
             return None
-        if self._feed.count < self.store.state.seq:
-            self._extend_history()
-        return self._history
+        if not self._history_started:
+            self._history_started = True
+            if background or self.store.state.seq > SYNC_HISTORY:
+                self.history_loading = True
+                self._load_history(self.store.end)
+                return None
+        self._read_history()
+        return index
 
-    def plan_history(self, plan_id: str) -> list[HistoryEntry] | None:
-        """The history entries of one plan (see `history`)."""
-        if self.history() is None:
-            return None
-        return self._by_plan.get(plan_id, [])
-
-    def _index(self, entries: list[HistoryEntry]) -> None:
-        for entry in entries:
-            self._by_plan.setdefault(entry.plan, []).append(entry)
-
-    def _extend_history(self) -> None:
-        assert self._feed is not None
-        for batch in self._feed.read(self.store.end):
-            self._history.extend(batch)
-            self._index(batch)
-        self.history_seq = self._feed.count
+    def _read_history(self, *, announce: bool = False) -> None:
+        """Index what was appended since the last read."""
+        index = self.history_index
+        before = index.count
+        for _ in index.read(self.store.end, batch=HISTORY_BATCH):
+            pass
+        if announce or index.count != before:
+            self.history_seq = index.count
 
     @work(thread=True, exclusive=True, group="history")
-    def _load_history(self) -> None:
-        assert self._feed is not None
-        end = self.store.end
-        loaded: list[HistoryEntry] = []
-        for batch in self._feed.read(end):
-            loaded.extend(batch)
-        self.call_from_thread(self._history_loaded, loaded)
+    def _load_history(self, end: int) -> None:
+        worker = get_current_worker()
+        index = self.history_index
+        shown = time.monotonic()
+        try:
+            for count in index.read(end, batch=HISTORY_BATCH):
+                if worker.is_cancelled:
+                    return
+                if time.monotonic() - shown >= HISTORY_SHOW_SECONDS:
+                    self.call_from_thread(self._history_progress, count)
+                    shown = time.monotonic()
+            if not worker.is_cancelled:
+                self.call_from_thread(self._history_loaded)
+        except RuntimeError:
+            return  # the app is shutting down
 
-    def _history_loaded(self, loaded: list[HistoryEntry]) -> None:
-        self._history = loaded
-        self._index(loaded)
-        self._history_loading = False
-        assert self._feed is not None
-        self.history_seq = self._feed.count
+    def _history_progress(self, count: int) -> None:
+        if self.history_loading:
+            self.history_seq = count
+
+    def _history_loaded(self) -> None:
+        self.history_loading = False
+        # Catch up with what arrived during the read; always announce the end of it.
+        self._read_history(announce=True)
 
 
 i18n.register(

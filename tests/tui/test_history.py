@@ -10,7 +10,7 @@ from tui.screens.history import HistoryScreen
 from tui.screens.history_detail import HistoryDetailScreen
 from tui.screens.history_filter import HistoryFilterScreen
 from tui.screens.plan import PlanScreen
-from tui.widgets.history_feed import HistoryFilter
+from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.history_table import HistoryTable
 
 MARKUP_NOTE = "Let op: [bold red]x[/] en \x1b[31mrood\x1b[0m"

@@ -7,7 +7,7 @@ from tui_support import TODAY, Clock
 
 from core import commands
 from core.store import Store
-from tui.widgets.history_feed import HistoryFilter
+from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.history_table import HistoryTable
 
 COUNT = 50_000

@@ -16,7 +16,7 @@ from core.projections import StoreState, apply
 from core.store import LOG_NAME, Store
 from tui.screens import history as history_screen
 from tui.widgets import history_table
-from tui.widgets.history_feed import HistoryFilter
+from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.history_table import HistoryTable
 
 PLANS = 400

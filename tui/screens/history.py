@@ -1,13 +1,13 @@
 """The audit history: every change of the store (or of one plan), filterable, with details.
 
-The log is indexed once in a thread (a few bytes a record); rows are computed only
-when drawn, and after that only the records that arrive are indexed and appended,
-so a store of a million changes opens in seconds and stays small.
+The app's log index (a few bytes a record, first read in a thread) is shared with the
+plan screen; rows are computed only when drawn, and after that only the records that
+arrive are indexed and appended, so a store of a million changes opens in seconds and
+stays small.
 """
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -24,13 +24,10 @@ from core.i18n import language, register, t
 from core.verify import Report, verify_store
 from tui.screens.history_detail import HistoryDetailScreen
 from tui.screens.history_filter import FilterChoices, HistoryFilterScreen, kind_label
-from tui.widgets.history_feed import HistoryFilter
+from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.history_table import HistoryTable
 from tui.widgets.text import literal_text
 
-BATCH = 20_000
-SHOW_SECONDS = 0.3
-"""While the log is read, the table is extended at most this often."""
 REVERIFY_SECONDS = 2.0
 AUTO_VERIFY = 100_000
 """Up to this many records the log is verified (in the background) when the history
@@ -96,42 +93,44 @@ class HistoryScreen(Screen[None]):
         return self.query_one(HistoryTable)
 
     def on_mount(self) -> None:
-        self.index = HistoryIndex(self.app.store)
+        # The app's index, shared with the plan screen: the log is read once per app.
+        self.index: HistoryIndex = self.app.history_index
         table = self.table
         table.attach(self.index)
         table.base_plan = self.plan_id or ""
         table.empty_text = t("ui.hist.loading")
         table.focus()
         self._show_status()
-        self._load(self.app.store.end)
+        self.watch(self.app, "history_seq", self._history_read, init=False)
         self.watch(self.app, "seq", self._on_seq, init=False)
+        if self.app.history(background=True) is not None:
+            # Already read (by an earlier visit or the plan screen): show it once laid out.
+            self.call_after_refresh(self._loaded)
 
     # --- reading the log ---------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="history-load")
-    def _load(self, end: int) -> None:
-        worker = get_current_worker()
-        shown = time.monotonic()
-        count = 0
-        for count in self.index.read(end, batch=BATCH):
-            if worker.is_cancelled:
-                return
-            if time.monotonic() - shown >= SHOW_SECONDS:
-                self.app.call_from_thread(self._add, count)
-                shown = time.monotonic()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, count)
+    def _history_read(self, count: int) -> None:
+        """The app's index grew: while first read, show progress; then append rows."""
+        if self.closing:
+            return
+        if self.app.history_loading:
+            self._add(count)
+        elif self.reading:
+            self._loaded()
+        else:
+            self.table.extend_to(count)
+            self._show_status()
+            self.refresh_bindings()
 
     def _add(self, count: int) -> None:
-        if self.closing:
-            return  # closed while the log was being read
         self.table.extend_to(count)
         self._show_status()
 
-    def _loaded(self, count: int) -> None:
-        if self.closing:
+    def _loaded(self) -> None:
+        if self.closing or not self.reading:
             return
         self.reading = False
+        count = self.index.count
         self.table.extend_to(count)
         self.table.empty_text = t("ui.hist.none")
         self.auto_verify = count <= AUTO_VERIFY
@@ -153,8 +152,8 @@ class HistoryScreen(Screen[None]):
 
     def _catch_up(self) -> None:
         """Append the entries of records that arrived since the last read (no rebuild)."""
-        for count in self.index.read(self.app.store.end, batch=BATCH):
-            self.table.extend_to(count)
+        self.app.history()
+        self.table.extend_to(self.index.count)
         self._show_status()
         self.refresh_bindings()
 

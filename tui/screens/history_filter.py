@@ -15,7 +15,7 @@ from textual.validation import Length
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from core.i18n import register, t
-from tui.widgets.history_feed import HistoryFilter
+from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.history_table import who
 from tui.widgets.text import literal_text
 

@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input
 
+from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
 from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
@@ -89,6 +90,8 @@ class PlanScreen(NodeKeys, LeerpadScreen):
         self.as_of = as_of
         self._frozen: StoreState | None = None
         self._shown_node: str | None = None
+        self._own_history: tuple[tuple[int, int], list[HistoryEntry]] | None = None
+        """This plan's history entries, and (upto, records indexed) when they were computed."""
 
     # --- the state shown -----------------------------------------------------------------
 
@@ -112,9 +115,9 @@ class PlanScreen(NodeKeys, LeerpadScreen):
                 return entry.time.astimezone().date()
         return self.leerpad.today()
 
-    def _entry(self, seq: int):
-        history = self.leerpad.history()
-        return history[seq - 1] if 0 < seq <= len(history) else None
+    def _entry(self, seq: int) -> HistoryEntry | None:
+        index = self.leerpad.history()
+        return index.entry(seq) if index is not None and 0 < seq <= index.count else None
 
     # --- composing and refreshing --------------------------------------------------------
 
@@ -171,16 +174,27 @@ class PlanScreen(NodeKeys, LeerpadScreen):
         return ""
 
     def _history_read(self) -> None:
-        if self._shown_node is not None:
+        if self._shown_node is not None and not self.leerpad.history_loading:
             self._show_detail(self._shown_node)
+
+    def _plan_history(self, plan_id: str) -> list[HistoryEntry] | None:
+        """This plan's history up to the state shown, or None while the log is first read.
+
+        Folds only this plan's records (from the shared index), once per change."""
+        index = self.leerpad.history()
+        if index is None:
+            return None
+        upto = self.state.seq if self.as_of is None else self.as_of
+        key = (upto, index.count)
+        if self._own_history is None or self._own_history[0] != key:
+            self._own_history = (key, list(index.plan_entries(plan_id, upto)))
+        return self._own_history[1]
 
     def _show_detail(self, node_id: str) -> None:
         plan = self.plan
         if plan is None:
             return
-        entries = self.leerpad.plan_history(plan.id)
-        if entries is not None and self.as_of is not None:
-            entries = [e for e in entries if e.seq <= self.as_of]
+        entries = self._plan_history(plan.id)
         self.query_one(DetailPane).show(
             describe(plan, node_id, entries, self.today()), same_node=node_id == self._shown_node
         )

@@ -32,7 +32,7 @@ from core.history_index import HistoryIndex
 from core.i18n import fmt_time, register, t
 from core.identity import full_name
 from tui.commands import localize_bindings
-from tui.widgets.history_feed import HistoryFilter
+from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.text import one_line
 
 TIME_WIDTH = 16
