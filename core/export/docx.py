@@ -32,7 +32,9 @@ from core.export.model import (
     SIGNOFF_COLUMNS,
     CompetencyItem,
     Field,
+    NoteItem,
     PlanDocument,
+    SignOffItem,
 )
 from core.i18n import fmt_date
 from core.projections import Status
@@ -392,17 +394,7 @@ def _personal_table(document: Document, doc: PlanDocument) -> None:
 
 
 def _notes(document: Document, doc: PlanDocument) -> None:
-    lab = doc.labels
-    document.add_heading(lab["notes"], level=1)
-    if not doc.notes:
-        document.add_paragraph(lab["notes.none"])
-        return
-    tbl = table(document, NOTE_WIDTHS)
-    header_row(tbl, NOTE_WIDTHS, lab.headings(NOTE_COLUMNS))
-    for note in doc.notes:
-        cells = add_row(tbl, NOTE_WIDTHS)
-        for cell, text in zip(cells, note.cells, strict=True):
-            text_cell(cell, [text])
+    _listing(document, doc, "notes", NOTE_WIDTHS, NOTE_COLUMNS, doc.notes, whole=False)
 
 
 def _evaluations(document: Document, doc: PlanDocument) -> None:
@@ -438,15 +430,29 @@ def _evaluations(document: Document, doc: PlanDocument) -> None:
 
 
 def _signoffs(document: Document, doc: PlanDocument) -> None:
+    _listing(document, doc, "signoffs", SIGNOFF_WIDTHS, SIGNOFF_COLUMNS, doc.signoffs, whole=True)
+
+
+def _listing(
+    document: Document,
+    doc: PlanDocument,
+    key: str,
+    widths: Sequence[float],
+    columns: Sequence[str],
+    items: Sequence[NoteItem | SignOffItem],
+    *,
+    whole: bool,
+) -> None:
+    """A headed table of one line per item (notes, sign-offs), or a line saying there are none."""
     lab = doc.labels
-    document.add_heading(lab["signoffs"], level=1)
-    if not doc.signoffs:
-        document.add_paragraph(lab["signoffs.none"])
+    document.add_heading(lab[key], level=1)
+    if not items:
+        document.add_paragraph(lab[f"{key}.none"])
         return
-    tbl = table(document, SIGNOFF_WIDTHS)
-    header_row(tbl, SIGNOFF_WIDTHS, lab.headings(SIGNOFF_COLUMNS))
-    for item in doc.signoffs:
-        cells = add_row(tbl, SIGNOFF_WIDTHS, whole=True)
+    tbl = table(document, widths)
+    header_row(tbl, widths, lab.headings(columns))
+    for item in items:
+        cells = add_row(tbl, widths, whole=whole)
         for cell, text in zip(cells, item.cells, strict=True):
             text_cell(cell, [text])
 
