@@ -1,56 +1,65 @@
 # Quick start: `make run` opens the app, `make test` runs the whole suite.
+# Every Python package comes from requirements/lock.txt (exact versions and
+# hashes); `make lock` refreshes it on purpose after pyproject.toml changes.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
 STAMP := $(VENV)/.installed
-TEST_STAMP := $(VENV)/.installed-test
-BENCH_STAMP := $(VENV)/.installed-bench
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test test-faults lint format bench bench-quick snapshot-update clean
+.PHONY: run test test-faults system-packages lint format lock bench bench-quick snapshot-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
-
-$(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# One locked environment for running, testing and benchmarking: the lock is
+# installed with hashes required, then leerpad itself without resolving anything.
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(PIP) install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 run: $(STAMP)
 	$(BIN)/leerpad
 
-test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q
+test: $(STAMP) system-packages
+	$(BIN)/python -m pytest -q -n 2
 
-test-faults: $(TEST_STAMP)
-	LEERPAD_FAULTS=1 $(BIN)/python -m pytest -q -m faults
+# The long fault-injection loops, bounded so they run in CI too.
+test-faults: $(STAMP) system-packages
+	LEERPAD_FAULTS=1 timeout 600 $(BIN)/python -m pytest -q -m faults
 
-lint: $(TEST_STAMP)
+system-packages:
+	@sh scripts/system-packages
+
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-format: $(TEST_STAMP)
+format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-$(BENCH_STAMP): $(TEST_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	touch $@
+# Resolves every direct and transitive dependency (run, test, bench, postgres)
+# to exact versions with hashes.
+lock:
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet pip-tools
+	build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --all-build-deps \
+		--extra test --extra bench --extra postgres -o $(LOCK) pyproject.toml
 
 # 10k, 100k and 1M events against their limits and the peers; rewrites docs/PERFORMANCE.md.
-bench: $(TEST_STAMP) $(BENCH_STAMP)
+bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 # 10k and 100k only, in under two minutes; the report goes to build/bench/PERFORMANCE-quick.md.
-bench-quick: $(TEST_STAMP) $(BENCH_STAMP)
+bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.run --quick
 
-snapshot-update: $(TEST_STAMP)
+snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest -q tests/tui --snapshot-update
 
 clean:

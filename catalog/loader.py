@@ -105,6 +105,14 @@ def profile_problems(profile: Profile) -> list[tuple[str, str]]:
 
 def decode_profile(data: bytes | str, name: str) -> Profile:
     """Decode and check one catalog file's content; `name` is the file named in errors."""
+    if isinstance(data, bytes):
+        # Decoded here, not by msgspec, so the message is ours in every msgspec version.
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CatalogError(
+                name, f"not UTF-8 text: byte {exc.start} is 0x{data[exc.start]:02x}"
+            ) from exc
     try:
         profile = msgspec.toml.decode(data, type=Profile)
     except msgspec.ValidationError as exc:
@@ -118,8 +126,6 @@ def decode_profile(data: bytes | str, name: str) -> Profile:
         found = _LINE_RE.search(str(exc))
         line = int(found["line"]) if found else None
         raise CatalogError(name, f"not valid TOML: {exc}", line=line) from exc
-    except UnicodeDecodeError as exc:
-        raise CatalogError(name, f"not UTF-8 text: {exc}") from exc
     problems = profile_problems(profile)
     if problems:
         field, problem = problems[0]

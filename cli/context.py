@@ -17,6 +17,7 @@ from core import access, checkpoint, config, i18n
 from core.commands import Rejected
 from core.dates import DateError, parse_date
 from core.i18n import t
+from core.identity import command_name
 from core.projections import PlanState, StoreState
 from core.store import LOG_NAME, Decide, ReadOnly, Store, StoreError
 from core.team import NoAccess, require_access
@@ -38,10 +39,10 @@ TODAY_VARIABLE = "LEERPAD_TODAY"
 i18n.register(
     {
         "cli.no_store": (
-            "There is no leerpad store at {path} yet: 'leerpad plan new' creates one, "
-            "'leerpad demo' makes one with example plans.",
-            "Er is nog geen leerpad-opslag in {path}: 'leerpad plan new' maakt er een aan, "
-            "'leerpad demo' maakt er een met voorbeeldplannen.",
+            "There is no leerpad store at {path} yet: '{leerpad} plan new' creates one, "
+            "'{leerpad} demo' makes one with example plans.",
+            "Er is nog geen leerpad-opslag in {path}: '{leerpad} plan new' maakt er een aan, "
+            "'{leerpad} demo' maakt er een met voorbeeldplannen.",
         ),
         "cli.store_not_dir": (
             "The store {path} is not a directory.",
@@ -135,7 +136,7 @@ class Context:
                 if path.exists() and not path.is_dir():
                     raise Fail(t("cli.store_not_dir", path=path), EXIT_STORE)
                 if not create and not (path / LOG_NAME).exists():
-                    raise Fail(t("cli.no_store", path=path), EXIT_STORE)
+                    raise Fail(t("cli.no_store", path=path, leerpad=command_name()), EXIT_STORE)
                 self._store = Store.open(path, create=create, cache_dir=checkpoint.default_dir())
             except NoAccess as exc:
                 raise Fail(str(exc), EXIT_STORE) from exc

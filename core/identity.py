@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
+import shutil
+import sys
 
 
 def current_actor() -> str:
@@ -28,3 +31,22 @@ def display_name(login: str) -> str:
     """The login with the full name beside it, "jan (Jan Peeters)", or just the login."""
     name = full_name(login)
     return f"{login} ({name})" if name and name != login else login
+
+
+def command_name(argv0: str | None = None) -> str:
+    """How to type the running `leerpad` in a hint so that it works as printed.
+
+    `leerpad` when that name on PATH is this very program; otherwise the path it
+    was started by (`.venv/bin/leerpad` after `make run`), which works from here.
+    """
+    started = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(started) != "leerpad":
+        return "leerpad"  # run as a module or by a test runner: the documented name
+    found = shutil.which("leerpad")
+    with contextlib.suppress(OSError):
+        if found and os.path.samefile(found, started):
+            return "leerpad"
+    relative = os.path.relpath(started)
+    if relative.startswith(".."):
+        return os.path.abspath(started)
+    return relative if os.sep in relative else os.path.join(".", relative)

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from core import access, commands
 from core.i18n import register, t
+from core.identity import command_name
 from core.projections import PlanSummary, summaries, summarize
 from tui.screens.base import LeerpadScreen
 from tui.widgets.banner import Banner, TitleBar
@@ -127,7 +128,8 @@ class DashboardScreen(LeerpadScreen):
         )
         empty = self.query_one("#empty", Static)
         if not total:
-            empty.update(Content(t("ui.dash.empty", store=str(app.store.path))))
+            hint = t("ui.dash.empty", store=str(app.store.path), leerpad=command_name())
+            empty.update(Content(hint))
         elif not shown:
             empty.update(Content(t("ui.dash.no_match", query=query)))
         empty.display = not shown
@@ -306,12 +308,12 @@ register(
             "There are no plans in this store yet ({store}).\n\n"
             "Press n to make the first plan: choose an occupation from the catalog and "
             "fill in the trainee.\n"
-            "Or, to look around first, quit (q) and run:  leerpad demo\n\n"
+            "Or, to look around first, quit (q) and run:  {leerpad} demo\n\n"
             "Press ? for every key, ctrl+p to search all actions.",
             "Deze opslag bevat nog geen plannen ({store}).\n\n"
             "Druk op n voor het eerste plan: kies een beroep uit de catalogus en "
             "vul de cursist in.\n"
-            "Of, om eerst rond te kijken: sluit af (q) en voer uit:  leerpad demo\n\n"
+            "Of, om eerst rond te kijken: sluit af (q) en voer uit:  {leerpad} demo\n\n"
             "Druk op ? voor alle toetsen, ctrl+p om alle acties te zoeken.",
         ),
         "ui.dash.no_match": (
