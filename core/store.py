@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import msgspec
 
-from core import access, checkpoint, team
+from core import access, checkpoint, storefiles, team
 from core import events as ev
 from core.history import HistoryEntry, Unknown, fold_with_history
 from core.i18n import register, t
@@ -99,6 +100,15 @@ class _RecordId(msgspec.Struct):
     id: str
 
 
+class _Link(msgspec.Struct):
+    seq: int
+    prev: str
+
+
+_LINK_DECODER = msgspec.msgpack.Decoder(_Link)
+"""Reads a record's place in the chain (any event type), skipping the rest."""
+
+
 _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
 """Reads just a record's id (any event type), skipping the rest of its payload."""
 
@@ -133,6 +143,10 @@ class Store:
     """The first damaged record, once found: reading stops before it."""
     authorize: Callable[[StoreState, str, ev.Event], None] | None = None
     """Checked under the lock before every append: raises Rejected when the actor may not."""
+    _refused: str | None = field(default=None, repr=False, compare=False)
+    """Why the store may not be written whatever its log says (a network filesystem)."""
+    _unchecked: int = field(default=HEADER_SIZE, repr=False, compare=False)
+    """Records before this offset came from a checkpoint and were not checked yet."""
     _mutex: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _ids: tuple[set[str], int] = field(
         default_factory=lambda: (set(), HEADER_SIZE), repr=False, compare=False
@@ -148,11 +162,15 @@ class Store:
         create: bool = True,
         clock: Callable[[], datetime] = utc_now,
         cache_dir: Path | None = None,
+        check_now: bool = True,
     ) -> Store:
         """Open (or create) the store in directory `path` and read its whole log.
 
         With `cache_dir`, a valid checkpoint there replaces replaying the records
         it covers, and a long replay leaves a new one (see core/checkpoint.py).
+        The records a checkpoint stands in for are still checked (checksums and
+        hash chain): now, or with `check_now` off before the first write (a UI
+        calls `covered_damaged` in the background meanwhile).
         """
         path = Path(path)
         log_path = path / LOG_NAME
@@ -161,7 +179,7 @@ class Store:
         except team.NoAccess as exc:
             raise StoreError(str(exc)) from exc
         try:
-            if not log_path.exists():
+            if not log_path.is_symlink() and not log_path.exists():
                 if not create:
                     raise StoreError(t("store.missing", path=path))
                 if checked.read_only is not None:
@@ -169,6 +187,8 @@ class Store:
                 make_store_dir(path)
                 create_log(log_path, mode=new_file_mode(path))
             log = LogFile.open(log_path)
+        except storefiles.UnsafeFile as exc:
+            raise StoreError(str(exc)) from exc
         except PermissionError as exc:
             raise StoreError(t("store.no_access", path=path, why=exc.strerror)) from exc
         except LogError as exc:
@@ -177,22 +197,16 @@ class Store:
             raise StoreError(t("store.cannot_open", path=path, why=exc.strerror)) from exc
         store = cls(path=path, log=log, clock=clock)
         store.notices.extend(checked.warnings)
-        header = log.header
-        if checked.read_only is not None:
-            store.read_only = checked.read_only
-        elif not log.writable:
-            store.read_only = t("store.no_write", path=log_path)
-        elif header.version > LOG_VERSION:
-            store.read_only = t("store.newer", what=t("store.what.log", v=header.version))
-        elif header.problem is not None:
-            store.read_only = t("store.bad_header", what=t(header.problem))
-        store.state.hash = header.hash
+        store._refused = checked.read_only
+        store._start_reading()
         try:
-            if cache_dir is not None:
-                checkpoint.restore(store, cache_dir)
+            if cache_dir is not None and checkpoint.restore(store, cache_dir):
+                store._unchecked = store.end
             restored = store.state.seq
             # On open a problem at the tail is settled now, waiting for a writer if needed.
             store._read_new(wait=True, collect=False)
+            if check_now:
+                store.check_covered()
             if cache_dir is not None and checkpoint.worth_saving(store, store.state.seq - restored):
                 checkpoint.save(store, cache_dir)
         except BaseException:
@@ -213,6 +227,88 @@ class Store:
     @property
     def writable(self) -> bool:
         return self.read_only is None
+
+    def _start_reading(self) -> None:
+        """Set up to read `self.log` from its first record (on open, and after a re-open)."""
+        log = self.log
+        header = log.header
+        self.read_only = None
+        if self._refused is not None:
+            self.read_only = self._refused
+        elif not log.writable:
+            self.read_only = t("store.no_write", path=log.path)
+        elif header.version > LOG_VERSION:
+            self.read_only = t("store.newer", what=t("store.what.log", v=header.version))
+        elif header.problem is not None:
+            self.read_only = t("store.bad_header", what=t(header.problem))
+        self.state = StoreState()
+        self.state.hash = header.hash
+        self.end = self.last_offset = HEADER_SIZE
+        self.corruption = None
+        self._ids = (set(), HEADER_SIZE)
+        self._unchecked = HEADER_SIZE
+
+    def _reopen(self) -> None:
+        """Open the file now at the log's name and read it from the start.
+
+        Called when the open file was replaced or removed by someone else: what the
+        name leads to now is what everyone else reads and writes.
+        """
+        log = LogFile.open(self.log.path)
+        old, self.log = self.log, log
+        old.close()
+        self._start_reading()
+        self._read_new(wait=False, collect=False)
+
+    # --- records a checkpoint stood in for -------------------------------------------
+
+    def covered_damaged(self) -> bool:
+        """True when the records a checkpoint stood in for are damaged (checksum, seq, chain).
+
+        Reads only the log (safe from a background thread) and changes nothing;
+        `check_covered` then makes the damage the store's. Cheaper than a replay:
+        no event is decoded or folded.
+        """
+        stop = self._unchecked
+        if stop <= HEADER_SIZE:
+            return False
+        scan = self.log.scan(HEADER_SIZE, stop)
+        prev, seq = self.log.header.hash, 0
+        sha256 = hashlib.sha256
+        decode = _LINK_DECODER.decode
+        try:
+            for _, payload in scan:
+                link = decode(payload)
+                if link.seq != seq + 1 or link.prev != prev:
+                    return True
+                prev, seq = sha256(payload).hexdigest(), link.seq
+        except msgspec.DecodeError:
+            return True
+        return scan.problem is not None or scan.end != stop
+
+    def check_covered(self) -> None:
+        """Check the records a checkpoint stood in for, once; damage makes the store read-only.
+
+        On damage the log is read again from its start, so the state, the message
+        and the read-only reason are exactly those of an open without a checkpoint.
+        """
+        with self._mutex:
+            if self._unchecked <= HEADER_SIZE:
+                return
+            try:
+                damaged = self.covered_damaged()
+            except OSError as exc:
+                raise StoreError(
+                    t("store.read_failed", path=self.log.path, why=exc.strerror)
+                ) from exc
+            self._unchecked = HEADER_SIZE
+            if not damaged:
+                return
+            self._start_reading()
+            self._unchecked = HEADER_SIZE
+            problem = self._consume(None)
+            if problem is not None and not problem.torn:
+                self._settle(problem)
 
     # --- reading ---------------------------------------------------------------------
 
@@ -386,6 +482,8 @@ class Store:
         retry of an append that already landed returns the existing record.
         """
         with self._mutex:
+            # Never append to a log not checked end to end.
+            self.check_covered()
             if self.read_only:
                 raise ReadOnly(t("store.read_only", reason=self.read_only))
             try:
@@ -395,9 +493,24 @@ class Store:
                     t("store.lock_failed", path=self.log.path, why=exc.strerror)
                 ) from exc
             try:
-                return self._execute_locked(decide, event_id)
+                replaced = self.log.replaced()
+                if replaced is None:
+                    return self._execute_locked(decide, event_id)
+            except OSError as exc:
+                raise StoreError(
+                    t("store.read_failed", path=self.log.path, why=exc.strerror)
+                ) from exc
             finally:
                 self.log.unlock()
+            self._read_again(replaced)
+
+    def _read_again(self, why: str) -> NoReturn:
+        """The open log is no longer the one at its name: open that one, then refuse."""
+        try:
+            self._reopen()
+        except (LogError, OSError) as exc:
+            raise StoreError(f"{why} {exc}") from exc
+        raise StoreError(f"{why} {t('store.reread', path=self.log.path)}")
 
     def _execute_locked(self, decide: Decide, event_id: str | None) -> ev.Record:
         try:
@@ -533,6 +646,10 @@ register(
         "store.id_unreadable": (
             "Event {id} is in the log but could not be read back.",
             "Gebeurtenis {id} staat in het logboek maar kon niet teruggelezen worden.",
+        ),
+        "store.reread": (
+            "It was read again from {path}; look at it, then try again.",
+            "Het werd opnieuw gelezen uit {path}; bekijk het en probeer dan opnieuw.",
         ),
         "store.what.log": ("log format {v}", "logformaat {v}"),
         "store.what.record": ("record format {v}", "recordformaat {v}"),

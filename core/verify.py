@@ -19,6 +19,7 @@ from pathlib import Path
 import msgspec
 
 from core import events as ev
+from core import storefiles
 from core.i18n import register, t
 from core.log import (
     FRAME,
@@ -76,6 +77,10 @@ register(
             "its link to the previous record does not match: the hash chain is broken",
             "de verwijzing naar het vorige record klopt niet: de hashketen is verbroken",
         ),
+        "verify.header_changed": (
+            "its link to the log header does not match: the header was changed",
+            "de verwijzing naar de hoofding van het logboek klopt niet: de hoofding werd gewijzigd",
+        ),
         "verify.apply": (
             "its {type} event does not apply to the plans before it ({error})",
             "de gebeurtenis {type} past niet bij de plannen ervoor ({error})",
@@ -97,7 +102,8 @@ class Problem:
     offset: int
     """Byte offset of the record's frame in the log file (0 for the header)."""
     kind: str
-    """header, newer-format, frame, checksum, decode, sequence, chain, duplicate-id or apply."""
+    """header, not-regular, newer-format, frame, checksum, decode, sequence, chain,
+    duplicate-id, apply or signoff."""
     message: str
 
 
@@ -201,7 +207,9 @@ class _Checker:
             self.fail(offset, "sequence", message)
             return False
         if rec.prev != self.prev:
-            self.fail(offset, "chain", t("verify.chain"))
+            self.fail(
+                offset, "chain", t("verify.header_changed" if rec.seq == 1 else "verify.chain")
+            )
             return False
         if rec.id in self.ids:
             message = t("verify.duplicate", id=rec.id, other=self.ids[rec.id])
@@ -240,7 +248,15 @@ def verify_log(path: Path) -> Report:
     """Check one log file; the report names the first problem, if any."""
     report = Report(path=path)
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # Opened as the store opens it: never through a link, never waiting on a FIFO.
+        dir_fd = storefiles.open_dir(path.parent)
+        try:
+            fd = storefiles.open_regular(dir_fd, path.name, os.O_RDONLY, shown=path)
+        finally:
+            os.close(dir_fd)
+    except storefiles.UnsafeFile as exc:
+        report.problem = Problem(0, 0, "not-regular", str(exc))
+        return report
     except FileNotFoundError:
         report.problem = Problem(0, 0, "header", t("verify.no_log", path=path))
         return report
@@ -266,12 +282,16 @@ def _verify_fd(fd: int, report: Report) -> Report:
     except LogError:
         report.problem = Problem(0, 0, "header", t("verify.magic"))
         return report
-    if header.version > LOG_VERSION:
-        report.problem = Problem(0, 0, "newer-format", t("verify.newer", version=header.version))
+    odd = header.version > LOG_VERSION or header.problem is not None
+    if odd and not _first_record_unlinked(fd, header.hash):
+        # Its first record links to it: the header was written like this, not changed since.
+        if header.version > LOG_VERSION:
+            message = t("verify.newer", version=header.version)
+            report.problem = Problem(0, 0, "newer-format", message)
+        else:
+            report.problem = Problem(0, 0, "header", t(header.problem or ""))
         return report
-    if header.problem is not None:
-        report.problem = Problem(0, 0, "header", t(header.problem))
-        return report
+    # Otherwise a changed header shows, as when the store opens, as record 1's broken link.
     header_hash = header.hash
     report.last_hash = header_hash
     report.end = HEADER_SIZE
@@ -301,6 +321,23 @@ def _verify_fd(fd: int, report: Report) -> Report:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
     return report
+
+
+def _first_record_unlinked(fd: int, header_hash: str) -> bool:
+    """True when the log's first record is readable and does not link to the header."""
+    head = os.pread(fd, FRAME_SIZE, HEADER_SIZE)
+    if len(head) < FRAME_SIZE:
+        return False
+    n, check, crc = FRAME.unpack(head)
+    if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
+        return False
+    payload = os.pread(fd, n, HEADER_SIZE + FRAME_SIZE)
+    if len(payload) != n or zlib.crc32(payload) != crc:
+        return False
+    try:
+        return ev.OPAQUE_DECODER.decode(payload).prev != header_hash
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return False
 
 
 def verify_store(store: Path) -> Report:
