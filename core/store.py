@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import secrets
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -582,10 +581,7 @@ def new_file_mode(directory: Path) -> int | None:
     A setgid directory is a team store: its files get the directory's group
     read/write bits and nothing for others, whatever the creator's umask.
     """
-    mode = directory.stat().st_mode
-    if not mode & stat.S_ISGID:
-        return None
-    return 0o600 | (mode & 0o060)
+    return storefiles.file_mode(directory.stat().st_mode)
 
 
 def make_store_dir(path: Path) -> None:

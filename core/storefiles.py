@@ -28,6 +28,12 @@ register(
             "{path} is {what}, geen gewoon bestand; leerpad gebruikt het niet "
             "(een ander lid van de groep kan het daar gezet hebben).",
         ),
+        "files.not_directory": (
+            "{path} is {what}, not a directory; leerpad does not use it "
+            "(another member of the group may have put it there).",
+            "{path} is {what}, geen map; leerpad gebruikt het niet "
+            "(een ander lid van de groep kan het daar gezet hebben).",
+        ),
         "files.what.symlink": ("a symbolic link", "een symbolische koppeling"),
         "files.what.fifo": ("a named pipe (FIFO)", "een named pipe (FIFO)"),
         "files.what.device": ("a device", "een apparaat"),
@@ -39,10 +45,14 @@ register(
 
 
 class UnsafeFile(OSError):
-    """A name in the store is not a regular file (a link, FIFO, device, directory)."""
+    """A name in the store is not a regular file (a link, FIFO, device, directory).
 
-    def __init__(self, path: Path | str, mode: int) -> None:
-        message = t("files.not_regular", path=path, what=t(f"files.what.{kind_of(mode)}"))
+    With `directory`, a name that should be a directory (not a link to one) is not.
+    """
+
+    def __init__(self, path: Path | str, mode: int, *, directory: bool = False) -> None:
+        key = "files.not_directory" if directory else "files.not_regular"
+        message = t(key, path=path, what=t(f"files.what.{kind_of(mode)}"))
         super().__init__(errno.ELOOP if stat.S_ISLNK(mode) else errno.EINVAL, message)
         self.path = Path(path)
 
@@ -109,6 +119,19 @@ def open_regular(dir_fd: int, name: str, flags: int, *, shown: Path | str) -> in
     return fd
 
 
+def read_regular(directory: Path, name: str, *, limit: int) -> bytes:
+    """The first `limit` bytes of the regular file `name` in `directory` (UnsafeFile otherwise)."""
+    dir_fd = open_dir(directory)
+    try:
+        fd = open_regular(dir_fd, name, os.O_RDONLY, shown=directory / name)
+    finally:
+        os.close(dir_fd)
+    try:
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
+
+
 def create_new(dir_fd: int, stem: str, *, mode: int) -> tuple[str, int]:
     """Create a new file with an unpredictable name `.<stem>.<random>.new`: (name, write fd).
 
@@ -170,3 +193,60 @@ def replace_file(dir_fd: int, name: str, data: bytes, *, mode: int | None) -> No
         unlink_quietly(dir_fd, tmp)
         raise
     fsync_dir_fd(dir_fd)
+
+
+def file_mode(dir_mode: int) -> int | None:
+    """Permission bits for a file made in a directory of this mode (None: the umask's).
+
+    A setgid directory is a team store: its files get the directory's group
+    read/write bits and nothing for others, whatever the creator's umask.
+    """
+    if not dir_mode & stat.S_ISGID:
+        return None
+    return 0o600 | (dir_mode & 0o060)
+
+
+def open_subdir(dir_fd: int, name: str, *, shown: Path) -> int:
+    """Open the directory `name` inside, creating it when missing; never through a link.
+
+    A new one gets the modes of the directory it is made in when that is a team
+    store (setgid): the same group, the same access for the group.
+    """
+    st = lstat(dir_fd, name)
+    if st is None:
+        parent = os.fstat(dir_fd).st_mode
+        team = bool(parent & stat.S_ISGID)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, 0o700 if team else 0o777, dir_fd=dir_fd)
+        st = lstat(dir_fd, name)
+        if st is None:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(shown))
+    if not stat.S_ISDIR(st.st_mode):
+        raise UnsafeFile(shown, st.st_mode, directory=True)
+    fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+    try:
+        mine = os.fstat(fd)
+        if (mine.st_dev, mine.st_ino) != (st.st_dev, st.st_ino):
+            raise UnsafeFile(shown, stat.S_IFLNK, directory=True)
+        parent = os.fstat(dir_fd).st_mode
+        if parent & stat.S_ISGID and mine.st_uid == os.geteuid() and mine.st_nlink == 2:
+            # Made just now (or still empty) by us: the store's own modes, not the umask's.
+            os.fchmod(fd, stat.S_IMODE(parent) & 0o2770)
+        os.fsync(dir_fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def replace_in_subdir(store: Path, subdir: str, name: str, data: bytes) -> None:
+    """Atomically write `store/subdir/name`, creating `subdir`; no link is ever followed."""
+    dir_fd = open_dir(store)
+    try:
+        sub_fd = open_subdir(dir_fd, subdir, shown=store / subdir)
+    finally:
+        os.close(dir_fd)
+    try:
+        replace_file(sub_fd, name, data, mode=file_mode(os.fstat(sub_fd).st_mode))
+    finally:
+        os.close(sub_fd)
