@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from catalog.schema import Profile
 from cli.main import main
 from core import access, checkpoint, commands, storefiles
 from core import events as ev
@@ -48,7 +47,7 @@ def _in_thread(call: Callable[[], object]) -> list[object]:
     def run() -> None:
         try:
             out.append(call())
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
+        except BaseException as exc:
             out.append(exc)
 
     thread = threading.Thread(target=run, daemon=True)
