@@ -11,19 +11,18 @@ import grp
 import os
 import pwd
 import shutil
+import stat
 import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from team_helpers import Accounts, needs_root
+from team_helpers import Accounts, InProcess, needs_root, own_group
 
 from catalog.schema import Profile
 from cli.main import main
 from core import commands, team
 from core.store import LOG_NAME, Store
-
-pytestmark = needs_root
 
 
 def with_plan(path: Path, profile: Profile) -> None:
@@ -59,6 +58,7 @@ def as_member(user: str, group: str, work: Callable[[], int]) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
+@needs_root
 def test_a_member_cannot_steer_another_members_writes_through_a_link(
     accounts: Accounts, shared_tmp: Path, tiny_profile: Profile
 ) -> None:
@@ -92,6 +92,7 @@ def test_a_member_cannot_steer_another_members_writes_through_a_link(
     assert (private / LOG_NAME).read_bytes() == before
 
 
+@needs_root
 def test_a_member_replacing_the_log_while_another_has_it_open(
     accounts: Accounts, shared_tmp: Path, tiny_profile: Profile
 ) -> None:
@@ -140,3 +141,35 @@ def test_a_member_replacing_the_log_while_another_has_it_open(
     with Store.open(shared) as after:
         assert after.state.plans["P1"].notes[-1].text == "Bewaard."
         assert after.state.plans["P1"].notes[-1].actor == writer
+
+
+# --- init-store on a directory holding planted names (no root needed) ----------------------
+
+
+def test_init_store_refuses_a_store_holding_a_symlinked_directory(
+    leerpad: InProcess, tmp_path: Path, tiny_profile: Profile
+) -> None:
+    store = tmp_path / "store"
+    with_plan(store, tiny_profile)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (store / "catalog").symlink_to(elsewhere, target_is_directory=True)
+    result = leerpad("init-store", str(store), "--group", own_group())
+    assert result.code == 3, result.err
+    assert f"{store / 'catalog'} is a symbolic link" in result.err
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o700  # never followed
+    assert not store.stat().st_mode & stat.S_ISGID  # refused before changing anything
+
+
+def test_init_store_warns_when_the_python_is_closed_to_the_group(shared_tmp: Path) -> None:
+    closed = shared_tmp / "root-home"
+    python = closed / "bin" / "python3"
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    python.chmod(0o755)
+    closed.chmod(0o700)
+    gid = os.getegid()
+    assert team.interpreter_closed_to(gid, (str(python),)) == closed
+    closed.chmod(0o750)
+    os.chown(closed, -1, gid)
+    assert team.interpreter_closed_to(gid, (str(python),)) is None
