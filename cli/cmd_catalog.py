@@ -12,6 +12,7 @@ from core import i18n, storefiles
 from core.commands import instantiate
 from core.export import jsonout
 from core.i18n import t
+from core.store import make_store_dir
 
 if TYPE_CHECKING:
     from catalog import Catalog, Profile
@@ -237,6 +238,7 @@ def _parse_form(path: Path, profile_id: str | None) -> Profile:
 
 
 def _write_atomically(target: Path, text: str) -> None:
+    make_store_dir(target.parent.parent)
     # Never through a planted link: neither catalog/ nor the file itself.
     storefiles.replace_in_subdir(
         target.parent.parent, target.parent.name, target.name, text.encode("utf-8")

@@ -85,6 +85,12 @@ register(
             "its {type} event does not apply to the plans before it ({error})",
             "de gebeurtenis {type} past niet bij de plannen ervoor ({error})",
         ),
+        "verify.signoff": (
+            "this sign-off names record {covers}, but its covers_hash is not that record's hash "
+            "(or that record is not the state it was signed on)",
+            "deze aftekening noemt record {covers}, maar haar covers_hash is niet de hash van "
+            "dat record (of dat record is niet de toestand waarop ze getekend werd)",
+        ),
         "verify.duplicate": (
             "its event id {id} was already used by record {other}",
             "de gebeurtenis-id {id} werd al gebruikt door record {other}",
@@ -227,12 +233,21 @@ class _Checker:
                 kind = ev.event_tag(rec.event)  # type: ignore[arg-type]
                 self.fail(offset, "apply", t("verify.apply", type=kind, error=repr(exc)))
                 return False
+            if type(rec.event) is ev.SignedOff and self._signoff_mismatch(rec.event):
+                message = t("verify.signoff", covers=rec.event.covers_seq)
+                self.fail(offset, "signoff", message, seq=rec.seq)
+                return False
         self.ids[rec.id] = rec.seq
         self.seq = rec.seq
         self.prev = digest
         self.report.records = self.seq
         self.report.last_hash = self.prev
         return True
+
+    def _signoff_mismatch(self, event: ev.SignedOff) -> bool:
+        """The projection decided whether the sign-off just folded names what it covers."""
+        plan = self.state.plans.get(event.plan)
+        return plan is not None and bool(plan.signoffs) and plan.signoffs[-1].mismatch
 
 
 def _map(fd: int, size: int) -> mmap.mmap | bytes:

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, register, t
 from core.projections import (
+    SIGNOFF_CURRENT,
     STATUS_SYMBOL,
     ActionState,
     CompetencyState,
@@ -24,7 +25,7 @@ from core.projections import (
     PlanState,
     RowState,
     counts,
-    signoff_current,
+    signoff_status,
     summarize,
 )
 from tui.widgets.plan_tree import EVALUATIONS, JOB, PERSONAL, level_name
@@ -173,8 +174,9 @@ def _signoffs(plan: PlanState, signoffs: Iterable, *, heading_key: str) -> Conte
         )
     lines = [heading(t(heading_key))]
     for s in signoffs:
-        current = s.subject != "plan" or signoff_current(plan, s)
-        note = t("ui.detail.current") if current else t("ui.detail.changed_since")
+        status = signoff_status(plan, s)
+        current = status == SIGNOFF_CURRENT
+        note = t(f"ui.detail.signoff_{status}")
         lines.append(
             Content.assemble(
                 f"✔ {t(f'role.{s.role}')} ",
@@ -430,8 +432,12 @@ register(
             "Nog door niemand afgetekend (toets s).",
         ),
         "ui.detail.version": ("version {seq}", "versie {seq}"),
-        "ui.detail.current": ("still current", "nog actueel"),
-        "ui.detail.changed_since": ("changed since", "sindsdien gewijzigd"),
+        "ui.detail.signoff_current": ("still current", "nog actueel"),
+        "ui.detail.signoff_outdated": ("changed since", "sindsdien gewijzigd"),
+        "ui.detail.signoff_mismatch": (
+            "does not match the record it names",
+            "klopt niet met het record dat het noemt",
+        ),
         "ui.detail.no_evaluations": (
             "No evaluations yet; press e to record one.",
             "Nog geen evaluaties; druk op e om er een vast te leggen.",
