@@ -70,21 +70,14 @@ class Decoded:
 def decode_payload(payload: bytes, digest: str) -> tuple[ev.Record | Unknown, str]:
     """Decode one record payload: (the record, its `prev` hash).
 
-    An event type this version does not know becomes `Unknown`; bytes that are
-    not a record at all raise `msgspec.DecodeError`.
+    An older event version is upcast; an event this version cannot interpret
+    becomes `Unknown`; bytes that are not a record at all raise `msgspec.DecodeError`.
     """
-    try:
-        record = ev.RECORD_DECODER.decode(payload)
-    except msgspec.ValidationError:
-        return _decode_unknown(payload, digest)
-    return record, record.prev
-
-
-def _decode_unknown(payload: bytes, digest: str) -> tuple[Unknown, str]:
-    opaque = ev.OPAQUE_DECODER.decode(payload)
-    body = msgspec.msgpack.decode(opaque.event)
-    kind = body.get("type", "?") if isinstance(body, dict) else "?"
-    unknown = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, str(kind), digest)
+    result = ev.read_record(payload)
+    if isinstance(result, ev.Record):
+        return result, result.prev
+    opaque = result.record
+    unknown = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, result.type, digest)
     return unknown, opaque.prev
 
 
@@ -361,20 +354,26 @@ class Store:
             state = self.state
             decode = ev.RECORD_DECODER.decode
             sha256 = hashlib.sha256
-            newest = ev.FORMAT_VERSION
             for offset, payload in scan:
                 digest = sha256(payload).hexdigest()
                 try:
                     record = decode(payload)
+                    odd = record.v != type(record.event).version
                 except msgspec.DecodeError:
-                    if not self._fold_odd(offset, payload, digest):
-                        return None
-                    last, last_payload = offset, payload
-                    continue
+                    odd = True
+                if odd:
+                    # Another version's shape, a type from a newer leerpad, or damage.
+                    found_record = self._read_odd(offset, payload, digest)
+                    if found_record is None:
+                        if self.corruption is not None:
+                            return None
+                        last, last_payload = offset, payload
+                        continue
+                    record = found_record
                 if record.seq != state.seq + 1 or record.prev != state.hash:
                     self._broken(offset, record.seq)
                     return None
-                if record.v > newest and self.read_only is None:
+                if record.v > type(record.event).version and self.read_only is None:
                     self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
                 try:
                     apply(state, record, digest)
@@ -396,21 +395,33 @@ class Store:
                 gc.freeze()
                 gc.enable()
 
-    def _fold_odd(self, offset: int, payload: bytes, digest: str) -> bool:
-        """A payload the record decoder refused: an event type from a newer version, or damage."""
+    def _read_odd(self, offset: int, payload: bytes, digest: str) -> ev.Record | None:
+        """A payload the fast path could not take as it is: the record to fold, or None.
+
+        None after folding a record this version cannot interpret (unknown type,
+        newer version: the store becomes read-only) or after finding damage (a
+        known type whose event does not have its shape, or not a record at all).
+        """
         try:
-            unknown, prev = _decode_unknown(payload, digest)
+            result = ev.read_record(payload)
         except msgspec.DecodeError as exc:
             what = t("store.what.undecodable", error=str(exc))
             self._corrupt(offset, self.state.seq + 1, what)
-            return False
-        if unknown.seq != self.state.seq + 1 or prev != self.state.hash:
-            self._broken(offset, unknown.seq)
-            return False
-        apply_unknown(self.state, unknown.seq, unknown.id, digest)
+            return None
+        if isinstance(result, ev.Record):
+            return result
+        opaque = result.record
+        if opaque.seq != self.state.seq + 1 or opaque.prev != self.state.hash:
+            self._broken(offset, opaque.seq)
+            return None
+        if isinstance(result, ev.Invalid):
+            what = t("store.what.invalid", type=result.type, field=result.field)
+            self._corrupt(offset, opaque.seq, what)
+            return None
+        apply_unknown(self.state, opaque.seq, opaque.id, digest)
         if self.read_only is None:
-            self.read_only = t("store.newer", what=t("store.what.event", type=unknown.type))
-        return True
+            self.read_only = t("store.newer", what=t("store.what.event", type=result.type))
+        return None
 
     def _broken(self, offset: int, found_seq: int) -> None:
         seq = self.state.seq + 1
@@ -534,6 +545,7 @@ class Store:
             actor=self.actor,
             prev=self.state.hash,
             event=event,
+            v=type(event).version,
         )
         payload = ev.ENCODER.encode(record)
         try:
@@ -661,6 +673,10 @@ register(
         "store.what.header_changed": (
             "hash chain broken: the log header was changed",
             "hashketen gebroken: de hoofding van het logboek werd gewijzigd",
+        ),
+        "store.what.invalid": (
+            "its {type} event is not valid: field {field} is missing or has the wrong type",
+            "de gebeurtenis {type} is ongeldig: veld {field} ontbreekt of heeft het verkeerde type",
         ),
         "store.what.undecodable": (
             "not a readable record: {error}",

@@ -85,6 +85,12 @@ register(
             "its {type} event does not apply to the plans before it ({error})",
             "de gebeurtenis {type} past niet bij de plannen ervoor ({error})",
         ),
+        "verify.invalid": (
+            "its {type} event is not valid: field {field} is missing or has the wrong type "
+            "(this is damage, not a newer format: leerpad knows this event type)",
+            "de gebeurtenis {type} is ongeldig: veld {field} ontbreekt of heeft het verkeerde "
+            "type (dit is schade, geen nieuwer formaat: leerpad kent dit gebeurtenistype)",
+        ),
         "verify.signoff": (
             "this sign-off names record {covers}, but its covers_hash is not that record's hash "
             "(or that record is not the state it was signed on)",
@@ -198,16 +204,12 @@ class _Checker:
             self.fail(pos, "frame", t("verify.frame"))
 
     def record(self, offset: int, payload: bytes) -> bool:
-        known = True
         try:
-            rec: ev.Record | ev.OpaqueRecord = ev.RECORD_DECODER.decode(payload)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            try:
-                rec = ev.OPAQUE_DECODER.decode(payload)
-                known = False
-            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-                self.fail(offset, "decode", t("verify.decode", error=exc))
-                return False
+            result = ev.read_record(payload)
+        except msgspec.DecodeError as exc:
+            self.fail(offset, "decode", t("verify.decode", error=exc))
+            return False
+        rec = result if isinstance(result, ev.Record) else result.record
         if rec.seq != self.seq + 1:
             message = t("verify.sequence", found=rec.seq, expected=self.seq + 1)
             self.fail(offset, "sequence", message)
@@ -221,8 +223,12 @@ class _Checker:
             message = t("verify.duplicate", id=rec.id, other=self.ids[rec.id])
             self.fail(offset, "duplicate-id", message)
             return False
+        if isinstance(result, ev.Invalid):
+            message = t("verify.invalid", type=result.type, field=result.field)
+            self.fail(offset, "invalid", message, seq=rec.seq)
+            return False
         digest = hashlib.sha256(payload).hexdigest()
-        if not known or rec.v > ev.FORMAT_VERSION:
+        if not isinstance(rec, ev.Record) or rec.v > type(rec.event).version:
             self.report.unknown += 1
             apply_unknown(self.state, rec.seq, rec.id, digest)
         else:
