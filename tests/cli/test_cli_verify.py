@@ -17,8 +17,7 @@ import pytest
 from cli_support import Run, log_bytes
 
 from core import events as ev
-from core.log import FRAME_SIZE, HEADER_SIZE
-from core.log import encode_header
+from core.log import FRAME_SIZE, HEADER_SIZE, encode_header
 from core.store import LOG_NAME
 from core.verify import Report, verify_store
 
