@@ -220,6 +220,9 @@ class Store:
     def writable(self) -> bool:
         return self.read_only is None
 
+    def _read_failed(self, exc: OSError) -> StoreError:
+        return StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror))
+
     def _start_reading(self) -> None:
         """Set up to read `self.log` from its first record (on open, and after a re-open)."""
         log = self.log
@@ -290,9 +293,7 @@ class Store:
             try:
                 damaged = self.covered_damaged()
             except OSError as exc:
-                raise StoreError(
-                    t("store.read_failed", path=self.log.path, why=exc.strerror)
-                ) from exc
+                raise self._read_failed(exc) from exc
             self._unchecked = HEADER_SIZE
             if not damaged:
                 return
@@ -331,9 +332,7 @@ class Store:
                 finally:
                     self.log.unlock()
             except OSError as exc:
-                raise StoreError(
-                    t("store.read_failed", path=self.log.path, why=exc.strerror)
-                ) from exc
+                raise self._read_failed(exc) from exc
             return found or []
 
     def _consume(self, found: list[ev.Record] | None) -> TailProblem | None:
@@ -507,9 +506,7 @@ class Store:
                 if replaced is None:
                     return self._execute_locked(decide, event_id)
             except OSError as exc:
-                raise StoreError(
-                    t("store.read_failed", path=self.log.path, why=exc.strerror)
-                ) from exc
+                raise self._read_failed(exc) from exc
             finally:
                 self.log.unlock()
             self._read_again(replaced)
@@ -528,7 +525,7 @@ class Store:
             if problem is not None:
                 self._settle(problem)
         except OSError as exc:
-            raise StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror)) from exc
+            raise self._read_failed(exc) from exc
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
         if event_id is not None and event_id in self._known_ids():

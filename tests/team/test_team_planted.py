@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from team_helpers import Accounts, InProcess, needs_root, own_group
 
 from catalog.schema import Profile
@@ -58,16 +59,25 @@ def as_member(user: str, group: str, work: Callable[[], int]) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-@needs_root
-def test_a_member_cannot_steer_another_members_writes_through_a_link(
+@pytest.fixture
+def two_members(
     accounts: Accounts, shared_tmp: Path, tiny_profile: Profile
-) -> None:
+) -> tuple[str, str, str, Path]:
+    """A group, two members of it, and their team store holding plan P1."""
     group = accounts.group()
-    victim = accounts.user(groups=[group])
-    planter = accounts.user(groups=[group])
+    first = accounts.user(groups=[group])
+    second = accounts.user(groups=[group])
     shared = shared_tmp / "team"
     team.init_store(shared, group)
     with_plan(shared, tiny_profile)
+    return group, first, second, shared
+
+
+@needs_root
+def test_a_member_cannot_steer_another_members_writes_through_a_link(
+    two_members: tuple[str, str, str, Path], shared_tmp: Path, tiny_profile: Profile
+) -> None:
+    group, victim, planter, shared = two_members
     # The victim's own private store, which nobody else can read.
     private = shared_tmp / "private"
     with_plan(private, tiny_profile)
@@ -94,14 +104,9 @@ def test_a_member_cannot_steer_another_members_writes_through_a_link(
 
 @needs_root
 def test_a_member_replacing_the_log_while_another_has_it_open(
-    accounts: Accounts, shared_tmp: Path, tiny_profile: Profile
+    two_members: tuple[str, str, str, Path],
 ) -> None:
-    group = accounts.group()
-    writer = accounts.user(groups=[group])
-    replacer = accounts.user(groups=[group])
-    shared = shared_tmp / "team"
-    team.init_store(shared, group)
-    with_plan(shared, tiny_profile)
+    group, writer, replacer, shared = two_members
     opened_r, opened_w = os.pipe()
     go_r, go_w = os.pipe()
 
