@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from core import events as ev
 from core.projections import StoreState
@@ -37,6 +37,10 @@ class StoreError(Exception):
 
 class ReadOnly(StoreError):
     pass
+
+
+class MissingDriver(StoreError):
+    """A database store was asked for, but its driver (psycopg) is not installed."""
 
 
 class Conflict(Exception):
@@ -72,7 +76,7 @@ def shown_location(location: str | Path) -> str:
     query = "&".join(
         item for item in parts.query.split("&") if not item.lower().startswith("password=")
     )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 class Backend(Protocol):
