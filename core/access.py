@@ -10,7 +10,6 @@ the log's lock, against the freshest state (`authorize`, installed by Store.open
 from __future__ import annotations
 
 import os
-import pwd
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import events as ev
 from core.i18n import register, t
+from core.identity import login_exists
 from core.log import fsync_dir
 from core.projections import RoleGrant, StoreState
 from core.team import new_file_mode, toml_string
@@ -286,14 +286,6 @@ def authorize(state: StoreState, actor: str, event: ev.Event) -> None:
 
 
 # --- commands: changing access -------------------------------------------------------------------
-
-
-def login_exists(login: str) -> bool:
-    try:
-        pwd.getpwnam(login)
-    except KeyError:
-        return False
-    return True
 
 
 def _login(login: str) -> str:

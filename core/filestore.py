@@ -22,6 +22,7 @@ from core import events as ev
 from core import team
 from core.history import Unknown
 from core.i18n import t
+from core.identity import login_exists
 from core.log import (
     FRAME_SIZE,
     HEADER_SIZE,
@@ -78,6 +79,7 @@ class FileBackend:
     """An open log file: what `Store` needs from a store directory."""
 
     actor = None  # the OS login of the process owner
+    login_exists = staticmethod(login_exists)
 
     def __init__(self, path: Path, log: LogFile) -> None:
         self.path = path
@@ -350,6 +352,11 @@ class FileBackend:
             self._unfoldable(offset, written, exc)
             raise StoreError(self.read_only or "") from exc
         return written
+
+    def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Copy a record into this log (under `writing`), keeping its id, time and actor."""
+        copied = msgspec.structs.replace(record, seq=state.seq + 1, prev=state.hash)
+        return self.write_record(state, copied)
 
     def find(self, event_id: str) -> ev.Record | None:
         if event_id not in self._known_ids():

@@ -29,6 +29,8 @@ from core.storage import Conflict, MissingDriver, StoreError, shown_location
 if TYPE_CHECKING:
     import psycopg
 
+    from core.verify import Report
+
 CHANNEL = "leerpad_records"
 """What `leerpad.append` notifies on (the payload is the new seq)."""
 OWNER = "leerpad_owner"
@@ -253,6 +255,8 @@ class PgBackend:
         self.sees_all = True
         self._genesis = ""
         self._listener: psycopg.Connection[Any] | None = None
+        self.damage = ""
+        """What is wrong with the first damaged record (for verify)."""
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> PgBackend:
@@ -299,6 +303,12 @@ class PgBackend:
         self.conn.close()
         if self._listener is not None:
             self._listener.close()
+
+    def login_exists(self, login: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM pg_roles WHERE rolname = %s AND rolcanlogin", (login,)
+        ).fetchone()
+        return row is not None
 
     def _failed(self, exc: BaseException) -> StoreError:
         return StoreError(t("pg.failed", location=self.location, why=_why(exc)))
@@ -371,6 +381,7 @@ class PgBackend:
         return True
 
     def _corrupt(self, seq: int, what: str) -> bool:
+        self.damage = what
         message = t("pg.corrupt", seq=seq, what=what)
         self.corruption = CorruptLog(message, offset=0, seq=seq)
         self.read_only = message
@@ -566,6 +577,57 @@ register(
         "pg.setup_failed": (
             "Cannot set up the store in {location}: {why}.",
             "Kan de opslag in {location} niet inrichten: {why}.",
+        ),
+    }
+)
+
+
+# --- verify ------------------------------------------------------------------------------------
+
+
+def verify_database(url: str) -> Report:
+    """Check every record this user may read: its hash, its link, its seq, that it applies.
+
+    Someone who may read every record (no roles yet, an admin, mentor or
+    consultant) checks the whole chain, up to the head the store row names.
+    """
+    from core.verify import Problem, Report
+
+    report = Report(path=shown_location(url))  # type: ignore[arg-type]
+    try:
+        backend = PgBackend.open(url)
+    except StoreError as exc:
+        report.problem = Problem(0, 0, "header", str(exc))
+        return report
+    try:
+        state = StoreState()
+        state.hash = backend.genesis
+        report.last_hash = state.hash
+        backend.catch_up(state, None, settle=True)
+        corruption = backend.corruption
+        report.records = state.seq
+        report.last_hash = state.hash
+        report.unknown = state.unknown
+        if corruption is not None:
+            report.records = corruption.seq - 1
+            report.problem = Problem(corruption.seq, 0, "chain", backend.damage)
+        elif backend.sees_all:
+            (head, head_hash) = backend.conn.execute(
+                "SELECT last_seq, last_hash FROM leerpad.store"
+            ).fetchone()
+            if (head, head_hash) != (state.seq, state.hash):
+                what = t("pg.what.head", head=head)
+                report.problem = Problem(state.seq + 1, 0, "sequence", what)
+    finally:
+        backend.close()
+    return report
+
+
+register(
+    {
+        "pg.what.head": (
+            "the store's head names record {head}, which is not the last record read",
+            "de kop van de opslag noemt record {head}, dat niet het laatst gelezen record is",
         ),
     }
 )

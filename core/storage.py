@@ -123,6 +123,10 @@ class Backend(Protocol):
         """Append `event` after `state` and fold it; raise Conflict when others came first."""
         ...
 
+    def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Append a copy of `record` keeping its id, time and actor (`leerpad store copy`)."""
+        ...
+
     def find(self, event_id: str) -> ev.Record | None:
         """The record with this id, when one was appended (for idempotent retries)."""
         ...
@@ -133,6 +137,10 @@ class Backend(Protocol):
 
     def wait(self, seq: int, timeout: float) -> bool:
         """Wait up to `timeout` seconds for a record after `seq`; True when there may be one."""
+        ...
+
+    def login_exists(self, login: str) -> bool:
+        """Whether `login` can act in this store: a Unix account, or a database user."""
         ...
 
     def close(self) -> None: ...

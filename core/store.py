@@ -149,6 +149,10 @@ class Store:
     def writable(self) -> bool:
         return self.read_only is None
 
+    def login_exists(self, login: str) -> bool:
+        """Whether `login` can act in this store: a Unix account, or a database user."""
+        return self.backend.login_exists(login)
+
     # The file backend's position, for checkpoints and the history index of a file store.
 
     @property
