@@ -272,10 +272,13 @@ class PgBackend:
 
     def _load(self) -> None:
         psycopg = _psycopg()
-        row = self.conn.execute(
-            "SELECT session_user, to_regclass('leerpad.store') IS NOT NULL"
-        ).fetchone()
-        self.actor, exists = row
+        (self.actor,) = self.conn.execute("SELECT session_user").fetchone()
+        try:
+            (exists,) = self.conn.execute(
+                "SELECT to_regclass('leerpad.store') IS NOT NULL"
+            ).fetchone()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StoreError(t("pg.no_access", user=self.actor, location=self.location)) from exc
         if not exists:
             raise StoreError(t("pg.no_store", location=self.location))
         try:
