@@ -173,3 +173,17 @@ def test_roles_are_checked_on_the_fresh_state(open_as: Opener, tiny_profile: Pro
     assert caught.value.key == "err.access.admin_only"
     assert jan.execute(note("als mentor")).actor == "jan"
     assert [r.seq for r, _ in open_as("ann").records()][-1] == 4
+
+
+def test_wait_wakes_up_when_another_user_appends(open_as: Opener, tiny_profile: Profile) -> None:
+    jan = open_as("jan")
+    new_plan(jan, tiny_profile)
+    els = open_as("els")
+    assert not els.wait(0)  # nothing new yet
+    woke: list[bool] = []
+    waiter = threading.Thread(target=lambda: woke.append(els.wait(30)))
+    waiter.start()
+    jan.execute(note("nieuw"))
+    waiter.join()
+    assert woke == [True]
+    assert [r.event.text for r in els.refresh()] == ["nieuw"]  # type: ignore[union-attr]
