@@ -206,6 +206,17 @@ class AccessRevoked(Event, tag="access.revoked"):
     all_plans: bool = False
 
 
+class StoreCopied(Event, tag="store.copied"):
+    """The first record of a store copied from another: what it copied, to check against it."""
+
+    source: str
+    """Where the records came from (a directory, or a database URL without its password)."""
+    records: int
+    """How many records the source held."""
+    last_hash: str
+    """The hash of the source's last record (as its own `leerpad verify` shows it)."""
+
+
 EventBody = (
     PlanCreated
     | PlanDetailsEdited
@@ -222,6 +233,7 @@ EventBody = (
     | PlanReopened
     | AccessGranted
     | AccessRevoked
+    | StoreCopied
 )
 
 EVENT_TYPES: tuple[type[Event], ...] = EventBody.__args__  # type: ignore[attr-defined]
@@ -263,6 +275,8 @@ def event_tag(event: Event) -> str:
 ENCODER = msgspec.msgpack.Encoder()
 RECORD_DECODER = msgspec.msgpack.Decoder(Record)
 OPAQUE_DECODER = msgspec.msgpack.Decoder(OpaqueRecord)
+EVENT_DECODER = msgspec.msgpack.Decoder(EventBody)
+"""Decodes an event body alone (a database store keeps the envelope in columns)."""
 
 
 # --- reading records of every version ------------------------------------------------------
@@ -282,6 +296,19 @@ field when the old body cannot be carried over.
 """
 
 
+class NewerEvent(NamedTuple):
+    """An event this version cannot interpret: an unknown type, or a newer version of one."""
+
+    type: str
+
+
+class InvalidEvent(NamedTuple):
+    """An event of a known type and version that does not have that type's shape."""
+
+    type: str
+    field: str
+
+
 class Newer(NamedTuple):
     """A record this version cannot interpret: an unknown event type or a newer version."""
 
@@ -295,6 +322,38 @@ class Invalid(NamedTuple):
     record: OpaqueRecord
     type: str
     field: str
+
+
+def read_event(body: bytes, v: int) -> Event | NewerEvent | InvalidEvent:
+    """Decode an event body written at version `v` of its type, upcasting an older one.
+
+    The one reading of event bodies, for every backend. Raises msgspec.DecodeError
+    when the bytes are not MessagePack at all. An event whose `v` is above its
+    type's version but that decodes is returned as read (the caller treats it as
+    newer).
+    """
+    try:
+        event = EVENT_DECODER.decode(body)
+    except msgspec.ValidationError:
+        pass
+    else:
+        if v >= type(event).version:
+            return event
+    plain = msgspec.msgpack.decode(body)
+    tag = plain.get("type") if isinstance(plain, dict) else None
+    cls = BY_TAG.get(tag) if isinstance(tag, str) else None
+    if cls is None or v > cls.version:
+        return NewerEvent(str(tag) if tag is not None else "?")
+    assert isinstance(plain, dict) and isinstance(tag, str)
+    try:
+        for version in range(v, cls.version):
+            plain = UPCASTERS[(tag, version)](plain)
+    except (KeyError, ValueError) as exc:
+        return InvalidEvent(tag, str(exc.args[0]) if exc.args else "?")
+    try:
+        return EVENT_DECODER.decode(ENCODER.encode(plain))
+    except msgspec.ValidationError:
+        return InvalidEvent(tag, invalid_field(cls, plain))
 
 
 def read_record(payload: bytes) -> Record | Newer | Invalid:
@@ -312,23 +371,14 @@ def read_record(payload: bytes) -> Record | Newer | Invalid:
         if record.v >= type(record.event).version:
             return record
     opaque = OPAQUE_DECODER.decode(payload)
-    body = msgspec.msgpack.decode(opaque.event)
-    tag = body.get("type") if isinstance(body, dict) else None
-    cls = BY_TAG.get(tag) if isinstance(tag, str) else None
-    if cls is None or opaque.v > cls.version:
-        return Newer(opaque, str(tag) if tag is not None else "?")
-    assert isinstance(body, dict) and isinstance(tag, str)
-    try:
-        for version in range(opaque.v, cls.version):
-            body = UPCASTERS[(tag, version)](body)
-    except (KeyError, ValueError) as exc:
-        return Invalid(opaque, tag, str(exc.args[0]) if exc.args else "?")
-    envelope = {name: getattr(opaque, name) for name in OpaqueRecord.__struct_fields__}
-    envelope.update(event=body, v=cls.version)
-    try:
-        return RECORD_DECODER.decode(ENCODER.encode(envelope))
-    except msgspec.ValidationError:
-        return Invalid(opaque, tag, invalid_field(cls, body))
+    event = read_event(opaque.event, opaque.v)
+    if isinstance(event, NewerEvent):
+        return Newer(opaque, event.type)
+    if isinstance(event, InvalidEvent):
+        return Invalid(opaque, event.type, event.field)
+    return Record(
+        opaque.seq, opaque.id, opaque.time, opaque.actor, opaque.prev, event, type(event).version
+    )
 
 
 def invalid_field(cls: type[Event], body: dict[str, Any]) -> str:

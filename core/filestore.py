@@ -1,0 +1,521 @@
+"""The file backend of a store: a directory holding one log, appended under an OS file lock.
+
+Writers serialise on the log's file lock; under it they check the open file is
+still the log at its name, catch up on what others appended, re-run their
+command against that fresh state and write one record. Readers never wait for
+writers: they stop at an incomplete record at the tail. Every name in the
+directory may have been planted by another member (core/storefiles.py).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
+
+import msgspec
+
+from core import events as ev
+from core import storefiles, team
+from core.history import Unknown
+from core.i18n import t
+from core.identity import login_exists
+from core.log import (
+    FRAME_SIZE,
+    HEADER_SIZE,
+    LOG_NAME,
+    LOG_VERSION,
+    CorruptLog,
+    LogError,
+    LogFile,
+    TailProblem,
+    create_log,
+    frame,
+    fsync_dir,
+    payload_hash,
+)
+from core.projections import StoreState, apply, apply_unknown
+from core.storage import ReadOnly, Reread, StoreError
+
+BULK_READ = 1 << 20
+"""Catching up on more bytes than this pauses the cyclic garbage collector meanwhile."""
+WAIT_POLL = 0.2
+"""How often `wait` looks at the log's size."""
+
+
+def decode_payload(payload: bytes, digest: str) -> tuple[ev.Record | Unknown, str]:
+    """Decode one record payload: (the record, its `prev` hash).
+
+    An older event version is upcast; an event this version cannot interpret
+    becomes `Unknown`; bytes that are not a record at all raise `msgspec.DecodeError`.
+    """
+    result = ev.read_record(payload)
+    if isinstance(result, ev.Record):
+        return result, result.prev
+    opaque = result.record
+    unknown = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, result.type, digest)
+    return unknown, opaque.prev
+
+
+class _RecordId(msgspec.Struct):
+    id: str
+
+
+class _Link(msgspec.Struct):
+    seq: int
+    prev: str
+
+
+_LINK_DECODER = msgspec.msgpack.Decoder(_Link)
+"""Reads a record's place in the chain (any event type), skipping the rest."""
+
+
+_ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
+"""Reads just a record's id (any event type), skipping the rest of its payload."""
+
+
+class FileBackend:
+    """An open log file: what `Store` needs from a store directory."""
+
+    actor = None  # the OS login of the process owner
+    login_exists = staticmethod(login_exists)
+
+    def __init__(self, path: Path, log: LogFile, *, refused: str | None = None) -> None:
+        self.path = path
+        self.log = log
+        self.refused = refused
+        """Why the store may not be written whatever its log says (a network filesystem)."""
+        self.notices: list[str] = []
+        self._start_reading()
+
+    def _start_reading(self) -> None:
+        """Set up to read `self.log` from its first record (on open, and after a re-open)."""
+        log = self.log
+        header = log.header
+        self.read_only: str | None = None
+        if self.refused is not None:
+            self.read_only = self.refused
+        elif not log.writable:
+            self.read_only = t("store.no_write", path=log.path)
+        elif header.version > LOG_VERSION:
+            self.read_only = t("store.newer", what=t("store.what.log", v=header.version))
+        elif header.problem is not None:
+            self.read_only = t("store.bad_header", what=t(header.problem))
+        self.end = HEADER_SIZE
+        """Offset just after the last record folded into the state."""
+        self.last_offset = HEADER_SIZE
+        """Offset of the last record folded (where a checkpoint can check it)."""
+        self.corruption: CorruptLog | None = None
+        self._ids: tuple[set[str], int] = (set(), HEADER_SIZE)
+        self.unchecked = HEADER_SIZE
+        """Records before this offset came from a checkpoint and were not checked yet."""
+
+    def _fresh_state(self) -> StoreState:
+        """An empty state to read the log into from its first record."""
+        state = StoreState()
+        state.hash = self.genesis
+        return state
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> FileBackend:
+        """Open (or create) the log of the store directory `path`, reading nothing yet."""
+        log_path = path / LOG_NAME
+        try:
+            checked = team.check_store_access(path)
+        except team.NoAccess as exc:
+            raise StoreError(str(exc)) from exc
+        try:
+            if not log_path.is_symlink() and not log_path.exists():
+                if not create:
+                    raise StoreError(t("store.missing", path=path))
+                if checked.read_only is not None:
+                    raise StoreError(checked.read_only)
+                make_store_dir(path)
+                create_log(log_path, mode=team.new_file_mode(path))
+            log = LogFile.open(log_path)
+        except storefiles.UnsafeFile as exc:
+            raise StoreError(str(exc)) from exc
+        except PermissionError as exc:
+            raise StoreError(t("store.no_access", path=path, why=exc.strerror)) from exc
+        except LogError as exc:
+            raise StoreError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(t("store.cannot_open", path=path, why=exc.strerror)) from exc
+        backend = cls(path, log, refused=checked.read_only)
+        backend.notices.extend(checked.warnings)
+        return backend
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def directory(self) -> Path:
+        return self.path
+
+    @property
+    def genesis(self) -> str:
+        return self.log.header.hash
+
+    def close(self) -> None:
+        self.log.close()
+
+    def _read_failed(self, exc: OSError) -> StoreError:
+        return StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror))
+
+    def _reopen(self) -> StoreState:
+        """Open the file now at the log's name; the state read from its start.
+
+        Called when the open file was replaced or removed by someone else: what the
+        name leads to now is what everyone else reads and writes.
+        """
+        log = LogFile.open(self.log.path)
+        old, self.log = self.log, log
+        old.close()
+        self._start_reading()
+        state = self._fresh_state()
+        self.catch_up(state, None, settle=False)
+        return state
+
+    # --- records a checkpoint stood in for -------------------------------------------
+
+    def covered_damaged(self) -> bool:
+        """True when the records a checkpoint stood in for are damaged (checksum, seq, chain).
+
+        Reads only the log (safe from a background thread) and changes nothing;
+        `check_covered` then makes the damage the store's. Cheaper than a replay:
+        no event is decoded or folded.
+        """
+        stop = self.unchecked
+        if stop <= HEADER_SIZE:
+            return False
+        scan = self.log.scan(HEADER_SIZE, stop)
+        prev, seq = self.log.header.hash, 0
+        sha256 = hashlib.sha256
+        decode = _LINK_DECODER.decode
+        try:
+            for _, payload in scan:
+                link = decode(payload)
+                if link.seq != seq + 1 or link.prev != prev:
+                    return True
+                prev, seq = sha256(payload).hexdigest(), link.seq
+        except msgspec.DecodeError:
+            return True
+        return scan.problem is not None or scan.end != stop
+
+    def check_covered(self) -> StoreState | None:
+        """Check the records a checkpoint stood in for, once; damage makes the store read-only.
+
+        On damage the log is read again from its start, so the state (returned, to
+        replace the store's), the message and the read-only reason are exactly
+        those of an open without a checkpoint. None: nothing to replace.
+        """
+        if self.unchecked <= HEADER_SIZE:
+            return None
+        try:
+            damaged = self.covered_damaged()
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+        self.unchecked = HEADER_SIZE
+        if not damaged:
+            return None
+        self._start_reading()
+        state = self._fresh_state()
+        problem = self._consume(state, None)
+        if problem is not None and not problem.torn:
+            self._settle(state, problem)
+        return state
+
+    # --- reading ---------------------------------------------------------------------
+
+    def catch_up(self, state: StoreState, found: list[ev.Record] | None, *, settle: bool) -> None:
+        if self.corruption is not None:
+            return
+        try:
+            problem = self._consume(state, found)
+            if problem is None:
+                return
+            # Unlocked, a bad tail may be an append in progress. Writers hold the
+            # lock from catch-up to fsync, so under it the tail is what a crash left.
+            try:
+                if not self.log.lock(wait=settle):
+                    return
+            except OSError:
+                return
+            try:
+                problem = self._consume(state, found)
+                if problem is not None:
+                    self._settle(state, problem)
+            finally:
+                self.log.unlock()
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+
+    def _consume(self, state: StoreState, found: list[ev.Record] | None) -> TailProblem | None:
+        """Fold every valid record after `end`; return what stopped the scan at the tail.
+
+        Damage inside a checksummed record (chain, sequence, decoding) is settled
+        here; only the bytes after the last good frame are returned to the caller.
+        """
+        scan = self.log.scan(self.end)
+        pause_gc = scan.stop - self.end > BULK_READ and gc.isenabled()
+        if pause_gc:
+            # Replay allocates many long-lived objects; the collector would walk them
+            # again and again for nothing.
+            gc.disable()
+        last = -1  # offset of the last record folded by this call
+        last_payload = b""
+        try:
+            decode = ev.RECORD_DECODER.decode
+            sha256 = hashlib.sha256
+            for offset, payload in scan:
+                digest = sha256(payload).hexdigest()
+                try:
+                    record = decode(payload)
+                    odd = record.v != type(record.event).version
+                except msgspec.DecodeError:
+                    odd = True
+                if odd:
+                    # Another version's shape, a type from a newer leerpad, or damage.
+                    found_record = self._read_odd(state, offset, payload, digest)
+                    if found_record is None:
+                        if self.corruption is not None:
+                            return None
+                        last, last_payload = offset, payload
+                        continue
+                    record = found_record
+                if record.seq != state.seq + 1 or record.prev != state.hash:
+                    self._broken(state, offset, record.seq)
+                    return None
+                if record.v > type(record.event).version and self.read_only is None:
+                    self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
+                try:
+                    apply(state, record, digest)
+                except Exception as exc:
+                    self._unfoldable(offset, record, exc)
+                    return None
+                last, last_payload = offset, payload
+                if found is not None:
+                    found.append(record)
+            return scan.problem
+        finally:
+            # Kept in locals in the loop; `end` must match `state` whatever way we leave.
+            if last >= 0:
+                self.last_offset = last
+                self.end = last + FRAME_SIZE + len(last_payload)
+            if pause_gc:
+                # What a bulk read built lives as long as the store: frozen, the collector
+                # never walks those millions of objects again (each full collection would).
+                gc.freeze()
+                gc.enable()
+
+    def _read_odd(
+        self, state: StoreState, offset: int, payload: bytes, digest: str
+    ) -> ev.Record | None:
+        """A payload the fast path could not take as it is: the record to fold, or None.
+
+        None after folding a record this version cannot interpret (unknown type,
+        newer version: the store becomes read-only) or after finding damage (a
+        known type whose event does not have its shape, or not a record at all).
+        """
+        try:
+            result = ev.read_record(payload)
+        except msgspec.DecodeError as exc:
+            what = t("store.what.undecodable", error=str(exc))
+            self._corrupt(offset, state.seq + 1, what)
+            return None
+        if isinstance(result, ev.Record):
+            return result
+        opaque = result.record
+        if opaque.seq != state.seq + 1 or opaque.prev != state.hash:
+            self._broken(state, offset, opaque.seq)
+            return None
+        if isinstance(result, ev.Invalid):
+            what = t("store.what.invalid", type=result.type, field=result.field)
+            self._corrupt(offset, opaque.seq, what)
+            return None
+        apply_unknown(state, opaque.seq, opaque.id, digest)
+        if self.read_only is None:
+            self.read_only = t("store.newer", what=t("store.what.event", type=result.type))
+        return None
+
+    def _broken(self, state: StoreState, offset: int, found_seq: int) -> None:
+        seq = state.seq + 1
+        if found_seq != seq:
+            what = t("store.what.seq", found=found_seq, expected=seq)
+        elif seq == 1:
+            what = t("store.what.header_changed")
+        else:
+            what = t("store.what.chain")
+        self._corrupt(offset, seq, what)
+
+    def _unfoldable(self, offset: int, record: ev.Record, exc: Exception) -> None:
+        what = t("store.what.unfoldable", type=ev.event_tag(record.event), error=repr(exc))
+        self._corrupt(offset, record.seq, what)
+
+    def _corrupt(self, offset: int, seq: int, what: str) -> None:
+        message = t("store.corrupt", seq=seq, offset=offset, what=what)
+        self.corruption = CorruptLog(message, offset=offset, seq=seq)
+        self.read_only = message
+
+    def _settle(self, state: StoreState, problem: TailProblem) -> None:
+        """Deal with bad bytes at the tail, seen under the lock (so not an append in progress)."""
+        if not problem.torn:
+            self._corrupt(problem.offset, state.seq + 1, problem.text())
+            return
+        if not self.log.writable or self.read_only is not None:
+            # Only someone who may write moves bytes; a reader simply stops before them.
+            return
+        try:
+            side, size = self.log.move_tail_aside(problem.offset)
+        except OSError as exc:
+            self.read_only = t(
+                "store.tail_stuck", offset=problem.offset, why=exc.strerror or str(exc)
+            )
+            return
+        self.notices.append(t("store.torn", offset=problem.offset, size=size, side=side.name))
+
+    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
+        for _, payload in self.log.scan(HEADER_SIZE, self.end):
+            digest = payload_hash(payload)
+            record, _ = decode_payload(payload, digest)
+            if upto is not None and record.seq > upto:
+                return
+            yield record, digest
+
+    def wait(self, seq: int, timeout: float) -> bool:
+        """Poll the log's size: a file has no notifications every filesystem keeps."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if os.stat(self.log.path).st_size > self.end:
+                    return True
+            except OSError:
+                return False
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(WAIT_POLL, max(0.0, deadline - time.monotonic())))
+
+    # --- writing ---------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self, state: StoreState) -> Iterator[None]:
+        """Hold the file lock from catching up to fsync: appends never conflict.
+
+        First, under the lock, the open file must still be the log at its name:
+        appending to a file someone renamed away would go where nobody reads.
+        """
+        try:
+            self.log.lock()
+        except OSError as exc:
+            raise StoreError(t("store.lock_failed", path=self.log.path, why=exc.strerror)) from exc
+        try:
+            try:
+                replaced = self.log.replaced()
+                if replaced is None:
+                    problem = self._consume(state, None)
+                    if problem is not None:
+                        self._settle(state, problem)
+            except OSError as exc:
+                raise self._read_failed(exc) from exc
+            if replaced is None:
+                yield
+                return
+        finally:
+            self.log.unlock()
+        self._read_again(replaced)
+
+    def _read_again(self, why: str) -> NoReturn:
+        """The open log is no longer the one at its name: open that one, then refuse."""
+        try:
+            state = self._reopen()
+        except (LogError, OSError) as exc:
+            raise StoreError(f"{why} {exc}") from exc
+        raise Reread(f"{why} {t('store.reread', path=self.log.path)}", state)
+
+    def append(
+        self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
+    ) -> ev.Record:
+        record = ev.Record(
+            seq=state.seq + 1,
+            id=event_id,
+            time=time.astimezone(UTC),
+            actor=actor,
+            prev=state.hash,
+            event=event,
+            v=type(event).version,
+        )
+        return self.write_record(state, record)
+
+    def write_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Write a record built by the caller (under `writing`), and fold it into `state`."""
+        if self.read_only:
+            raise ReadOnly(t("store.read_only", reason=self.read_only))
+        payload = ev.ENCODER.encode(record)
+        try:
+            # Fold exactly what readers will decode, and never write what they could not.
+            written = ev.RECORD_DECODER.decode(payload)
+        except msgspec.DecodeError as exc:
+            raise StoreError(t("store.unencodable", error=str(exc))) from exc
+        try:
+            end = self.log.append(frame(payload), self.end)
+        except LogError as exc:
+            raise StoreError(str(exc)) from exc
+        offset = self.end
+        self.end = end
+        self.last_offset = offset
+        try:
+            apply(state, written, payload_hash(payload))
+        except Exception as exc:
+            self._unfoldable(offset, written, exc)
+            raise StoreError(self.read_only or "") from exc
+        return written
+
+    def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Copy a record into this log (under `writing`), keeping its id, time and actor."""
+        copied = msgspec.structs.replace(record, seq=state.seq + 1, prev=state.hash)
+        return self.write_record(state, copied)
+
+    def find(self, event_id: str) -> ev.Record | None:
+        if event_id not in self._known_ids():
+            return None
+        for rec, _ in self.records():
+            if isinstance(rec, ev.Record) and rec.id == event_id:
+                return rec
+        raise StoreError(t("store.id_unreadable", id=event_id))
+
+    def _known_ids(self) -> set[str]:
+        """The ids of every record read so far, gathered from the log on first use.
+
+        Only retries ask, so the state does not carry a million ids for them;
+        later calls read just the records added since.
+        """
+        ids, upto = self._ids
+        if upto < self.end:
+            for _, payload in self.log.scan(upto, self.end):
+                ids.add(_ID_DECODER.decode(payload).id)
+            self._ids = (ids, self.end)
+        return ids
+
+
+def make_store_dir(path: Path) -> None:
+    """mkdir -p for a store, making each new directory entry durable."""
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    for directory in reversed(missing):
+        try:
+            # The store itself holds personal data: private unless made for a team
+            # with `leerpad init-store`.
+            directory.mkdir(mode=0o700 if directory == path else 0o777)
+        except FileExistsError:
+            continue
+        fsync_dir(directory.parent)
