@@ -198,6 +198,7 @@ class Store:
         except BaseException:
             store.close()
             raise
+        store.state.log_id = header.log_id
         access.attach(store)
         return store
 
@@ -367,7 +368,7 @@ class Store:
 
     def state_at(self, seq: int) -> StoreState:
         """The projection as it was right after record `seq` (for time travel)."""
-        state = StoreState()
+        state = StoreState(log_id=self.log.header.log_id)
         state.hash = self.log.header.hash
         for rec, record_hash in self.records(seq):
             if isinstance(rec, Unknown):
