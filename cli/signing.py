@@ -8,7 +8,7 @@ from typing import Any
 
 from cli.context import EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail, warn
 from cli.render import literal
-from core import commands, config, i18n, signoffs, sshsig
+from core import config, i18n, signoffs, sshsig
 from core.commands import Rejected
 from core.i18n import t
 from core.projections import StoreState
@@ -48,11 +48,9 @@ def signing_key() -> Path | None:
 def sign_off_command(ctx: Context, plan_id: str, *, role: str, subject: str, remark: str) -> Decide:
     """The sign-off command to execute: signed first when the user has a signing_key."""
     key = signing_key()
-    if key is None:
-        return lambda s: commands.sign_off(s, plan_id, role=role, subject=subject, remark=remark)
     store = ctx.store(create=False)
     try:
-        return signoffs.prepare_sign_off(
+        return signoffs.sign_off_command(
             store, plan_id, role=role, key=key, subject=subject, remark=remark, interactive=True
         )
     except Rejected as exc:

@@ -372,3 +372,32 @@ def prepare_sign_off(
         return msgspec.structs.replace(event, signature=signature, signed_at=signed_at)
 
     return decide
+
+
+def sign_off_command(
+    store: Store,
+    plan_id: str,
+    *,
+    role: str,
+    key: Path | None,
+    subject: str = "plan",
+    remark: str = "",
+    expect_seq: int | None = None,
+    interactive: bool = False,
+) -> Decide:
+    """The sign-off command for the CLI and the UI: signed first when there is a `key`,
+    as before (and shown as unsigned) when there is none."""
+    if key is None:
+        return lambda s: commands.sign_off(
+            s, plan_id, role=role, subject=subject, remark=remark, expect_seq=expect_seq
+        )
+    return prepare_sign_off(
+        store,
+        plan_id,
+        role=role,
+        key=key,
+        subject=subject,
+        remark=remark,
+        expect_seq=expect_seq,
+        interactive=interactive,
+    )
