@@ -210,3 +210,33 @@ def test_the_message_names_every_signed_field(store: Store) -> None:
         'time: "2026-11-28T09:00:00Z"',
         'remark: "Akkoord\\nrole: \\"trainee\\""',
     ]
+
+
+def test_evidence_is_checked_by_stock_ssh_keygen(
+    run: Run, plan: str, keys: Keys, allowed: Allowed, use_key: UseKey, tmp_path: Path
+) -> None:
+    import subprocess
+
+    jan = keys.make("jan")
+    allowed([keys.line(current_actor(), jan), keys.line("someone", keys.make("other"))])
+    use_key(jan)
+    _sign(run, plan, "--remark", "Akkoord")
+    folder = tmp_path / "evidence"
+    result = run("export", plan, "--evidence", str(folder))
+    assert result.code == 0, result.err
+    readme = (folder / "README.txt").read_text()
+    commands = [line.strip() for line in readme.splitlines() if "ssh-keygen -Y verify" in line]
+    assert len(commands) == 1
+    assert (folder / "signoff-2.allowed_signers").read_text() == keys.line(
+        current_actor(), jan
+    ) + "\n"
+
+    def check() -> int:
+        return subprocess.run(commands[0], shell=True, cwd=folder, capture_output=True).returncode
+
+    assert check() == 0
+    message = folder / "signoff-2.message"
+    message.write_bytes(message.read_bytes().replace(b'"mentor"', b'"trainee"'))
+    assert check() != 0
+    again = run("export", plan, "--evidence", str(folder))
+    assert again.code == 2 and "not empty" in again.err
