@@ -141,6 +141,10 @@ class FileBackend:
     def genesis(self) -> str:
         return self.log.header.hash
 
+    @property
+    def log_id(self) -> str:
+        return self.log.header.log_id
+
     def close(self) -> None:
         self.log.close()
 

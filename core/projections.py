@@ -136,6 +136,9 @@ class SignOff(msgspec.Struct, gc=False):
     seq: int
     actor: str
     time: datetime
+    signature: str = ""
+    """The SSHSIG (armored) over the sign-off's message; "" when signed without a key."""
+    signed_at: datetime | None = None
 
 
 class Closure(msgspec.Struct, gc=False):
@@ -231,6 +234,8 @@ class StoreState(msgspec.Struct):
     unknown: int = 0
     """Records of event types this version does not know (kept, not interpreted)."""
     access: AccessState = field(default_factory=AccessState)
+    log_id: str = ""
+    """The id of the log these records come from (its header): what signatures name."""
 
     def plan(self, plan_id: str) -> PlanState | None:
         return self.plans.get(plan_id.upper())
@@ -421,6 +426,8 @@ def _signed(state: StoreState, record: Record) -> None:
             record.seq,
             record.actor,
             record.time,
+            e.signature,
+            e.signed_at,
         )
     )
 
