@@ -14,6 +14,7 @@ from pathlib import Path
 from cli import cmd_log
 from cli.context import EXIT_USAGE, Context, Fail
 from core import i18n
+from core.evidence import write_evidence
 from core.export import (
     LANGUAGES,
     PLAN_FORMATS,
@@ -57,6 +58,8 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    if args.evidence:
+        return _evidence(args, ctx)
     fmt = _format(args)
     if args.report and fmt not in REPORT_FORMATS:
         raise Fail(t("cli.export.report_format", fmt=fmt), EXIT_USAGE)
@@ -83,6 +86,18 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     except ExportError as exc:
         raise Fail(exc.message(ctx.lang), exc.code) from exc
     print(t("cli.export.wrote", path=written))
+    return 0
+
+
+def _evidence(args: argparse.Namespace, ctx: Context) -> int:
+    """The signed sign-offs of the plan, checkable with stock ssh-keygen (core/evidence.py)."""
+    state = ctx.state()
+    plan = ctx.plan(args.plan)
+    try:
+        write_evidence(state, plan, Path(args.evidence), lang=args.doc_lang)
+    except ExportError as exc:
+        raise Fail(exc.message(ctx.lang), exc.code) from exc
+    print(t("cli.export.wrote", path=Path(args.evidence) / "README.txt"))
     return 0
 
 
@@ -121,6 +136,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--report",
         action="store_true",
         help="the competency report of a closed plan (docx or md) instead of the plan",
+    )
+    p.add_argument(
+        "--evidence",
+        metavar="DIR",
+        help="write the signed sign-offs for an auditor with ssh-keygen (a new or empty folder)",
     )
     p.set_defaults(handler=cmd_export)
     # `leerpad log --format csv|md`: cmd_log looks formats up in its RENDERERS when it runs.

@@ -6,9 +6,10 @@ import argparse
 from datetime import date
 from typing import Any
 
+from cli import signing
 from cli.context import EXIT_USAGE, Context, Fail, print_json
 from cli.render import indent, literal, table
-from core import access, commands, i18n
+from core import access, commands, i18n, signoffs
 from core.export import jsonout
 from core.export.model import latest_evaluation, level_label
 from core.i18n import fmt_date, fmt_time, t
@@ -148,7 +149,9 @@ def summary_json(s: PlanSummary) -> dict[str, Any]:
     }
 
 
-def plan_json(plan: PlanState, today: date) -> dict[str, Any]:
+def plan_json(
+    plan: PlanState, today: date, verdicts: dict[int, signoffs.Verdict] | None = None
+) -> dict[str, Any]:
     """The whole state of one plan, as the README documents `plan show --json`.
 
     The export's JSON (docs/EXPORT.md) is another schema; both are built from the
@@ -208,6 +211,7 @@ def plan_json(plan: PlanState, today: date) -> dict[str, Any]:
                 "remark": s.remark,
                 "current": jsonout.signoff_is_current(plan, s),
                 **touch(s),
+                "signature": verdicts[s.seq].data() if verdicts and s.seq in verdicts else None,
             }
             for s in plan.signoffs
         ],
@@ -287,11 +291,10 @@ def cmd_reopen(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_sign(args: argparse.Namespace, ctx: Context) -> int:
-    record = ctx.execute(
-        lambda s: commands.sign_off(
-            s, args.plan, role=args.role, subject=args.subject, remark=args.remark
-        )
+    decide = signing.sign_off_command(
+        ctx, args.plan, role=args.role, subject=args.subject, remark=args.remark
     )
+    record = ctx.execute(decide)
     e = record.event
     print(
         t(
@@ -302,6 +305,8 @@ def cmd_sign(args: argparse.Namespace, ctx: Context) -> int:
             role=t(f"role.{e.role}"),
         )
     )
+    if e.signature:
+        print(signing.signed_note(e.signature))
     return 0
 
 
@@ -382,7 +387,12 @@ def _row_lines(plan: PlanState, row: RowState) -> list[str]:
     return lines
 
 
-def plan_text(plan: PlanState, today: date, lang: str) -> list[str]:
+def plan_text(
+    plan: PlanState,
+    today: date,
+    lang: str,
+    verdicts: dict[int, signoffs.Verdict] | None = None,
+) -> list[str]:
     """The whole plan as lines of text, for `plan show`."""
     s = summarize(plan, today)
     lines = [f"{plan.id}  {literal(plan.trainee)}"]
@@ -482,6 +492,8 @@ def plan_text(plan: PlanState, today: date, lang: str) -> list[str]:
                 current=t(f"cli.show.{status}"),
             )
         )
+        if verdicts and so.seq in verdicts:
+            lines.append("    " + literal(verdicts[so.seq].text(lang)))
     return lines
 
 
@@ -495,10 +507,11 @@ def _latest_levels(plan: PlanState, lang: str) -> dict[str, str]:
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     plan = ctx.plan(args.plan)
+    verdicts = signoffs.verdicts(ctx.state(), plan)
     if args.json:
-        print_json(plan_json(plan, ctx.today))
+        print_json(plan_json(plan, ctx.today, verdicts))
         return 0
-    for line in plan_text(plan, ctx.today, ctx.lang):
+    for line in plan_text(plan, ctx.today, ctx.lang, verdicts):
         print(line)
     return 0
 

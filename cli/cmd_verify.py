@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli import cmd_checkpoint, signing
 from cli.context import EXIT_STORE, EXIT_USAGE, Context, Fail, print_json, warn
 from core import i18n
 from core.i18n import t
@@ -89,8 +90,15 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     else:
         report = verify_store(ctx.store_path)
     code = 0 if report.intact else EXIT_STORE
+    found = signing.store_verdicts(report.state) if report.state is not None else []
+    outcomes = cmd_checkpoint.check_files(args.checkpoint, ctx.store_path)
+    if any(item["verdict"].fails for item in found) or not all(o.ok for o in outcomes):
+        code = EXIT_STORE
     if args.json:
-        print_json(report_json(report))
+        data = report_json(report)
+        data["signoffs"] = signing.verdicts_json(found)
+        data["checkpoints"] = cmd_checkpoint.outcomes_json(outcomes)
+        print_json(data)
         return code
     problem = report.problem
     if problem is None:
@@ -115,10 +123,19 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
         warn(t("cli.verify.unknown", count=report.unknown))
     if report.side_files:
         warn(t("cli.verify.side", files=", ".join(report.side_files)))
+    signing.print_verdicts(found)
+    cmd_checkpoint.print_outcomes(outcomes)
     return code
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="check the store's log (exit 0 if intact, 3 if not)")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--checkpoint",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="also check that the log still holds what these signed checkpoints witnessed",
+    )
     p.set_defaults(handler=cmd_verify)

@@ -62,6 +62,15 @@ i18n.register(
             "waarschuwing: {path} bevat instellingen die leerpad niet kent ({keys}); "
             "ze worden genegeerd.",
         ),
+        "cli.config_site_only": (
+            "warning: {path} sets {keys}, which only the site config may set; ignored.",
+            "waarschuwing: {path} zet {keys}, wat enkel de siteconfiguratie mag; genegeerd.",
+        ),
+        "cli.config_user_only": (
+            "warning: {path} sets {keys}, which is personal (your own config); ignored.",
+            "waarschuwing: {path} zet {keys}, wat persoonlijk is (je eigen configuratie); "
+            "genegeerd.",
+        ),
         "cli.today_var": (
             "{var}={value!r} is not a date: use YYYY-MM-DD.",
             "{var}={value!r} is geen datum: gebruik JJJJ-MM-DD.",
@@ -119,6 +128,13 @@ class Context:
             for file in config.config_files():
                 if file.unknown:
                     warn(t("cli.config_unknown", path=file.path, keys=", ".join(file.unknown)))
+                if file.misplaced:
+                    key = (
+                        "cli.config_site_only"
+                        if file.kind == config.SOURCE_USER
+                        else ("cli.config_user_only")
+                    )
+                    warn(t(key, path=file.path, keys=", ".join(file.misplaced)))
         except config.ConfigError as exc:
             raise Fail(t("cli.config", path=exc.path, problem=exc.problem), EXIT_USAGE) from exc
         if today is None:

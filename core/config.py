@@ -43,7 +43,11 @@ i18n.register(
 APP = "leerpad"
 CONFIG_NAME = "config.toml"
 STORE_VARIABLE = "LEERPAD_STORE"
-KNOWN_KEYS = ("store", "lang")
+KNOWN_KEYS = ("store", "lang", "signing_key", "allowed_signers")
+SITE_ONLY = ("allowed_signers",)
+"""Settings a member must not choose for themselves: read from the site config only."""
+USER_ONLY = ("signing_key",)
+"""Settings that are personal: read from the user's config only."""
 
 # Stable names of where a setting came from (`leerpad where --json` prints them).
 SOURCE_FLAG = "flag"
@@ -91,6 +95,8 @@ class ConfigFile:
     exists: bool
     values: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
+    misplaced: list[str] = field(default_factory=list)
+    """Known settings that this kind of file may not set (ignored)."""
 
 
 def read_config(path: Path, kind: str) -> ConfigFile:
@@ -118,6 +124,9 @@ def read_config(path: Path, kind: str) -> ConfigFile:
             continue
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(path, t("config.not_string", key=key))
+        if key in (SITE_ONLY if kind == SOURCE_USER else USER_ONLY):
+            config.misplaced.append(key)
+            continue
         config.values[key] = value.strip()
     lang = config.values.get("lang")
     if lang is not None and lang not in i18n.LANGUAGES:
@@ -133,12 +142,32 @@ def config_files() -> list[ConfigFile]:
     ]
 
 
+def _path_setting(config: ConfigFile, key: str) -> Path:
+    # A relative path in a config file is relative to that file, not to wherever leerpad runs.
+    path = Path(config.values[key]).expanduser()
+    return path if path.is_absolute() else config.path.parent / path
+
+
 def _store_from_config(config: ConfigFile) -> Path | str:
     if is_database_url(config.values["store"]):
         return config.values["store"]
-    # A relative path in a config file is relative to that file, not to wherever leerpad runs.
-    path = Path(config.values["store"]).expanduser()
-    return path if path.is_absolute() else config.path.parent / path
+    return _path_setting(config, "store")
+
+
+def signing_key() -> Path | None:
+    """The user's `signing_key` (a private key, or a public key held by ssh-agent), if set."""
+    config = read_config(user_config_path(), SOURCE_USER)
+    return _path_setting(config, "signing_key") if "signing_key" in config.values else None
+
+
+def allowed_signers() -> Path | None:
+    """The site's `allowed_signers` file, if set.
+
+    Only the site config names it: the administrator keeps it out of the group's
+    reach, and a member's own config (or the store) could name a file of their own.
+    """
+    config = read_config(site_config_path(), SOURCE_SITE)
+    return _path_setting(config, "allowed_signers") if "allowed_signers" in config.values else None
 
 
 def _store_location(text: str) -> Path | str:

@@ -172,6 +172,10 @@ class SignedOff(Event, tag="plan.signed"):
     covers_seq: int
     covers_hash: str
     remark: str = ""
+    signature: str = ""
+    """An armored SSHSIG over core.signoffs.message() (namespace leerpad-signoff@v1), or ""."""
+    signed_at: datetime | None = None
+    """When the signer signed: part of the signed message."""
 
 
 class PlanClosed(Event, tag="plan.closed"):

@@ -118,7 +118,7 @@ class FileBackend:
 
     def _fresh_state(self) -> StoreState:
         """An empty state to read the log into from its first record."""
-        state = StoreState()
+        state = StoreState(log_id=self.log_id)
         state.hash = self.genesis
         return state
 
@@ -162,6 +162,10 @@ class FileBackend:
     @property
     def genesis(self) -> str:
         return self.log.header.hash
+
+    @property
+    def log_id(self) -> str:
+        return self.log.header.log_id
 
     def close(self) -> None:
         self.log.close()

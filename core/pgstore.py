@@ -262,6 +262,7 @@ class PgBackend:
         """The last seq in the store (also those this user may not read), as last seen."""
         self.sees_all = True
         self._genesis = ""
+        self._log_id = ""
         self._listener: psycopg.Connection[Any] | None = None
         self.damage = ""
         """What is wrong with the first damaged record (for verify)."""
@@ -299,6 +300,7 @@ class PgBackend:
             raise self._failed(exc) from exc
         log_id, fmt, self.head, self.sees_all = found
         self._genesis = genesis(log_id.bytes)
+        self._log_id = log_id.hex
         if fmt > 1:
             self.read_only = t("store.newer", what=t("pg.newer_format", v=fmt))
 
@@ -309,6 +311,10 @@ class PgBackend:
     @property
     def genesis(self) -> str:
         return self._genesis
+
+    @property
+    def log_id(self) -> str:
+        return self._log_id
 
     def close(self) -> None:
         self.conn.close()
@@ -614,9 +620,10 @@ def verify_database(url: str) -> Report:
         report.problem = Problem(0, 0, "header", str(exc))
         return report
     try:
-        state = StoreState()
+        state = StoreState(log_id=backend.log_id)
         state.hash = backend.genesis
         report.last_hash = state.hash
+        report.state = state
         found: list[ev.Record] = []
         backend.catch_up(state, found, settle=True)
         corruption = backend.corruption

@@ -139,6 +139,9 @@ class SignOff(msgspec.Struct, gc=False):
     mismatch: bool = False
     """Its `covers_seq`/`covers_hash` do not name the state its subject had when it was
     recorded: it was not written by leerpad's sign-off command (see `signoff_status`)."""
+    signature: str = ""
+    """The SSHSIG (armored) over the sign-off's message; "" when signed without a key."""
+    signed_at: datetime | None = None
 
 
 class Closure(msgspec.Struct, gc=False):
@@ -234,6 +237,8 @@ class StoreState(msgspec.Struct):
     unknown: int = 0
     """Records of event types this version does not know (kept, not interpreted)."""
     access: AccessState = field(default_factory=AccessState)
+    log_id: str = ""
+    """The id of the log these records come from (its header): what signatures name."""
 
     def plan(self, plan_id: str) -> PlanState | None:
         return self.plans.get(plan_id.upper())
@@ -431,7 +436,9 @@ def _signed(state: StoreState, record: Record) -> None:
             record.seq,
             record.actor,
             record.time,
-            covered != (e.covers_seq, e.covers_hash),
+            mismatch=covered != (e.covers_seq, e.covers_hash),
+            signature=e.signature,
+            signed_at=e.signed_at,
         )
     )
 

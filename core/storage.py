@@ -118,6 +118,11 @@ class Backend(Protocol):
         """The `prev` of the first record: the start of the hash chain."""
         ...
 
+    @property
+    def log_id(self) -> str:
+        """The store's own id (hex), named by signed sign-offs and checkpoints."""
+        ...
+
     def catch_up(self, state: StoreState, found: list[ev.Record] | None, *, settle: bool) -> None:
         """Check and fold every record after `state.seq` into `state` (and onto `found`).
 

@@ -109,6 +109,7 @@ class Store:
         except BaseException:
             store.close()
             raise
+        store.state.log_id = backend.log_id
         access.attach(store)
         return store
 
@@ -234,7 +235,7 @@ class Store:
 
     def state_at(self, seq: int) -> StoreState:
         """The projection as it was right after record `seq` (for time travel)."""
-        state = StoreState()
+        state = StoreState(log_id=self.backend.log_id)
         state.hash = self.backend.genesis
         for rec, record_hash in self.records(seq):
             if isinstance(rec, Unknown):

@@ -142,6 +142,8 @@ class Report:
     problem: Problem | None = None
     torn: TornTail | None = None
     side_files: list[str] = field(default_factory=list)
+    state: StoreState | None = None
+    """The plans as folded from the intact records (sign-offs are checked from it)."""
 
     @property
     def intact(self) -> bool:
@@ -317,6 +319,8 @@ def _verify_fd(fd: int, report: Report) -> Report:
     report.last_hash = header_hash
     report.end = HEADER_SIZE
     checker = _Checker(report, header_hash)
+    checker.state.log_id = header.log_id
+    report.state = checker.state
     data = _map(fd, size)
     try:
         checker.scan(data, HEADER_SIZE)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
+from core import signoffs
 from core.events import LevelSpec, PersonalSpec
 from core.projections import (
     ActionState,
@@ -121,6 +122,7 @@ def signoff_is_current(plan: PlanState, signoff: SignOff) -> bool:
 def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, Any]:
     """The plan as plain JSON-ready data (dicts, lists, strings, numbers, booleans, None)."""
     summary = summarize(plan, today)
+    verdicts = signoffs.verdicts(state, plan)
     return {
         "schema_version": SCHEMA_VERSION,
         "log": {"seq": state.seq, "hash": state.hash},
@@ -206,6 +208,7 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                     "seq": s.seq,
                     "actor": s.actor,
                     "time": utc(s.time),
+                    "signature": verdicts[s.seq].data(),
                 }
                 for s in plan.signoffs
             ],

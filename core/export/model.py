@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from core import signoffs
 from core.i18n import fmt_date, register, t
 from core.projections import (
     SIGNOFF_CURRENT,
@@ -93,6 +94,7 @@ register(
         "export.signoff.subject": ("Covers", "Betreft"),
         "export.signoff.state": ("Still current?", "Nog actueel?"),
         "export.signoff.remark": ("Remark", "Opmerking"),
+        "export.signoff.signature": ("Signature", "Handtekening"),
         "export.signoff.plan": ("plan, version {seq}", "plan, versie {seq}"),
         "export.signoff.evaluation": ("evaluation {id}", "evaluatie {id}"),
         "export.signoff.current": ("yes", "ja"),
@@ -217,11 +219,21 @@ class SignOffItem:
     state: str
     current: bool
     remark: str
+    signature: str = ""
+    """The signature's verdict in words (core.signoffs), as `leerpad verify` says it."""
 
     @property
-    def cells(self) -> tuple[str, str, str, str, str, str]:
+    def cells(self) -> tuple[str, str, str, str, str, str, str]:
         """The sign-off's row in the sign-offs table, in the order of SIGNOFF_COLUMNS."""
-        return (self.role, self.actor, self.time, self.subject, self.state, self.remark)
+        return (
+            self.role,
+            self.actor,
+            self.time,
+            self.subject,
+            self.state,
+            self.signature,
+            self.remark,
+        )
 
 
 # The columns of the document's tables (keys of Labels), the same in .docx and Markdown.
@@ -233,6 +245,7 @@ SIGNOFF_COLUMNS = (
     "signoff.time",
     "signoff.subject",
     "signoff.state",
+    "signoff.signature",
     "signoff.remark",
 )
 
@@ -394,7 +407,9 @@ def evaluation_items(plan: PlanState, lang: str) -> list[EvaluationItem]:
     return items
 
 
-def signoff_items(plan: PlanState, lang: str) -> list[SignOffItem]:
+def signoff_items(
+    plan: PlanState, lang: str, verdicts: dict[int, signoffs.Verdict] | None = None
+) -> list[SignOffItem]:
     items = []
     for signoff in plan.signoffs:
         if signoff.subject == "plan":
@@ -413,6 +428,7 @@ def signoff_items(plan: PlanState, lang: str) -> list[SignOffItem]:
                 state=state,
                 current=current,
                 remark=signoff.remark,
+                signature=verdicts[signoff.seq].text(lang) if verdicts else "",
             )
         )
     return items
@@ -475,7 +491,7 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Plan
         personal=[PersonalItem(p.id, p.name, paragraphs(p.description)) for p in plan.personal],
         notes=note_items(plan, lang),
         evaluations=evaluation_items(plan, lang),
-        signoffs=signoff_items(plan, lang),
+        signoffs=signoff_items(plan, lang, signoffs.verdicts(state, plan)),
         footer=footer(state, plan, lang, today),
         seq=state.seq,
         hash=state.hash,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from core import signoffs
 from core.export import markdown as md
 from core.export.model import (
     Field,
@@ -83,7 +84,7 @@ class Report:
     job: list[Line]
     personal: list[Line]
     summary: str
-    signed: list[tuple[str, str, str]]
+    signed: list[tuple[str, str, str, str]]
     """(role, actor, time) of the sign-offs of the evaluation the report rests on."""
     footer: str
     today: date
@@ -112,7 +113,7 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Repo
     personal = [line(p.id, p.name) for p in plan.personal]
     if evaluation is None:
         basis = t("export.report.no_evaluation", lang)
-        signed: list[tuple[str, str, str]] = []
+        signed: list[tuple[str, str, str, str]] = []
     else:
         basis = t(
             "export.report.basis",
@@ -121,8 +122,9 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Repo
             on=fmt_date(evaluation.on),
             participants=", ".join(evaluation.participants),
         )
+        verdicts = signoffs.verdicts(state, plan)
         signed = [
-            (t(f"role.{s.role}", lang), s.actor, local_time(s.time))
+            (t(f"role.{s.role}", lang), s.actor, local_time(s.time), verdicts[s.seq].text(lang))
             for s in plan.signoffs
             if s.subject == evaluation.id
         ]
@@ -176,7 +178,7 @@ def _yes_no(report: Report, value: bool) -> str:
 
 
 WIDTHS = (6.4, 3.1, 2.2, 5.3)
-SIGN_WIDTHS = (4.0, 5.0, 8.0)
+SIGN_WIDTHS = (3.0, 3.4, 4.2, 6.4)
 
 
 def render_docx(report: Report) -> bytes:
@@ -232,6 +234,7 @@ def render_docx(report: Report) -> bytes:
                 t("export.signoff.role", lang),
                 t("export.signoff.by", lang),
                 t("export.signoff.time", lang),
+                t("export.signoff.signature", lang),
             ],
         )
         for row in report.signed:
@@ -283,6 +286,7 @@ def render_md(report: Report) -> str:
                 t("export.signoff.role", lang),
                 t("export.signoff.by", lang),
                 t("export.signoff.time", lang),
+                t("export.signoff.signature", lang),
             ],
             [[md.cell(x) for x in row] for row in report.signed],
         )

@@ -281,6 +281,8 @@ def test_json(run: Run, busy: Path) -> None:
         "problem",
         "torn_tail",
         "side_files",
+        "signoffs",
+        "checkpoints",
     ]
     assert data["intact"] is True and data["records"] == 6 and data["problem"] is None
     offset, _ = frames(busy)[1]

@@ -166,6 +166,9 @@ def test_personal_competencies_table(p1_docx: Any, p1: PlanState) -> None:
     ]
 
 
+UNSIGNED = "niet ondertekend (afgetekend zonder sleutel)"
+
+
 def test_notes_evaluations_and_signoffs(p1_docx: Any, p1: PlanState) -> None:
     text = body_text(p1_docx)
     for heading in ("3. Notities", "4. Evaluaties", "5. Aftekeningen"):
@@ -192,16 +195,17 @@ def test_notes_evaluations_and_signoffs(p1_docx: Any, p1: PlanState) -> None:
 
     signoffs = next(t for t in p1_docx.tables if t.rows[0].cells[0].text == "Rol")
     rows = [[seen(c._tc) for c in r] for r in table_rows(signoffs)[1:]]
-    assert [(r[0], r[1], r[3], r[4], r[5]) for r in rows] == [
+    assert [(r[0], r[1], r[3], r[4], r[5], r[6]) for r in rows] == [
         (
             "begeleider",
             "an.claes",
             "plan, versie 22",
             "nee: het plan is gewijzigd na versie 22",
+            UNSIGNED,
             "",
         ),
-        ("cursist", "jan.peeters", "evaluatie E1", "ja", ""),
-        ("consulent", "bart.peeters", "evaluatie E1", "ja", "Akkoord"),
+        ("cursist", "jan.peeters", "evaluatie E1", "ja", UNSIGNED, ""),
+        ("consulent", "bart.peeters", "evaluatie E1", "ja", UNSIGNED, "Akkoord"),
     ]
 
 

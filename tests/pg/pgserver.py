@@ -146,3 +146,22 @@ def running_server() -> Iterator[Server]:
             env=env,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+TEAM = "ibo_team"
+MEMBERS = ("jan", "els", "piet", "lien", "ann")
+"""Database users in the team role: they log in, and the database says who they are."""
+
+
+@dataclass
+class PgStore:
+    """A fresh database holding an initialised leerpad store."""
+
+    server: Server
+    database: str
+
+    def url(self, user: str = "jan") -> str:
+        return self.server.url(self.database, user)
+
+    def psql(self, sql: str, user: str = "lp_admin") -> str:
+        return self.server.psql(sql, database=self.database, user=user)

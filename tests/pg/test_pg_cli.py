@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import TEAM, PgStore
-from pgserver import Server
+from pgserver import TEAM, PgStore, Server
 
 from catalog.schema import Profile
 from cli.main import main

@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from conftest import PgStore
+from pgserver import PgStore
 
 from catalog.schema import Profile
 from cli.main import main

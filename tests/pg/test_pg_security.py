@@ -10,7 +10,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from conftest import PgStore
+from pgserver import PgStore
 
 from catalog.schema import Profile
 from core import access, commands

@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input
 
+from core import signoffs
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
 from core.projections import ActionState, PlanState, StoreState
@@ -195,8 +196,10 @@ class PlanScreen(NodeKeys, LeerpadScreen):
         if plan is None:
             return
         entries = self._plan_history(plan.id)
+        verdicts = signoffs.verdicts(self.state, plan)
         self.query_one(DetailPane).show(
-            describe(plan, node_id, entries, self.today()), same_node=node_id == self._shown_node
+            describe(plan, node_id, entries, self.today(), verdicts),
+            same_node=node_id == self._shown_node,
         )
         self._shown_node = node_id
 

@@ -18,10 +18,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
-from core import commands
-from core.commands import ROLES
+from core import commands, config, signoffs
+from core.commands import ROLES, Rejected
+from core.config import ConfigError
 from core.i18n import fmt_date, fmt_time, register, t
 from core.projections import PlanState, SignOff
+from core.sshsig import SigningError
+from core.store import StoreError
 from tui.widgets.fields import Limited
 from tui.widgets.history_table import who
 from tui.widgets.text import literal, literal_text
@@ -192,16 +195,21 @@ class SignOffScreen(ModalScreen[int | None]):
         if shown is None or pressed is None or pressed.id is None:
             return
         role = pressed.id.removeprefix("role-")
-        record = self.app.run_command(
-            lambda s: commands.sign_off(
-                s,
+        try:
+            decide = signoffs.sign_off_command(
+                self.app.store,
                 self.plan_id,
                 role=role,
+                key=config.signing_key(),
                 subject=shown.subject,
                 remark=remark.value,
                 expect_seq=shown.seq,
             )
-        )
+        except (Rejected, SigningError, ConfigError, StoreError) as exc:
+            why = exc.message() if isinstance(exc, Rejected) else str(exc)
+            self.app.notify(why, title=t("ui.sign.not_signed"), severity="error", markup=False)
+            return
+        record = self.app.run_command(decide)
         if record is None:
             return  # refused (and said why); the form shows the version as it is now
         self.app.notify(
@@ -267,6 +275,7 @@ register(
         ),
         "ui.sign.confirm": ("Sign off", "Aftekenen"),
         "ui.sign.cancel": ("Cancel", "Annuleer"),
+        "ui.sign.not_signed": ("Not signed off", "Niet afgetekend"),
         "ui.sign.done": ("Signed off {what} as {role}.", "{what} afgetekend als {role}."),
     }
 )

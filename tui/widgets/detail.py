@@ -6,7 +6,7 @@ today, so what the pane says can be tested without running the app.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from textual.containers import VerticalScroll
@@ -28,6 +28,7 @@ from core.projections import (
     signoff_status,
     summarize,
 )
+from core.signoffs import BAD, GOOD, UNKNOWN, Verdict
 from tui.widgets.plan_tree import EVALUATIONS, JOB, PERSONAL, level_name
 from tui.widgets.text import STATUS_STYLE, change_text, one_line, status_word, visible
 
@@ -35,6 +36,10 @@ HISTORY_LINES = 12
 """The pane shows this many of a node's latest changes; `h` shows them all."""
 
 Part = str | tuple[str, str] | Content
+
+
+SIGNATURE_STYLE = {GOOD: "", BAD: "bold $error", UNKNOWN: "bold $warning"}
+"""The word says it all; a colour only adds weight to what needs attention."""
 
 
 def _lines(*lines: Content) -> Content:
@@ -55,14 +60,20 @@ def paragraph(text: str) -> Content:
 
 
 def describe(
-    plan: PlanState, node_id: str, entries: Sequence[HistoryEntry] | None, today: date
+    plan: PlanState,
+    node_id: str,
+    entries: Sequence[HistoryEntry] | None,
+    today: date,
+    verdicts: Mapping[int, Verdict] | None = None,
 ) -> Content:
     """What the detail pane shows for `node_id` of `plan` (a branch id, a node id or the plan).
 
-    `entries` is the store's history, or None while it is still being read.
+    `entries` is the store's history, or None while it is still being read;
+    `verdicts` the signature verdict of each sign-off (core.signoffs), by seq.
     """
+    verdicts = verdicts or {}
     if node_id == plan.id:
-        body = _plan(plan, today)
+        body = _plan(plan, today, verdicts)
         own = None if entries is None else [e for e in entries if e.plan == plan.id]
     elif node_id == JOB:
         body = _job(plan, today)
@@ -77,7 +88,7 @@ def describe(
         node = plan.node(node_id)
         if node is None:
             return Content(t("ui.detail.gone", node=node_id))
-        body = _node(plan, node, today)
+        body = _node(plan, node, today, verdicts)
         own = (
             None
             if entries is None
@@ -99,6 +110,7 @@ def _node(
     plan: PlanState,
     node: ActionState | RowState | CompetencyState | PersonalState | Evaluation,
     today: date,
+    verdicts: Mapping[int, Verdict],
 ) -> Content:
     if isinstance(node, ActionState):
         return _action(plan, node, today)
@@ -108,10 +120,10 @@ def _node(
         return _competency(plan, node, today)
     if isinstance(node, PersonalState):
         return _personal(plan, node)
-    return _evaluation(plan, node)
+    return _evaluation(plan, node, verdicts)
 
 
-def _plan(plan: PlanState, today: date) -> Content:
+def _plan(plan: PlanState, today: date, verdicts: Mapping[int, Verdict]) -> Content:
     s = summarize(plan, today)
     end = plan.start + timedelta(days=plan.weeks * 7 - 1)
     if plan.closed:
@@ -162,11 +174,13 @@ def _plan(plan: PlanState, today: date) -> Content:
     )
     parts = [_lines(*lines)]
     signoffs = [s for s in plan.signoffs if s.subject == "plan"]
-    parts.append(_signoffs(plan, signoffs, heading_key="ui.detail.signoffs_plan"))
+    parts.append(_signoffs(plan, signoffs, verdicts, heading_key="ui.detail.signoffs_plan"))
     return Content("\n\n").join(p for p in parts if p)
 
 
-def _signoffs(plan: PlanState, signoffs: Iterable, *, heading_key: str) -> Content:
+def _signoffs(
+    plan: PlanState, signoffs: Iterable, verdicts: Mapping[int, Verdict], *, heading_key: str
+) -> Content:
     signoffs = list(signoffs)
     if not signoffs:
         return Content.assemble(
@@ -185,6 +199,10 @@ def _signoffs(plan: PlanState, signoffs: Iterable, *, heading_key: str) -> Conte
                 (note, "" if current else "bold $warning"),
             )
         )
+        verdict = verdicts.get(s.seq)
+        if verdict is not None:
+            style = SIGNATURE_STYLE.get(verdict.status, "")
+            lines.append(Content.styled(f"  {visible(verdict.text())}", style))
         if s.remark:
             lines.append(Content.styled(f"  {visible(s.remark)}", "$text-muted"))
     return _lines(*lines)
@@ -309,7 +327,9 @@ def _ratings(plan: PlanState, node_id: str) -> Content:
     return _lines(*lines)
 
 
-def _evaluation(plan: PlanState, evaluation: Evaluation) -> Content:
+def _evaluation(
+    plan: PlanState, evaluation: Evaluation, verdicts: Mapping[int, Verdict]
+) -> Content:
     lines = [
         heading(t("ui.detail.evaluation_title", node=evaluation.id)),
         field(t("ui.detail.date"), fmt_date(evaluation.on)),
@@ -338,7 +358,10 @@ def _evaluation(plan: PlanState, evaluation: Evaluation) -> Content:
             lines.append(Content.styled(f"  {visible(rating.comment)}", "$text-muted"))
     signoffs = [s for s in plan.signoffs if s.subject == evaluation.id]
     return Content("\n\n").join(
-        (_lines(*lines), _signoffs(plan, signoffs, heading_key="ui.detail.signoffs_evaluation"))
+        (
+            _lines(*lines),
+            _signoffs(plan, signoffs, verdicts, heading_key="ui.detail.signoffs_evaluation"),
+        )
     )
 
 
