@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import time as clock
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -24,7 +24,14 @@ from core.history import Unknown
 from core.i18n import register, t
 from core.log import CorruptLog
 from core.projections import StoreState, apply, apply_unknown
-from core.storage import Conflict, MissingDriver, StoreError, shown_location
+from core.storage import (
+    BrokenChain,
+    Conflict,
+    Head,
+    MissingDriver,
+    StoreError,
+    shown_location,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -397,6 +404,12 @@ class PgBackend:
             except RowProblem:
                 return
 
+    def history_source(self) -> PgHistory:
+        return PgHistory(self)
+
+    def verify(self) -> Report:
+        return verify_database(self.url)
+
     def wait(self, seq: int, timeout: float) -> bool:
         """Wait for a notification from `leerpad.append`, looking at the head now and then."""
         psycopg = _psycopg()
@@ -505,6 +518,59 @@ class PgBackend:
             return None
         record = decode_row(Row(*values))
         return record if isinstance(record, ev.Record) else None
+
+
+class PgHistory:
+    """The history index's reader of a database store: heads from the narrow columns (no
+    payload), records by seq. Every row was checked whole when the store folded it."""
+
+    def __init__(self, backend: PgBackend) -> None:
+        self.backend = backend
+        self.seq = 0
+        self.hash = backend.genesis
+
+    def _query(self, query: str, params: tuple[Any, ...]) -> list[Any]:
+        psycopg = _psycopg()
+        try:
+            with self.backend.conn.cursor(binary=True) as cur:
+                cur.execute(query, params, binary=True)
+                return cur.fetchall()
+        except psycopg.Error as exc:
+            raise self.backend._failed(exc) from exc
+
+    def heads(self, upto: int) -> Iterator[Head]:
+        """Seqs skip only what row-level security hides; the links of the rest are checked."""
+        sees_all = self.backend.sees_all
+        while self.seq < upto:
+            batch = self._query(
+                "SELECT seq, plan, actor, type, prev, hash FROM leerpad.records "
+                "WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s",
+                (self.seq, upto, BATCH),
+            )
+            for seq, plan, actor, kind, prev, digest in batch:
+                if seq == self.seq + 1:
+                    if prev != self.hash:
+                        raise BrokenChain(seq, 0, "hash")
+                elif sees_all:
+                    raise BrokenChain(self.seq + 1, 0, "sequence")
+                self.seq, self.hash = seq, digest
+                yield seq, plan, actor, kind
+            if len(batch) < BATCH:
+                return
+
+    def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
+        wanted = list(seqs)
+        for start in range(0, len(wanted), BATCH):
+            rows = self._query(
+                f"SELECT {COLUMNS} FROM leerpad.records WHERE seq = ANY(%s) ORDER BY seq",
+                (wanted[start : start + BATCH],),
+            )
+            for values in rows:
+                row = Row(*values)
+                try:
+                    yield decode_row(row)
+                except RowProblem as exc:
+                    raise StoreError(t("pg.corrupt", seq=row.seq, what=str(exc))) from exc
 
 
 def _encoded(event: ev.Event) -> tuple[bytes, ev.Event]:
