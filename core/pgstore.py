@@ -262,6 +262,8 @@ class PgBackend:
         self.sees_all = True
         self._genesis = ""
         self._listener: psycopg.Connection[Any] | None = None
+        self.poll_seconds = POLL_SECONDS
+        """How long `wait` trusts notifications alone before it looks at the head itself."""
         self.damage = ""
         """What is wrong with the first damaged record (for verify)."""
 
@@ -425,7 +427,8 @@ class PgBackend:
                 left = deadline - clock.monotonic()
                 if left <= 0:
                     return False
-                for _ in self._listener.notifies(timeout=min(left, POLL_SECONDS), stop_after=1):
+                timeout = min(left, self.poll_seconds)
+                for _ in self._listener.notifies(timeout=timeout, stop_after=1):
                     return True
         except (psycopg.Error, StoreError):
             if self._listener is not None:
