@@ -690,13 +690,62 @@ def verify_database(url: str) -> Report:
             if (head, head_hash) != (state.seq, state.hash):
                 what = t("pg.what.head", head=head)
                 report.problem = Problem(state.seq + 1, 0, "sequence", what)
+            else:
+                wrong = roles_mismatch(backend.conn, state)
+                if wrong is not None:
+                    report.problem = Problem(state.seq, 0, "roles", wrong)
     finally:
         backend.close()
     return report
 
 
+Grants = dict[tuple[str, str], tuple[bool, tuple[str, ...]]]
+"""(login, role) -> (all plans, the plans listed): one row of `leerpad.roles`."""
+
+
+def roles_mismatch(conn: psycopg.Connection[Any], state: StoreState) -> str | None:
+    """What `leerpad.roles` (what row-level security reads) holds that the access records,
+    folded by leerpad itself, do not say; None when they agree."""
+    held: Grants = {
+        (login, role): (all_plans, tuple(sorted(plans)))
+        for login, role, all_plans, plans in conn.execute("SELECT * FROM leerpad.roles_held()")
+    }
+    folded: Grants = {
+        (login, role): (grant.all_plans, tuple(sorted(grant.plans)))
+        for login, roles in state.access.users.items()
+        for role, grant in roles.items()
+    }
+    for key in sorted(held.keys() | folded.keys()):
+        if held.get(key) != folded.get(key):
+            login, role = key
+            return t(
+                "pg.what.roles",
+                login=login,
+                role=role,
+                table=_grant_text(held.get(key)),
+                records=_grant_text(folded.get(key)),
+            )
+    return None
+
+
+def _grant_text(grant: tuple[bool, tuple[str, ...]] | None) -> str:
+    if grant is None:
+        return t("pg.grant.none")
+    all_plans, plans = grant
+    return t("pg.grant.all") if all_plans else ", ".join(plans) or t("pg.grant.no_plans")
+
+
 register(
     {
+        "pg.what.roles": (
+            "leerpad.roles (what row-level security reads) does not match the access "
+            "records: {login} as {role}: {table} in the table, {records} in the records",
+            "leerpad.roles (wat de beveiliging op rijniveau leest) klopt niet met de "
+            "toegangsrecords: {login} als {role}: {table} in de tabel, {records} in de records",
+        ),
+        "pg.grant.none": ("no such role", "die rol niet"),
+        "pg.grant.all": ("every plan", "elk plan"),
+        "pg.grant.no_plans": ("no plan", "geen enkel plan"),
         "pg.what.head": (
             "the store's head names record {head}, which is not the last record read",
             "de kop van de opslag noemt record {head}, dat niet het laatst gelezen record is",
