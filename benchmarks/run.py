@@ -799,6 +799,7 @@ def postgres_lines(pg: dict[str, Any]) -> list[str]:
         "| peak RSS of that process | "
         + " | ".join(f"{pg['sizes'][n]['peak_mb']:,.0f} MB" for n in sizes)
         + " |",
+        "",
         f"Not measured above {label(pgbench.LARGEST)} records: `store copy` appends one "
         "record per round trip (hundreds a second), so a 1M store would take half an hour "
         "to load; a bulk loader that computes the same chain is not written yet.",
