@@ -28,11 +28,12 @@ from typing import Any
 
 import msgspec
 
-from benchmarks import generate, peers
+from benchmarks import generate, peers, pgbench
 from core import checkpoint
 from core import events as ev
 from core.log import HEADER_SIZE, LogFile
 from core.store import LOG_NAME, Store
+from core.storecopy import copy_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (10_000, 100_000, 1_000_000)
@@ -68,6 +69,7 @@ class Bench:
     baseline: dict[str, Any] = field(default_factory=dict)
     machine: dict[str, Any] = field(default_factory=dict)
     appends: dict[str, Any] = field(default_factory=dict)
+    postgres: dict[str, Any] = field(default_factory=dict)
 
     @property
     def cache(self) -> Path:
@@ -462,11 +464,18 @@ def measure_appends(bench: Bench) -> dict[str, Any]:
     say(f"{plan.writers} writers x {plan.writer_appends} appends")
     target = scratch / "writers"
     _fresh_copy(store, target)
+    out["writers"] = measure_writers(bench, str(target), env)
+    return out
+
+
+def measure_writers(bench: Bench, target: str, env: dict[str, str]) -> dict[str, Any]:
+    """`plan.writers` processes appending `plan.writer_appends` notes each, all at once."""
+    plan = bench.plan
     with Store.open(target, create=False) as before:
         start_seq = before.state.seq
     procs = [
         subprocess.Popen(
-            probe("writer", str(target), str(w), str(plan.writer_appends)),
+            probe("writer", target, str(w), str(plan.writer_appends)),
             env=env,
             cwd=ROOT,
             stdin=subprocess.PIPE,
@@ -491,7 +500,7 @@ def measure_appends(bench: Bench) -> dict[str, Any]:
         expected = {
             f"writer {w} note {k}" for w in range(plan.writers) for k in range(plan.writer_appends)
         }
-        out["writers"] = {
+        return {
             "writers": plan.writers,
             "each": plan.writer_appends,
             "seconds": seconds,
@@ -500,6 +509,50 @@ def measure_appends(bench: Bench) -> dict[str, Any]:
             "records": after.state.seq - start_seq,
             "intact": after.corruption is None and after.read_only is None,
         }
+
+
+def measure_postgres(bench: Bench) -> dict[str, Any]:
+    """The same measurements on a database store; {"skipped": why} without PostgreSQL."""
+    plan = bench.plan
+    with pgbench.server() as started:
+        if isinstance(started, str):
+            say(f"PostgreSQL part skipped: {started}")
+            return {"skipped": started}
+        out: dict[str, Any] = {"sizes": {}}
+        member = ""
+        for n in (n for n in plan.sizes if n <= pgbench.LARGEST):
+            store, meta = ensure_store(bench, n)
+            env = bench.env(today=datetime.fromisoformat(meta["last_time"]).date())
+            admin, member = pgbench.new_store(started)
+            say(f"PostgreSQL: store copy of {label(n)} records")
+            copy = timed(lambda s=store, a=admin: copy_store(s, a))
+            say(f"PostgreSQL: catch-up of {label(n)} records in a new process")
+            opens = [run_child(probe("open", member), env) for _ in range(plan.slow_repeat)]
+            seconds = statistics.median(c.output["seconds"] for c in opens)
+            out["sizes"][n] = {
+                "copy": copy,
+                "catch_up": seconds,
+                "catch_up_process": statistics.median(c.seconds for c in opens),
+                "peak_mb": max(c.output["peak_mb"] for c in opens),
+                "records": opens[0].output["seq"],
+            }
+        # Appends and writers on the smallest store, as for the file store.
+        n = min(plan.sizes)
+        store, meta = ensure_store(bench, n)
+        env = bench.env(today=datetime.fromisoformat(meta["last_time"]).date())
+        admin, member = pgbench.new_store(started)
+        copy_store(store, admin)
+        say(f"PostgreSQL: append latency x {plan.appends}")
+        child = run_child(probe("append", "leerpad", member, str(plan.appends)), env)
+        latencies = sorted(child.output["latencies"])
+        out["append"] = {
+            "base": n,
+            "p50": _percentile(latencies, 50),
+            "p99": _percentile(latencies, 99),
+            "mean": statistics.fmean(latencies),
+        }
+        say(f"PostgreSQL: {plan.writers} writers x {plan.writer_appends} appends")
+        out["writers"] = measure_writers(bench, member, env)
     return out
 
 
@@ -712,8 +765,56 @@ def report(bench: Bench) -> str:
             ),
             "",
         ]
+    lines += postgres_lines(bench.postgres)
     lines += targets(bench)
     return "\n".join(lines) + "\n"
+
+
+def postgres_lines(pg: dict[str, Any]) -> list[str]:
+    """The PostgreSQL store beside the file store (same generated stores, same probes)."""
+    if not pg:
+        return []
+    if "skipped" in pg:
+        return ["PostgreSQL store: not measured (" + pg["skipped"] + ").", ""]
+    sizes = sorted(pg["sizes"])
+    lines = [
+        "The same stores in PostgreSQL (a throwaway local server on a Unix socket, "
+        "fsync off like the tests' server; every record copied with `store copy`'s code, "
+        "the database computing the chain):",
+        "",
+        "| | " + " | ".join(f"{label(n)} events" for n in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+        "| store copy (file -> database) | "
+        + " | ".join(
+            f"{pg['sizes'][n]['copy']:,.1f} s ({n / pg['sizes'][n]['copy']:,.0f} records/s)"
+            for n in sizes
+        )
+        + " |",
+        "| catch-up: open, every row read, checked, folded | "
+        + " | ".join(
+            f"{ms(pg['sizes'][n]['catch_up'])} ({per_record(pg['sizes'][n]['catch_up'], n)}/rec)"
+            for n in sizes
+        )
+        + " |",
+        "| peak RSS of that process | "
+        + " | ".join(f"{pg['sizes'][n]['peak_mb']:,.0f} MB" for n in sizes)
+        + " |",
+        "",
+        f"Not measured above {label(pgbench.LARGEST)} records: `store copy` appends one "
+        "record per round trip (hundreds a second), so a 1M store would take half an hour "
+        "to load; a bulk loader that computes the same chain is not written yet.",
+        "",
+    ]
+    a, w = pg["append"], pg["writers"]
+    lines += [
+        f"Appends through `leerpad.append` ({label(a['base'])} store, one process): p50 "
+        f"{ms(a['p50'])}, p99 {ms(a['p99'])}, mean {ms(a['mean'])}. {w['writers']} processes "
+        f"x {w['each']:,} appends at once: {w['present']:,} of {w['expected']:,} present, "
+        f"store {'intact' if w['intact'] else 'NOT intact'}, {w['seconds']:.1f} s "
+        f"({w['records'] / w['seconds']:,.0f} appends/s).",
+        "",
+    ]
+    return lines
 
 
 def targets(bench: Bench) -> list[str]:
@@ -784,6 +885,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="the report to write")
     parser.add_argument("--sizes", help="comma-separated sizes, e.g. 10000,100000")
     parser.add_argument("--no-ui", action="store_true", help="skip the UI-with-a-large-store part")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL part")
+    parser.add_argument(
+        "--only-postgres", action="store_true", help="only the PostgreSQL part (to check it)"
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     if args.sizes:
@@ -797,10 +902,15 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(args.data, plan)
     bench.machine = describe_machine(args.data)
     began = time.perf_counter()
+    if args.only_postgres:
+        print(json.dumps(measure_postgres(bench), indent=1, default=str))
+        return 0
     bench.baseline = measure_baseline(bench)
     for n in plan.sizes:
         bench.results[n] = measure_size(bench, n)
     bench.appends = measure_appends(bench)
+    if not args.no_postgres:
+        bench.postgres = measure_postgres(bench)
     bench.machine["load_after"] = os.getloadavg()
     text = report(bench)
     write_report(text, out)
@@ -811,6 +921,7 @@ def main(argv: list[str] | None = None) -> int:
                 "baseline": bench.baseline,
                 "sizes": bench.results,
                 "appends": bench.appends,
+                "postgres": bench.postgres,
             },
             indent=1,
             default=str,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cli.context import EXIT_STORE, EXIT_USAGE, Context, Fail, print_json, warn
+from cli.context import EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail, print_json, warn
 from cli.render import literal, table
 from core import access, config, events, i18n, team
 from core.i18n import t
@@ -68,6 +68,10 @@ i18n.register(
             "run 'leerpad access sync'.",
             "De wijziging staat in het logboek, maar {file} kon niet herschreven worden "
             "({why}); voer 'leerpad access sync' uit.",
+        ),
+        "cli.team.sync_database": (
+            "A database store has no access.toml: the database applies the roles itself.",
+            "Een databaseopslag heeft geen access.toml: de database past de rollen zelf toe.",
         ),
         "cli.team.synced": (
             "Wrote {file} from the log (record {seq}).",
@@ -142,7 +146,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     if not access.roles_on(state):
         print(t("cli.team.single"))
         return 0
-    print(t("cli.team.header", path=literal(str(store.path)), seq=state.access.seq))
+    print(t("cli.team.header", path=literal(store.location), seq=state.access.seq))
     rows = [
         [literal(login), literal(full_name(login)), literal(_roles_text(state, login))]
         for login in sorted(state.access.users)
@@ -246,6 +250,8 @@ def cmd_unassign(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store(create=False)
+    if store.directory is None:
+        raise Fail(t("cli.team.sync_database"), EXIT_REJECTED)
     if store.read_only:
         raise Fail(t("store.read_only", reason=store.read_only), EXIT_STORE)
     try:

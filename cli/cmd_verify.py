@@ -105,7 +105,7 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
         print(t("cli.verify.intact", records=report.records, hash=report.last_hash))
     elif problem.kind == "not-regular":
         warn(problem.message)
-    elif problem.kind in ("header", "newer-format"):
+    elif problem.kind in ("header", "newer-format", "roles"):
         warn(t("cli.verify.bad_header", path=report.path, what=problem.message))
     else:
         intact = ""

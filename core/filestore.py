@@ -13,7 +13,8 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from core.history import Unknown
 from core.i18n import t
 from core.identity import login_exists
 from core.log import (
+    FRAME,
     FRAME_SIZE,
     HEADER_SIZE,
     LOG_NAME,
@@ -41,7 +43,8 @@ from core.log import (
     payload_hash,
 )
 from core.projections import StoreState, apply, apply_unknown
-from core.storage import ReadOnly, Reread, StoreError
+from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
+from core.verify import Report, verify_store
 
 BULK_READ = 1 << 20
 """Catching up on more bytes than this pauses the cyclic garbage collector meanwhile."""
@@ -393,6 +396,12 @@ class FileBackend:
                 return
             yield record, digest
 
+    def history_source(self) -> FileHistory:
+        return FileHistory(self)
+
+    def verify(self) -> Report:
+        return verify_store(self.path)
+
     def wait(self, seq: int, timeout: float) -> bool:
         """Poll the log's size: a file has no notifications every filesystem keeps."""
         deadline = time.monotonic() + timeout
@@ -523,3 +532,67 @@ def make_store_dir(path: Path) -> None:
         except FileExistsError:
             continue
         fsync_dir(directory.parent)
+
+
+class _EventHead(msgspec.Struct, gc=False):
+    type: str = "?"
+    plan: str = ""
+
+
+class _Head(msgspec.Struct, gc=False):
+    """The only fields of a record the history needs; msgspec skips the rest unparsed."""
+
+    seq: int
+    actor: str
+    prev: str
+    event: _EventHead
+
+
+_HEAD_DECODER = msgspec.msgpack.Decoder(_Head)
+
+
+class FileHistory:
+    """The history index's reader of a log file: where each record starts (8 bytes a
+    record), so a record is read back with two preads wherever it is."""
+
+    def __init__(self, backend: FileBackend) -> None:
+        self.backend = backend
+        self.offset = HEADER_SIZE
+        """Where the next record to read starts."""
+        self.hash = backend.genesis
+        self.offsets = array("Q")
+        """Record seq n starts at offsets[n - 1]."""
+
+    def heads(self, upto: int) -> Iterator[Head]:
+        """Check seqs and the hash chain of each record read (the log may have been
+        rewritten since the store read it)."""
+        offsets = self.offsets
+        seq, prev_hash = len(offsets), self.hash
+        sha256 = hashlib.sha256
+        decode = _HEAD_DECODER.decode
+        for at, payload in self.backend.log.scan(self.offset, self.backend.end):
+            if seq >= upto:
+                return
+            try:
+                head = decode(payload)
+            except msgspec.DecodeError:
+                raise BrokenChain(seq + 1, at, "decode") from None
+            if head.seq != seq + 1:
+                raise BrokenChain(head.seq, at, "sequence")
+            if head.prev != prev_hash:
+                raise BrokenChain(head.seq, at, "hash")
+            seq = head.seq
+            prev_hash = sha256(payload).hexdigest()
+            offsets.append(at)
+            self.offset = at + FRAME_SIZE + len(payload)
+            self.hash = prev_hash
+            yield seq, head.event.plan, head.actor, head.event.type
+
+    def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
+        # pread: safe beside a reader in another thread; each frame was checked when read.
+        fd = self.backend.log.fd
+        for seq in seqs:
+            at = self.offsets[seq - 1]
+            n = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))[0]
+            # The hash only feeds a plan's version hash, which no history entry shows.
+            yield decode_payload(os.pread(fd, n, at + FRAME_SIZE), "")[0]

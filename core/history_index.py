@@ -10,41 +10,25 @@ folding that plan's records alone: a few hundred, never the whole log.
 from __future__ import annotations
 
 import bisect
-import os
 import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-import msgspec
-
 from core import events as ev
 from core.history import HistoryEntry, Unknown, fold_with_history
-from core.log import FRAME, FRAME_SIZE, HEADER_SIZE, payload_hash
-from core.store import Store, decode_payload
+from core.storage import BrokenChain
+from core.store import Store
 
 KNOWN_KINDS = frozenset(t.__struct_config__.tag for t in ev.EVENT_TYPES)
 
 CACHE_ENTRIES = 50_000
 """Entries kept once computed (an LRU): a few screens of scrolling back and forth."""
 
-
-class _EventHead(msgspec.Struct, gc=False):
-    type: str = "?"
-    plan: str = ""
-
-
-class _Head(msgspec.Struct, gc=False):
-    """The only fields of a record the index needs; msgspec skips the rest unparsed."""
-
-    seq: int
-    actor: str
-    prev: str
-    event: _EventHead
-
-
-_HEAD_DECODER = msgspec.msgpack.Decoder(_Head)
+HIDDEN = 0xFFFF
+"""The kind of a seq this user may not read (row-level security in a database store)."""
+_NO_NAME = 0xFFFFFFFF
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +56,18 @@ class _Names:
 
 
 class HistoryIndex:
-    """Incremental index of one store's log (one reader at a time; lookups from any thread
-    for records already read)."""
+    """Incremental index of one store's records (one reader at a time; lookups from any
+    thread for records already read). The store's backend reads them (`history_source`)."""
 
     def __init__(self, store: Store, cache_entries: int = CACHE_ENTRIES) -> None:
         self.store = store
-        self.offset = HEADER_SIZE
-        """Where the next record to index starts."""
-        self.hash = store.log.header.hash
+        self.source = store.backend.history_source()
         self.problem: ChainProblem | None = None
-        self.offsets = array("Q")
-        """Record seq n starts at offsets[n - 1]."""
         self._plan = array("I")
         self._actor = array("I")
         self._kind = array("H")
+        self.hidden = 0
+        """Seqs indexed as HIDDEN: records this user may not read."""
         self.plans = _Names()
         self.actors = _Names()
         self.kinds = _Names()
@@ -99,53 +81,42 @@ class HistoryIndex:
     @property
     def count(self) -> int:
         """Records indexed so far (seqs 1..count)."""
-        return len(self.offsets)
+        return len(self._kind)
 
     # --- building ---------------------------------------------------------------------
 
-    def read(self, end: int, batch: int = 50_000) -> Iterator[int]:
-        """Index the records between the last read and byte `end`; yields the count
-        after every `batch` records and at the end. Checks seqs and the hash chain."""
+    def read(self, upto: int, batch: int = 50_000) -> Iterator[int]:
+        """Index the records after the last read, up to seq `upto`; yields the count
+        after every `batch` records and at the end. The source checks seqs and the chain."""
         if self.problem is not None:
             return
         plan_no, actor_no, kind_no = self.plans.number, self.actors.number, self.kinds.number
-        offsets, plans, actors, kinds = self.offsets, self._plan, self._actor, self._kind
+        plans, actors, kinds = self._plan, self._actor, self._kind
         by_plan = self._by_plan
-        seq, prev_hash = self.count, self.hash
         since = 0
-        scan = self.store.log.scan(self.offset, end)
-        for at, payload in scan:
-            try:
-                head = _HEAD_DECODER.decode(payload)
-            except msgspec.DecodeError:
-                self.problem = ChainProblem(seq + 1, at, "decode")
-                break
-            if head.seq != seq + 1:
-                self.problem = ChainProblem(head.seq, at, "sequence")
-                break
-            if head.prev != prev_hash:
-                self.problem = ChainProblem(head.seq, at, "hash")
-                break
-            seq = head.seq
-            prev_hash = payload_hash(payload)
-            kind = head.event.type
-            plan = head.event.plan
-            if kind not in KNOWN_KINDS:
-                kind, plan = f"?{kind}", ""
-            p = plan_no(plan)
-            if p == len(by_plan):
-                by_plan.append(array("I"))
-            by_plan[p].append(seq)
-            offsets.append(at)
-            plans.append(p)
-            actors.append(actor_no(head.actor))
-            kinds.append(kind_no(kind))
-            self.offset = at + FRAME_SIZE + len(payload)
-            self.hash = prev_hash
-            since += 1
-            if since >= batch:
-                since = 0
-                yield seq
+        try:
+            for seq, plan, actor, kind in self.source.heads(upto):
+                while len(kinds) < seq - 1:
+                    # Not readable by this user: a row, so seq n stays at n - 1, never shown.
+                    plans.append(_NO_NAME)
+                    actors.append(_NO_NAME)
+                    kinds.append(HIDDEN)
+                    self.hidden += 1
+                if kind not in KNOWN_KINDS:
+                    kind, plan = f"?{kind}", ""
+                p = plan_no(plan)
+                if p == len(by_plan):
+                    by_plan.append(array("I"))
+                by_plan[p].append(seq)
+                plans.append(p)
+                actors.append(actor_no(actor))
+                kinds.append(kind_no(kind))
+                since += 1
+                if since >= batch:
+                    since = 0
+                    yield seq
+        except BrokenChain as exc:
+            self.problem = ChainProblem(exc.seq, exc.offset, exc.what)
         yield self.count
 
     # --- what each record is ------------------------------------------------------------
@@ -168,7 +139,7 @@ class HistoryIndex:
         self, upto: int, *, plan: str = "", actor: str = "", kind: str = "", start: int = 1
     ) -> array[int]:
         """The seqs in [start, upto] of the records of that plan, actor and kind ("" any)."""
-        if not (plan or actor or kind):
+        if not (plan or actor or kind or self.hidden):
             return array("I", range(start, upto + 1))
         if plan:
             candidates: Iterable[int] = self.seqs_of_plan(plan)
@@ -186,6 +157,8 @@ class HistoryIndex:
             if want_actor is not None and actors[seq - 1] != want_actor:
                 continue
             if want_kind is not None and kinds[seq - 1] != want_kind:
+                continue
+            if kinds[seq - 1] == HIDDEN:
                 continue
             found.append(seq)
         return found
@@ -221,19 +194,12 @@ class HistoryIndex:
 
     def _fold(self, seqs: Iterable[int]) -> Iterator[HistoryEntry]:
         def records() -> Iterator[tuple[ev.Record | Unknown, str]]:
-            for seq in seqs:
+            for record in self.source.fetch(seqs):
                 self.folded += 1
                 # The hash only feeds the plan's version hash, which no entry shows.
-                yield decode_payload(self._payload(seq), "")[0], ""
+                yield record, ""
 
         return fold_with_history(records())
-
-    def _payload(self, seq: int) -> bytes:
-        # pread: safe beside a reader in another thread; the frame was checked when indexed.
-        at = self.offsets[seq - 1]
-        fd = self.store.log.fd
-        n = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))[0]
-        return os.pread(fd, n, at + FRAME_SIZE)
 
     def _remember(self, entry: HistoryEntry) -> None:
         cache = self._cache

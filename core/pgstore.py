@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import time as clock
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -24,7 +24,14 @@ from core.history import Unknown
 from core.i18n import register, t
 from core.log import CorruptLog
 from core.projections import StoreState, apply, apply_unknown
-from core.storage import Conflict, MissingDriver, StoreError, shown_location
+from core.storage import (
+    BrokenChain,
+    Conflict,
+    Head,
+    MissingDriver,
+    StoreError,
+    shown_location,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -264,6 +271,8 @@ class PgBackend:
         self._genesis = ""
         self._log_id = ""
         self._listener: psycopg.Connection[Any] | None = None
+        self.poll_seconds = POLL_SECONDS
+        """How long `wait` trusts notifications alone before it looks at the head itself."""
         self.damage = ""
         """What is wrong with the first damaged record (for verify)."""
 
@@ -411,6 +420,12 @@ class PgBackend:
             except RowProblem:
                 return
 
+    def history_source(self) -> PgHistory:
+        return PgHistory(self)
+
+    def verify(self) -> Report:
+        return verify_database(self.url)
+
     def wait(self, seq: int, timeout: float) -> bool:
         """Wait for a notification from `leerpad.append`, looking at the head now and then."""
         psycopg = _psycopg()
@@ -426,7 +441,8 @@ class PgBackend:
                 left = deadline - clock.monotonic()
                 if left <= 0:
                     return False
-                for _ in self._listener.notifies(timeout=min(left, POLL_SECONDS), stop_after=1):
+                timeout = min(left, self.poll_seconds)
+                for _ in self._listener.notifies(timeout=timeout, stop_after=1):
                     return True
         except (psycopg.Error, StoreError):
             if self._listener is not None:
@@ -521,6 +537,59 @@ class PgBackend:
             return None
         record = decode_row(Row(*values))
         return record if isinstance(record, ev.Record) else None
+
+
+class PgHistory:
+    """The history index's reader of a database store: heads from the narrow columns (no
+    payload), records by seq. Every row was checked whole when the store folded it."""
+
+    def __init__(self, backend: PgBackend) -> None:
+        self.backend = backend
+        self.seq = 0
+        self.hash = backend.genesis
+
+    def _query(self, query: str, params: tuple[Any, ...]) -> list[Any]:
+        psycopg = _psycopg()
+        try:
+            with self.backend.conn.cursor(binary=True) as cur:
+                cur.execute(query, params, binary=True)
+                return cur.fetchall()
+        except psycopg.Error as exc:
+            raise self.backend._failed(exc) from exc
+
+    def heads(self, upto: int) -> Iterator[Head]:
+        """Seqs skip only what row-level security hides; the links of the rest are checked."""
+        sees_all = self.backend.sees_all
+        while self.seq < upto:
+            batch = self._query(
+                "SELECT seq, plan, actor, type, prev, hash FROM leerpad.records "
+                "WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s",
+                (self.seq, upto, BATCH),
+            )
+            for seq, plan, actor, kind, prev, digest in batch:
+                if seq == self.seq + 1:
+                    if prev != self.hash:
+                        raise BrokenChain(seq, 0, "hash")
+                elif sees_all:
+                    raise BrokenChain(self.seq + 1, 0, "sequence")
+                self.seq, self.hash = seq, digest
+                yield seq, plan, actor, kind
+            if len(batch) < BATCH:
+                return
+
+    def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
+        wanted = list(seqs)
+        for start in range(0, len(wanted), BATCH):
+            rows = self._query(
+                f"SELECT {COLUMNS} FROM leerpad.records WHERE seq = ANY(%s) ORDER BY seq",
+                (wanted[start : start + BATCH],),
+            )
+            for values in rows:
+                row = Row(*values)
+                try:
+                    yield decode_row(row)
+                except RowProblem as exc:
+                    raise StoreError(t("pg.corrupt", seq=row.seq, what=str(exc))) from exc
 
 
 def _encoded(event: ev.Event) -> tuple[bytes, ev.Event]:
@@ -646,6 +715,10 @@ def verify_database(url: str) -> Report:
             if (head, head_hash) != (state.seq, state.hash):
                 what = t("pg.what.head", head=head)
                 report.problem = Problem(state.seq + 1, 0, "sequence", what)
+            else:
+                wrong = roles_mismatch(backend.conn, state)
+                if wrong is not None:
+                    report.problem = Problem(state.seq, 0, "roles", wrong)
     finally:
         backend.close()
     return report
@@ -662,8 +735,53 @@ def _first_forged_signoff(state: StoreState, records: list[ev.Record]) -> ev.Rec
     return next((record for record in records if record.seq in forged), None)
 
 
+Grants = dict[tuple[str, str], tuple[bool, tuple[str, ...]]]
+"""(login, role) -> (all plans, the plans listed): one row of `leerpad.roles`."""
+
+
+def roles_mismatch(conn: psycopg.Connection[Any], state: StoreState) -> str | None:
+    """What `leerpad.roles` (what row-level security reads) holds that the access records,
+    folded by leerpad itself, do not say; None when they agree."""
+    held: Grants = {
+        (login, role): (all_plans, tuple(sorted(plans)))
+        for login, role, all_plans, plans in conn.execute("SELECT * FROM leerpad.roles_held()")
+    }
+    folded: Grants = {
+        (login, role): (grant.all_plans, tuple(sorted(grant.plans)))
+        for login, roles in state.access.users.items()
+        for role, grant in roles.items()
+    }
+    for key in sorted(held.keys() | folded.keys()):
+        if held.get(key) != folded.get(key):
+            login, role = key
+            return t(
+                "pg.what.roles",
+                login=login,
+                role=role,
+                table=_grant_text(held.get(key)),
+                records=_grant_text(folded.get(key)),
+            )
+    return None
+
+
+def _grant_text(grant: tuple[bool, tuple[str, ...]] | None) -> str:
+    if grant is None:
+        return t("pg.grant.none")
+    all_plans, plans = grant
+    return t("pg.grant.all") if all_plans else ", ".join(plans) or t("pg.grant.no_plans")
+
+
 register(
     {
+        "pg.what.roles": (
+            "leerpad.roles (what row-level security reads) does not match the access "
+            "records: {login} as {role}: {table} in the table, {records} in the records",
+            "leerpad.roles (wat de beveiliging op rijniveau leest) klopt niet met de "
+            "toegangsrecords: {login} als {role}: {table} in de tabel, {records} in de records",
+        ),
+        "pg.grant.none": ("no such role", "die rol niet"),
+        "pg.grant.all": ("every plan", "elk plan"),
+        "pg.grant.no_plans": ("no plan", "geen enkel plan"),
         "pg.what.head": (
             "the store's head names record {head}, which is not the last record read",
             "de kop van de opslag noemt record {head}, dat niet het laatst gelezen record is",

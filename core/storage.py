@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from core.projections import StoreState
 if TYPE_CHECKING:
     from core.history import Unknown
     from core.log import CorruptLog
+    from core.verify import Report
 
 Decide = Callable[[StoreState], ev.Event]
 """A command bound to its arguments: given the fresh state, the event to write (or raise)."""
@@ -57,6 +58,39 @@ class MissingDriver(StoreError):
 
 class Conflict(Exception):
     """Someone appended after the state the command was decided on: catch up, decide again."""
+
+
+class BrokenChain(Exception):
+    """Reading the history found a record out of sequence, off the hash chain or unreadable."""
+
+    def __init__(self, seq: int, offset: int, what: str) -> None:
+        super().__init__(f"record {seq}: {what}")
+        self.seq = seq
+        self.offset = offset
+        """Where the record starts in a log file (0 in a database)."""
+        self.what = what
+        """"sequence", "hash" or "decode"."""
+
+
+Head = tuple[int, str, str, str]
+"""(seq, plan, actor, type) of one record: what the history index keeps of it."""
+
+
+class HistorySource(Protocol):
+    """What the history index (core/history_index.py) reads: record heads in order, then
+    whole records by seq. One per index; it may be used from a thread of its own."""
+
+    def heads(self, upto: int) -> Iterator[Head]:
+        """The head of every readable record after the last one given, up to seq `upto`.
+
+        Raises BrokenChain at the first record out of sequence or off the hash chain.
+        Seqs may skip records this user may not read (a trainee in a database store).
+        """
+        ...
+
+    def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
+        """The records with these seqs (ascending, all given by `heads`), in order."""
+        ...
 
 
 def new_event_id() -> str:
@@ -161,6 +195,14 @@ class Backend(Protocol):
 
     def login_exists(self, login: str) -> bool:
         """Whether `login` can act in this store: a Unix account, or a database user."""
+        ...
+
+    def history_source(self) -> HistorySource:
+        """A new reader of the records' heads for a history index."""
+        ...
+
+    def verify(self) -> Report:
+        """Check every record from the start, as `leerpad verify` does (on its own handle)."""
         ...
 
     def close(self) -> None: ...

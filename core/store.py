@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import access, checkpoint
 from core import events as ev
@@ -34,6 +35,9 @@ from core.storage import (
     utc_now,
 )
 from core.team import new_file_mode
+
+if TYPE_CHECKING:
+    from core.verify import Report
 
 CONFLICT_RETRIES = 50
 """Appends in a row that may find others came first before the command gives up."""
@@ -229,6 +233,10 @@ class Store:
     def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
         """Re-read (record, hash) pairs from the start of the store, up to seq `upto`."""
         return self.backend.records(upto)
+
+    def verify(self) -> Report:
+        """Check the whole store from the start, on a handle of its own (`leerpad verify`)."""
+        return self.backend.verify()
 
     def history(self, upto: int | None = None) -> list[HistoryEntry]:
         return list(fold_with_history(self.records(upto)))

@@ -295,7 +295,7 @@ class LeerpadApp(App[None]):
             self._history_started = True
             if background or self.store.state.seq > SYNC_HISTORY:
                 self.history_loading = True
-                self._load_history(self.store.end)
+                self._load_history(self.store.state.seq)
                 return None
         self._read_history()
         return index
@@ -304,18 +304,18 @@ class LeerpadApp(App[None]):
         """Index what was appended since the last read."""
         index = self.history_index
         before = index.count
-        for _ in index.read(self.store.end, batch=HISTORY_BATCH):
+        for _ in index.read(self.store.state.seq, batch=HISTORY_BATCH):
             pass
         if announce or index.count != before:
             self.history_seq = index.count
 
     @work(thread=True, exclusive=True, group="history")
-    def _load_history(self, end: int) -> None:
+    def _load_history(self, upto: int) -> None:
         worker = get_current_worker()
         index = self.history_index
         shown = time.monotonic()
         try:
-            for count in index.read(end, batch=HISTORY_BATCH):
+            for count in index.read(upto, batch=HISTORY_BATCH):
                 if worker.is_cancelled:
                     return
                 if time.monotonic() - shown >= HISTORY_SHOW_SECONDS:

@@ -6,6 +6,7 @@ GRANT EXECUTE ON FUNCTION
     leerpad.append(bigint, text, text, text, text, bytea, integer, jsonb),
     leerpad.may_read(text, text),
     leerpad.sees_all(),
+    leerpad.roles_held(),
     leerpad.record_hash(text, bigint, timestamptz, integer, text, text, text, text, text, bytea),
     leerpad.field(text),
     leerpad.genesis(uuid)

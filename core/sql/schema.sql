@@ -87,6 +87,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
         )
 $$;
 
+-- What `leerpad verify` compares with the roles it folds from the records itself;
+-- only for someone who may read every record (the table names every trainee's plans).
+CREATE FUNCTION leerpad.roles_held()
+RETURNS TABLE (r_login text, r_role text, r_all_plans boolean, r_plans text[])
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
+    SELECT r.login, r.role, r.all_plans, r.plans FROM leerpad.roles r
+    WHERE leerpad.sees_all() ORDER BY r.login, r.role
+$$;
+
 CREATE FUNCTION leerpad.fold_access(kind text, change jsonb) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
 DECLARE

@@ -73,7 +73,7 @@ def spread_over_plans(path, catalog) -> None:
 
 def test_entries_on_demand_equal_the_full_history(open_store: Store):
     index = HistoryIndex(open_store)
-    assert list(index.read(open_store.end))[-1] == open_store.state.seq
+    assert list(index.read(open_store.state.seq))[-1] == open_store.state.seq
     assert index.problem is None
     full = open_store.history()
     assert [index.entry(e.seq) for e in reversed(full)] == list(reversed(full))

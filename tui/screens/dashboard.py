@@ -124,11 +124,11 @@ class DashboardScreen(LeerpadScreen):
             ("leerpad", "bold"),
             f" · {t('ui.dash.count', count=total)}",
             f" · {t('ui.dash.shown', count=shown)}" if query else "",
-            (f" · {app.store.path}", "dim"),
+            (f" · {app.store.location}", "dim"),
         )
         empty = self.query_one("#empty", Static)
         if not total:
-            hint = t("ui.dash.empty", store=str(app.store.path), leerpad=command_name())
+            hint = t("ui.dash.empty", store=app.store.location, leerpad=command_name())
             empty.update(Content(hint))
         elif not shown:
             empty.update(Content(t("ui.dash.no_match", query=query)))

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from core.history_index import HistoryIndex
 from core.i18n import language, register, t
-from core.verify import Report, verify_store
+from core.verify import Report
 from tui.screens.history_detail import HistoryDetailScreen
 from tui.screens.history_filter import FilterChoices, HistoryFilterScreen, kind_label
 from tui.widgets.history_filter import HistoryFilter
@@ -303,7 +303,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history-verify")
     def _run_verify(self) -> None:
         try:
-            result: Report | str = verify_store(self.app.store.path)
+            result: Report | str = self.app.store.verify()
         except Exception as exc:  # a failing check must not take the history down with it
             result = f"{type(exc).__name__}: {exc}"
         if not get_current_worker().is_cancelled:

@@ -1,0 +1,188 @@
+"""The terminal UI on a database store: keys pressed, the database checked afterwards.
+
+Dashboard, plan screen, history and time travel read the store only through the
+storage seam, so they work on PostgreSQL as on a log file; a trainee's history
+shows only the records row-level security lets them read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from pgserver import PgStore
+
+from catalog import Catalog
+from catalog.schema import Profile
+from core import access, commands
+from core import events as ev
+from core.store import Store
+from tui.app import LeerpadApp
+from tui.screens.history import HistoryScreen
+from tui.screens.plan import PlanScreen
+from tui.widgets.history_table import HistoryTable
+from tui.widgets.plan_tree import PlanTree
+
+START = date(2026, 10, 5)
+TODAY = date(2026, 11, 25)
+
+
+def anyone(_login: str) -> bool:
+    return True
+
+
+@pytest.fixture
+def opened() -> Iterator[Callable[[str], Store]]:
+    stores: list[Store] = []
+
+    def open_store(url: str) -> Store:
+        store = Store.open(url)
+        stores.append(store)
+        return store
+
+    yield open_store
+    for store in stores:
+        store.close()
+
+
+def app_on(store: Store, *, watch_log: bool = False) -> LeerpadApp:
+    app = LeerpadApp(store, Catalog.load(), today=lambda: TODAY, watch_log=watch_log, lang="en")
+    app.messages = []  # type: ignore[attr-defined]
+    shown = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        app.messages.append(message)  # type: ignore[attr-defined]
+        shown(message, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return app
+
+
+def run(body: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    asyncio.run(body())
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_plan_screen_history_and_time_travel_on_a_database_store(
+    pg_store: PgStore, tiny_profile: Profile, opened: Callable[[str], Store]
+) -> None:
+    jan = opened(pg_store.url("jan"))
+    jan.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="Piet", start=START))
+    jan.execute(lambda s: commands.plan_action(s, "P1", "A1.1.1", due=date(2026, 11, 20)))
+    app = app_on(jan)
+
+    async def body() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("enter")  # the dashboard's only plan
+            await pilot.pause()
+            plan = app.screen
+            assert isinstance(plan, PlanScreen) and plan.plan_id == "P1"
+            plan.query_one(PlanTree).select("A1.1.1")
+            await pilot.pause()
+            await pilot.press("d", "enter")  # done, today
+            await pilot.pause()
+
+            # Another member's connection reads it back, stamped by the database.
+            els = opened(pg_store.url("els"))
+            assert els.state.plan("P1").action("A1.1.1").done_on == TODAY
+            last = [rec for rec, _ in els.records()][-1]
+            assert isinstance(last.event, ev.ActionCompleted) and last.actor == "jan"
+
+            await pilot.press("h")
+            await settle(pilot)
+            history = app.screen
+            assert isinstance(history, HistoryScreen)
+            table = history.query_one(HistoryTable)
+            assert [e.seq for e in table.rows] == [1, 2, 3]
+            assert table.current is not None and table.current.kind == "action.completed"
+            assert table.current.actor == "jan"
+            verified = str(history.query_one("#hist-verify").render())
+            assert f"log intact: 3 records, last hash {jan.state.hash[:12]}" in verified
+
+            table.go_to(2)  # as it was before the action was done
+            await pilot.press("t")
+            await pilot.pause()
+            past = app.screen
+            assert isinstance(past, PlanScreen) and past.as_of == 2
+            assert past.state.plan("P1").action("A1.1.1").done_on is None
+            assert past.state.plan("P1").action("A1.1.1").due == date(2026, 11, 20)
+
+    run(body)
+
+
+def test_a_trainee_sees_only_their_plan_in_the_history(
+    pg_store: PgStore, tiny_profile: Profile, opened: Callable[[str], Store]
+) -> None:
+    ann = opened(pg_store.url("ann"))
+    for trainee in ("Piet", "Lien"):
+        ann.execute(
+            lambda s, who=trainee: commands.create_plan(s, tiny_profile, trainee=who, start=START)
+        )
+    ann.execute(lambda s: access.grant(s, "ann", "admin", user_exists=anyone))
+    ann.execute(lambda s: access.grant(s, "jan", "mentor", all_plans=True, user_exists=anyone))
+    ann.execute(lambda s: access.grant(s, "piet", "trainee", plans=["P1"], user_exists=anyone))
+    jan = opened(pg_store.url("jan"))
+    jan.execute(lambda s: commands.add_note(s, "P2", "P2", text="Alleen voor Lien."))
+    jan.execute(lambda s: commands.add_note(s, "P1", "P1", text="Goed begonnen."))
+    piet = opened(pg_store.url("piet"))
+    assert set(piet.state.plans) == {"P1"}
+    app = app_on(piet)
+
+    async def body() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("h")
+            await settle(pilot)
+            history = app.screen
+            assert isinstance(history, HistoryScreen)
+            table = history.query_one(HistoryTable)
+            shown = [(e.seq, e.plan, e.kind) for e in table.rows]
+            # P2's records (2, 6) and the grants to ann and jan (3, 4) are not his to read.
+            assert shown == [
+                (1, "P1", "plan.created"),
+                (5, "", "access.granted"),
+                (7, "P1", "note.added"),
+            ]
+            assert app.history_index.hidden == 4
+            assert "P2" not in app.history_index.plans.names
+
+    run(body)
+
+
+def test_another_members_change_appears_in_the_open_ui(
+    pg_store: PgStore, tiny_profile: Profile, opened: Callable[[str], Store]
+) -> None:
+    jan = opened(pg_store.url("jan"))
+    jan.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="Piet", start=START))
+    app = app_on(jan, watch_log=True)
+
+    async def body() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.push_screen(PlanScreen("P1"))
+            await pilot.pause()
+            tree = app.screen.query_one(PlanTree)
+            tree.select("A1.2.1")
+            await pilot.pause()
+            els = opened(pg_store.url("els"))
+            await asyncio.to_thread(
+                els.execute,
+                lambda s: commands.complete_action(s, "P1", "A1.2.1", on=TODAY, today=TODAY),
+            )
+            # Nothing is pressed: the app's own follower (LISTEN, or its poll) brings it in.
+            deadline = time.monotonic() + 20
+            while app.seq < 2 and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            await pilot.pause()
+            assert jan.state.plan("P1").action("A1.2.1").done_on == TODAY
+            assert "done 25/11" in str(tree.cursor_node.label)
+            assert any("els completed A1.2.1 (P1)" in m for m in app.messages)
+
+    run(body)
