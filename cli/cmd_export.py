@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from cli import cmd_log
-from cli.context import EXIT_USAGE, Context, Fail
+from cli.context import EXIT_USAGE, Context, Fail, shown_bytes
 from core import i18n
 from core.export import (
     LANGUAGES,
@@ -82,7 +82,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         written = write(state, args.plan, fmt, target, lang=lang, today=ctx.today)
     except ExportError as exc:
         raise Fail(exc.message(ctx.lang), exc.code) from exc
-    print(t("cli.export.wrote", path=written))
+    print(t("cli.export.wrote", path=shown_bytes(str(written))))
     return 0
 
 

@@ -19,6 +19,7 @@ from core.dates import DateError, parse_date
 from core.i18n import t
 from core.identity import command_name
 from core.projections import PlanState, StoreState
+from core.safe import visible
 from core.store import LOG_NAME, Decide, ReadOnly, Store, StoreError
 from core.team import NoAccess, require_access
 
@@ -74,6 +75,11 @@ i18n.register(
             "waarschuwing: catalogusbestand overgeslagen: {problem}",
         ),
         "cli.occupation": ("{detail}.", "{detail}."),
+        "cli.stdin_not_utf8": (
+            "Standard input is not valid UTF-8 text (at byte {offset}): nothing was written.",
+            "De standaardinvoer is geen geldige UTF-8-tekst (bij byte {offset}): er is niets "
+            "geschreven.",
+        ),
     }
 )
 
@@ -88,6 +94,48 @@ class Fail(Exception):
 
 def warn(message: str) -> None:
     print(f"leerpad: {message}", file=sys.stderr)
+
+
+PATH_ARGUMENTS = frozenset({"store", "dir", "file", "output"})
+"""Options that name files: any bytes the file system allows are fine there."""
+
+
+def shown_bytes(text: str) -> str:
+    """`text` as typed, undecodable bytes written as \\xff (for a message about them)."""
+    raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return visible(raw)
+
+
+def _has_undecodable(text: str) -> bool:
+    # Python hands undecodable argv and stdin bytes over as lone surrogates.
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def undecodable(args: argparse.Namespace) -> str | None:
+    """The first text argument holding bytes that are not UTF-8, shown, or None."""
+    for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _has_undecodable(item):
+                return shown_bytes(item)
+    return None
+
+
+def read_stdin() -> str:
+    """Standard input as text; Fail (exit 2) when it is not UTF-8."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        text = sys.stdin.read()
+        if not _has_undecodable(text):
+            return text
+        data = text.encode("utf-8", "surrogateescape")
+    else:
+        data = raw.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Fail(t("cli.stdin_not_utf8", offset=exc.start), EXIT_USAGE) from None
 
 
 @dataclass

@@ -24,3 +24,56 @@ def visible(text: str, *, multiline: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+# One cell for one cell, so tables and the UI keep their columns in an ASCII terminal.
+_ASCII = {
+    "▲": "^",
+    "▼": "v",
+    "▶": ">",
+    "◀": "<",
+    "→": ">",
+    "←": "<",
+    "↑": "^",
+    "↓": "v",
+    "✔": "+",
+    "✓": "+",
+    "✗": "x",
+    "○": "o",
+    "◔": "o",
+    "●": "*",
+    "•": "*",
+    "⚠": "!",
+    "⏎": "|",
+    "–": "-",
+    "—": "-",
+    "…": ".",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‘": "'",
+    "’": "'",
+    "·": ".",
+}
+
+
+def ascii_symbol(char: str) -> str:
+    """One ASCII character that stands in for `char` where a terminal cannot show it.
+
+    Box drawing becomes - | +, block elements #, the app's status symbols their
+    nearest look-alike; anything else (and a stray surrogate) a '?'.
+    """
+    found = _ASCII.get(char)
+    if found is not None:
+        return found
+    code = ord(char)
+    if 0x2500 <= code <= 0x257F:
+        name = unicodedata.name(char, "")
+        if "HORIZONTAL" in name and "VERTICAL" not in name:
+            return "-"
+        if "VERTICAL" in name and "HORIZONTAL" not in name:
+            return "|"
+        return "+"
+    if 0x2580 <= code <= 0x259F:
+        return "#"
+    return "?"
