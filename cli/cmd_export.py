@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from cli import cmd_log
 from cli.context import EXIT_USAGE, Context, Fail, shown_bytes
@@ -22,6 +21,7 @@ from core.export import (
     default_filename,
     export_plan,
     export_report,
+    format_of,
     render_plan,
     render_report,
 )
@@ -44,15 +44,13 @@ i18n.register(
     }
 )
 
-_SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".json": "json"}
-
 
 def _format(args: argparse.Namespace) -> str:
-    """--format, else the output file's extension, else docx."""
+    """--format, else the output file's extension, else docx (a mismatch is refused later)."""
     if args.format:
         return str(args.format)
     if args.output and args.output != "-":
-        return _SUFFIXES.get(Path(args.output).suffix.lower(), "docx")
+        return format_of(args.output) or "docx"
     return "docx"
 
 
