@@ -53,8 +53,8 @@ def render_table(entries: list[HistoryEntry], ctx: Context) -> None:
                 str(entry.seq),
                 fmt_time(entry.time),
                 literal(entry.actor),
-                entry.plan,
-                entry.describe(ctx.lang),
+                literal(entry.plan),
+                literal(entry.describe(ctx.lang)),
                 literal(change(entry)),
             ]
         )

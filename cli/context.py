@@ -19,6 +19,7 @@ from core.dates import DateError, parse_date
 from core.i18n import t
 from core.identity import command_name
 from core.projections import PlanState, StoreState
+from core.safe import json_text as safe_json
 from core.safe import visible
 from core.store import LOG_NAME, Decide, ReadOnly, Store, StoreError
 from core.team import NoAccess, require_access
@@ -277,16 +278,9 @@ class Context:
             self._store = None
 
 
-# json escapes C0 controls itself; C1 controls and bidi overrides can still steer a terminal.
-_UNSAFE = {
-    c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
-
-
 def json_text(value: Any) -> str:
     """Stable JSON: msgspec's encoding of structs/dates, keys in declaration order."""
-    text = json.dumps(json.loads(msgspec.json.encode(value)), indent=2, ensure_ascii=False)
-    return text.translate(_UNSAFE)
+    return safe_json(json.loads(msgspec.json.encode(value)))
 
 
 def print_json(value: Any) -> None:

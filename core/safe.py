@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 # Line/paragraph separators and the bidi controls that can make text read
 # differently from what is stored (the "trojan source" characters).
 _INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+# JSON escapes C0 controls by itself; DEL, C1 controls and the characters above can still
+# steer a terminal or reorder a line, so they are written as \\u escapes (same data).
+_JSON_ESCAPES = {
+    code: f"\\u{code:04x}" for code in (*range(0x7F, 0xA0), *(ord(ch) for ch in _INVISIBLE))
+}
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    """`data` as JSON whose text shows no control character raw, yet decodes to `data` exactly."""
+    return json.dumps(data, indent=indent, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 
 def visible(text: str, *, multiline: bool = False) -> str:
