@@ -15,14 +15,14 @@ import msgspec
 
 from core import access, checkpoint, config, i18n
 from core.commands import Rejected
-from core.dates import DateError, parse_date
-from core.i18n import t
+from core.dates import DateError, check_today, parse_date
+from core.i18n import fmt_date, t
 from core.identity import command_name
 from core.projections import PlanState, StoreState
 from core.safe import json_text as safe_json
 from core.safe import visible
 from core.store import LOG_NAME, Decide, ReadOnly, Store, StoreError
-from core.team import NoAccess, require_access
+from core.team import NoAccess, require_access, shared_group
 
 if TYPE_CHECKING:
     from catalog import Catalog
@@ -62,6 +62,18 @@ i18n.register(
             "warning: {path} has settings leerpad does not know ({keys}); they are ignored.",
             "waarschuwing: {path} bevat instellingen die leerpad niet kent ({keys}); "
             "ze worden genegeerd.",
+        ),
+        "cli.today_pinned": (
+            "{var} is set: acting as if today were {day} (a demo and test setting).",
+            "{var} is ingesteld: leerpad doet alsof het vandaag {day} is "
+            "(een instelling voor demo's en tests).",
+        ),
+        "cli.today_shared": (
+            "{var} is set, and {path} is a store shared with group {group}: a pinned date "
+            "is for demos and tests and is never used on a shared store; unset {var}.",
+            "{var} is ingesteld, en {path} is een opslag die gedeeld wordt met groep {group}: "
+            "een vaste datum is voor demo's en tests en wordt nooit gebruikt op een gedeelde "
+            "opslag; verwijder {var}.",
         ),
         "cli.today_var": (
             "{var}={value!r} is not a date: use YYYY-MM-DD.",
@@ -146,6 +158,8 @@ class Context:
     """Where the store path came from: one of core.config's SOURCE_* names."""
     lang: str
     today: date
+    today_pinned: bool = False
+    """Today comes from LEERPAD_TODAY (a demo or test): said on stderr, refused on shared stores."""
     _store: Store | None = field(default=None, repr=False)
     _catalog: Catalog | None = field(default=None, repr=False)
     _notices_shown: int = field(default=0, repr=False)
@@ -164,6 +178,7 @@ class Context:
                     warn(t("cli.config_unknown", path=file.path, keys=", ".join(file.unknown)))
         except config.ConfigError as exc:
             raise Fail(t("cli.config", path=exc.path, problem=exc.problem), EXIT_USAGE) from exc
+        pinned = False
         if today is None:
             override = os.environ.get(TODAY_VARIABLE, "").strip()
             try:
@@ -172,7 +187,24 @@ class Context:
                 raise Fail(
                     t("cli.today_var", var=TODAY_VARIABLE, value=override), EXIT_USAGE
                 ) from exc
-        return cls(store_path=path, store_source=source, lang=lang, today=today)
+            if override:
+                try:
+                    check_today(today, TODAY_VARIABLE)
+                except DateError as exc:
+                    raise Fail(str(exc), EXIT_USAGE) from exc
+                warn(t("cli.today_pinned", var=TODAY_VARIABLE, day=fmt_date(today)))
+                pinned = True
+        context = cls(store_path=path, store_source=source, lang=lang, today=today)
+        context.today_pinned = pinned
+        return context
+
+    def refuse_pinned_today(self, path: Path) -> None:
+        """Exit 2 when LEERPAD_TODAY is set and `path` is a store shared with a group."""
+        group = shared_group(path) if self.today_pinned else None
+        if group is not None:
+            raise Fail(
+                t("cli.today_shared", var=TODAY_VARIABLE, path=path, group=group), EXIT_USAGE
+            )
 
     # --- the store ---------------------------------------------------------------------
 
@@ -180,6 +212,7 @@ class Context:
         """The store, opened once. Without `create`, a missing store is an error (exit 3)."""
         if self._store is None:
             path = self.store_path
+            self.refuse_pinned_today(path)
             try:
                 require_access(path)  # "you are not in group G", before a bare EACCES below
                 if path.exists() and not path.is_dir():

@@ -32,6 +32,10 @@ i18n.register(
             '{key} must be a non-empty text in quotes, like {key} = "..."',
             '{key} moet een niet-lege tekst tussen aanhalingstekens zijn, zoals {key} = "..."',
         ),
+        "config.nul": (
+            "{key} holds a NUL character (\\u0000), which no path can hold",
+            "{key} bevat een NUL-teken (\\u0000), dat geen pad kan bevatten",
+        ),
         "config.bad_lang": (
             'lang = {lang!r} is not a language: use "nl" or "en"',
             'lang = {lang!r} is geen taal: gebruik "nl" of "en"',
@@ -117,6 +121,8 @@ def read_config(path: Path, kind: str) -> ConfigFile:
             continue
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(path, t("config.not_string", key=key))
+        if "\0" in value:
+            raise ConfigError(path, t("config.nul", key=key))
         config.values[key] = value.strip()
     lang = config.values.get("lang")
     if lang is not None and lang not in i18n.LANGUAGES:

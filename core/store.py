@@ -22,6 +22,7 @@ import msgspec
 
 from core import access, checkpoint, team
 from core import events as ev
+from core.dates import ClockError, check_clock
 from core.history import HistoryEntry, Unknown, fold_with_history
 from core.i18n import register, t
 from core.identity import current_actor
@@ -103,9 +104,10 @@ _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
 """Reads just a record's id (any event type), skipping the rest of its payload."""
 
 
-def new_event_id() -> str:
+def new_event_id(now: datetime | None = None) -> str:
     """A unique, time-ordered id: 48 bits of milliseconds, then 80 random bits (hex)."""
-    return f"{int(time.time() * 1000):012x}{secrets.token_hex(10)}"
+    ms = int((now.timestamp() if now is not None else time.time()) * 1000)
+    return f"{ms:012x}{secrets.token_hex(10)}"
 
 
 def utc_now() -> datetime:
@@ -415,10 +417,14 @@ class Store:
             raise TypeError(f"a command returned {event!r}, not an event")
         if self.authorize is not None:
             self.authorize(self.state, self.actor, event)
+        try:
+            now = check_clock(self.clock())
+        except ClockError as exc:
+            raise StoreError(str(exc)) from exc
         record = ev.Record(
             seq=self.state.seq + 1,
-            id=event_id or new_event_id(),
-            time=self.clock().astimezone(UTC),
+            id=event_id or new_event_id(now),
+            time=now,
             actor=self.actor,
             prev=self.state.hash,
             event=event,
