@@ -194,3 +194,17 @@ def test_a_latin1_terminal_gets_ascii_symbols(
     # Latin-1 text (the Dutch accents) comes through as itself.
     if argv == ("plan", "show", "P2"):
         assert "+ A1.1.1" in result.out
+
+
+@pytest.mark.parametrize("limit", [0, 20])
+def test_a_store_that_cannot_be_created_leaves_nothing_behind(tmp_path: Path, limit: int) -> None:
+    store = tmp_path / "store"
+
+    failed = spawn(store, "demo", limit=limit)
+
+    assert failed.code == 3
+    assert "Traceback" not in failed.err and failed.err.count("\n") == 1
+    assert not store.exists() or os.listdir(store) == []
+    made = spawn(store, "demo")
+    assert made.code == 0, made.err
+    assert record_count(store) > 0
