@@ -78,6 +78,7 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.require_access(ctx.store_path)  # "no access" is not damage
     report = verify_store(ctx.store_path)
     code = 0 if report.intact else EXIT_STORE
     if args.json:

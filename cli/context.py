@@ -198,6 +198,13 @@ class Context:
         context.today_pinned = pinned
         return context
 
+    def require_access(self, path: Path) -> None:
+        """Exit 3 with the sentence naming the group to join when `path` is closed to us."""
+        try:
+            require_access(path)
+        except NoAccess as exc:
+            raise Fail(str(exc), EXIT_STORE) from exc
+
     def refuse_pinned_today(self, path: Path) -> None:
         """Exit 2 when LEERPAD_TODAY is set and `path` is a store shared with a group."""
         group = shared_group(path) if self.today_pinned else None
@@ -213,8 +220,8 @@ class Context:
         if self._store is None:
             path = self.store_path
             self.refuse_pinned_today(path)
+            self.require_access(path)  # "you are not in group G", before a bare EACCES below
             try:
-                require_access(path)  # "you are not in group G", before a bare EACCES below
                 if path.exists() and not path.is_dir():
                     raise Fail(t("cli.store_not_dir", path=path), EXIT_STORE)
                 if not create and not (path / LOG_NAME).exists():

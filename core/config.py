@@ -207,8 +207,17 @@ def describe(
             }
             for c in files
         ],
-        "catalog_dirs": [{"path": str(d), "exists": d.is_dir()} for d in catalog_dirs(store)],
+        "catalog_dirs": [_folder(d) for d in catalog_dirs(store)],
     }
+
+
+def _folder(path: Path) -> dict[str, Any]:
+    """A catalog folder for `where`: whether it is there, and whether we may look (a team
+    store's folder is closed to users outside its group)."""
+    try:
+        return {"path": str(path), "exists": path.is_dir(), "reachable": True}
+    except PermissionError:
+        return {"path": str(path), "exists": False, "reachable": False}
 
 
 def _file_of(files: list[ConfigFile], source: str) -> str | None:
