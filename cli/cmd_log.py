@@ -83,7 +83,7 @@ def select(args: argparse.Namespace, ctx: Context) -> list[HistoryEntry]:
     store = ctx.store(create=False)
     return list(
         filter_history(
-            [e for e in store.history() if access.can_read(store.state, store.actor, e.plan)],
+            access.readable_history(store),
             plan=args.plan,
             actor=args.actor,
             kind=args.kind,
