@@ -29,7 +29,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     ctx.refuse_pinned_today(ctx.store_path)
     ctx.require_access(ctx.store_path)
     try:
-        plans = build_demo(ctx.store_path, ctx.today)
+        plans = build_demo(ctx.directory(), ctx.today)
     except DemoRefused as exc:
         raise Fail(str(exc), EXIT_REJECTED) from exc
     except StoreError as exc:

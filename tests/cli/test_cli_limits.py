@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_support import Run, record_count
 
+import core.storage
 import core.store
 from cli.main import main
 from core import commands
@@ -73,7 +74,7 @@ def test_a_system_clock_out_of_range_writes_nothing(
 ) -> None:
     before = record_count(store_dir)
     fake = type("FakeDatetime", (), {"now": staticmethod(lambda tz=None: now)})
-    monkeypatch.setattr(core.store, "datetime", fake)
+    monkeypatch.setattr(core.storage, "datetime", fake)
 
     result = run("note", "add", plan, plan, "Hallo")
 
