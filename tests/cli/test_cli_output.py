@@ -208,3 +208,11 @@ def test_a_store_that_cannot_be_created_leaves_nothing_behind(tmp_path: Path, li
     made = spawn(store, "demo")
     assert made.code == 0, made.err
     assert record_count(store) > 0
+
+
+def test_ascii_symbols_keep_one_cell_and_the_progress_bar_readable() -> None:
+    from core.safe import ascii_symbol
+
+    assert "".join(ascii_symbol(ch) for ch in "███░░░") == "###..."
+    assert [ascii_symbol(ch) for ch in "▲▼✔✘○◔⚠■─│┼"] == list("^v+xoo!#-|+")
+    assert ascii_symbol("\udcff") == "?"
