@@ -6,6 +6,7 @@ describes the layout so a record can be read without this code.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -124,12 +125,20 @@ def create_log(path: Path, *, mode: int | None = None, log_id: bytes | None = No
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.new")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
     try:
-        if mode is not None:
-            os.fchmod(fd, mode)
-        os.write(fd, encode_header(log_id or uuid.uuid4().bytes))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode)
+            header = encode_header(log_id or uuid.uuid4().bytes)
+            if os.write(fd, header) != len(header):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        # A full disk or a file size limit: leave no half-made log behind.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     try:
         # link() fails if the name exists, so two processes creating at once keep one log.
         os.link(tmp, path)

@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import mmap
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,12 +81,22 @@ register(
             "its {type} event does not apply to the plans before it ({error})",
             "de gebeurtenis {type} past niet bij de plannen ervoor ({error})",
         ),
+        "verify.bad_id": (
+            "its event id {id!r} is not 32 lowercase hex digits (a clock before 1970 gives "
+            "a minus sign)",
+            "de gebeurtenis-id {id!r} bestaat niet uit 32 kleine hexadecimale cijfers (een "
+            "klok voor 1970 geeft een minteken)",
+        ),
         "verify.duplicate": (
             "its event id {id} was already used by record {other}",
             "de gebeurtenis-id {id} werd al gebruikt door record {other}",
         ),
     }
 )
+
+
+_EVENT_ID = re.compile(r"[0-9a-f]{32}")
+"""The event id format (docs/FORMAT.md): 48 bits of milliseconds, 80 random bits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +108,8 @@ class Problem:
     offset: int
     """Byte offset of the record's frame in the log file (0 for the header)."""
     kind: str
-    """header, newer-format, frame, checksum, decode, sequence, chain, duplicate-id or apply."""
+    """header, newer-format, frame, checksum, decode, sequence, chain, bad-id, duplicate-id
+    or apply."""
     message: str
 
 
@@ -204,6 +216,9 @@ class _Checker:
             return False
         if rec.prev != self.prev:
             self.fail(offset, "chain", t("verify.chain"))
+            return False
+        if not _EVENT_ID.fullmatch(rec.id):
+            self.fail(offset, "bad-id", t("verify.bad_id", id=rec.id))
             return False
         if rec.id in self.ids:
             message = t("verify.duplicate", id=rec.id, other=self.ids[rec.id])
