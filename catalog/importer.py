@@ -435,8 +435,23 @@ def parse_form_text(text: str, *, profile_id: str | None = None, source: str = "
     heading = lines[i][0]  # the "B." line: section A ends there
     jobs = _text_jobs(cells, heading)
     cells, _ = _text_cells(lines, i + 1, None, end)
+    _check_form_end(cells, lines)
     personal = _text_personal(cells, heading)
     return _assemble(pre, jobs, personal, profile_id, end)
+
+
+def _check_form_end(cells: Sequence[_Cell], lines: Sequence[tuple[_Loc, str]]) -> None:
+    """Refuse text after the form: it ends with the line of its last cell (the last
+    personal competency's description); anything but blank lines after it is not the form."""
+    if not cells:
+        return
+    last = (cells[-1].loc.line or 1) - 1
+    for loc, line in lines[last + 1 :]:
+        if line.strip():
+            raise loc.error(
+                f"expected the end of the form after the last personal competency "
+                f"(line {last + 1}), found more text: {_quote(line.strip())}"
+            )
 
 
 # --- .docx --------------------------------------------------------------------------------

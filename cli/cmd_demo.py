@@ -26,6 +26,8 @@ i18n.register(
 
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    ctx.refuse_pinned_today(ctx.store_path)
+    ctx.require_access(ctx.store_path)
     try:
         plans = build_demo(ctx.directory(), ctx.today)
     except DemoRefused as exc:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from cli import cmd_log
-from cli.context import EXIT_USAGE, Context, Fail
+from cli.context import EXIT_USAGE, Context, Fail, shown_bytes
 from core import i18n
 from core.evidence import write_evidence
 from core.export import (
@@ -23,6 +23,7 @@ from core.export import (
     default_filename,
     export_plan,
     export_report,
+    format_of,
     render_plan,
     render_report,
 )
@@ -45,15 +46,13 @@ i18n.register(
     }
 )
 
-_SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".json": "json"}
-
 
 def _format(args: argparse.Namespace) -> str:
-    """--format, else the output file's extension, else docx."""
+    """--format, else the output file's extension, else docx (a mismatch is refused later)."""
     if args.format:
         return str(args.format)
     if args.output and args.output != "-":
-        return _SUFFIXES.get(Path(args.output).suffix.lower(), "docx")
+        return format_of(args.output) or "docx"
     return "docx"
 
 
@@ -85,7 +84,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         written = write(state, args.plan, fmt, target, lang=lang, today=ctx.today)
     except ExportError as exc:
         raise Fail(exc.message(ctx.lang), exc.code) from exc
-    print(t("cli.export.wrote", path=written))
+    print(t("cli.export.wrote", path=shown_bytes(str(written))))
     return 0
 
 
@@ -97,7 +96,7 @@ def _evidence(args: argparse.Namespace, ctx: Context) -> int:
         write_evidence(state, plan, Path(args.evidence), lang=args.doc_lang)
     except ExportError as exc:
         raise Fail(exc.message(ctx.lang), exc.code) from exc
-    print(t("cli.export.wrote", path=Path(args.evidence) / "README.txt"))
+    print(t("cli.export.wrote", path=shown_bytes(str(Path(args.evidence) / "README.txt"))))
     return 0
 
 

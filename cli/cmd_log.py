@@ -53,8 +53,8 @@ def render_table(entries: list[HistoryEntry], ctx: Context) -> None:
                 str(entry.seq),
                 fmt_time(entry.time),
                 literal(entry.actor),
-                entry.plan,
-                entry.describe(ctx.lang),
+                literal(entry.plan),
+                literal(entry.describe(ctx.lang)),
                 literal(change(entry)),
             ]
         )
@@ -83,7 +83,7 @@ def select(args: argparse.Namespace, ctx: Context) -> list[HistoryEntry]:
     store = ctx.store(create=False)
     return list(
         filter_history(
-            [e for e in store.history() if access.can_read(store.state, store.actor, e.plan)],
+            access.readable_history(store),
             plan=args.plan,
             actor=args.actor,
             kind=args.kind,

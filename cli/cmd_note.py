@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from cli.context import Context
+from cli.context import Context, read_stdin
 from core import commands, i18n
 from core.i18n import t
 
@@ -18,7 +17,7 @@ i18n.register(
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     # "-" reads the note from stdin, for longer notes and scripts.
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = read_stdin() if args.text == "-" else args.text
     record = ctx.execute(lambda s: commands.add_note(s, args.plan, args.target, text=text))
     print(t("cli.ok.note", plan=record.event.plan, target=record.event.target))
     return 0

@@ -149,7 +149,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     print(t("cli.team.header", path=literal(store.location), seq=state.access.seq))
     rows = [
         [literal(login), literal(full_name(login)), literal(_roles_text(state, login))]
-        for login in sorted(state.access.users)
+        for login in access.visible_users(state, store.actor)
     ]
     headers = [t("cli.team.col.login"), t("cli.team.col.name"), t("cli.team.col.roles")]
     for line in table(headers, rows):
@@ -167,7 +167,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 def _show_json(state: StoreState, actor: str) -> dict[str, Any]:
     visible = access.visible_plans(state, actor)
     users = []
-    for login in sorted(state.access.users):
+    for login in access.visible_users(state, actor):
         roles: dict[str, Any] = {}
         for role in access.ROLES:
             held = state.access.users[login].get(role)

@@ -88,6 +88,7 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
         except MissingDriver as exc:
             raise Fail(str(exc), EXIT_USAGE) from exc
     else:
+        ctx.require_access(ctx.store_path)  # "no access" is not damage
         report = verify_store(ctx.store_path)
     code = 0 if report.intact else EXIT_STORE
     found = signing.store_verdicts(report.state) if report.state is not None else []

@@ -27,6 +27,7 @@ i18n.register(
         "cli.where.found_empty": ("found, sets nothing", "gevonden, stelt niets in"),
         "cli.where.missing": ("not present", "niet aanwezig"),
         "cli.where.exists": ("present", "aanwezig"),
+        "cli.where.no_access": ("no access", "geen toegang"),
         "cli.where.unknown": ("ignored: {keys}", "genegeerd: {keys}"),
     }
 )
@@ -41,6 +42,7 @@ def cmd_where(args: argparse.Namespace, ctx: Context) -> int:
     info["actor"] = current_actor()
     if args.json:
         print_json(info)
+        ctx.require_access(ctx.store_path)
         return 0
     rows: list[tuple[str, str]] = []
     store = info["store"]
@@ -61,11 +63,15 @@ def cmd_where(args: argparse.Namespace, ctx: Context) -> int:
         rows.append((t(f"cli.where.{file['kind']}"), f"{file['path']}  ({state})"))
     for folder in info["catalog_dirs"]:
         state = t("cli.where.exists" if folder["exists"] else "cli.where.missing")
+        if not folder["reachable"]:
+            state = t("cli.where.no_access")
         rows.append((t("cli.where.catalog"), f"{folder['path']}  ({state})"))
     rows.append((t("cli.where.actor"), info["actor"]))
     width = max(len(label) for label, _ in rows) + 1
     for label, value in rows:
         print(f"{label + ':':<{width}} {value}")
+    # Where the store is, and also that this user cannot get in: as every command says it.
+    ctx.require_access(ctx.store_path)
     return 0
 
 

@@ -15,13 +15,15 @@ import msgspec
 
 from core import access, checkpoint, config, i18n
 from core.commands import Rejected
-from core.dates import DateError, parse_date
-from core.i18n import t
+from core.dates import DateError, check_today, parse_date
+from core.i18n import fmt_date, t
 from core.identity import command_name
 from core.projections import PlanState, StoreState
+from core.safe import json_text as safe_json
+from core.safe import visible
 from core.storage import MissingDriver, shown_location
 from core.store import LOG_NAME, Decide, ReadOnly, Store, StoreError
-from core.team import NoAccess, require_access
+from core.team import NoAccess, require_access, shared_group
 
 if TYPE_CHECKING:
     from catalog import Catalog
@@ -71,6 +73,18 @@ i18n.register(
             "waarschuwing: {path} zet {keys}, wat persoonlijk is (je eigen configuratie); "
             "genegeerd.",
         ),
+        "cli.today_pinned": (
+            "{var} is set: acting as if today were {day} (a demo and test setting).",
+            "{var} is ingesteld: leerpad doet alsof het vandaag {day} is "
+            "(een instelling voor demo's en tests).",
+        ),
+        "cli.today_shared": (
+            "{var} is set, and {path} is a store shared with group {group}: a pinned date "
+            "is for demos and tests and is never used on a shared store; unset {var}.",
+            "{var} is ingesteld, en {path} is een opslag die gedeeld wordt met groep {group}: "
+            "een vaste datum is voor demo's en tests en wordt nooit gebruikt op een gedeelde "
+            "opslag; verwijder {var}.",
+        ),
         "cli.today_var": (
             "{var}={value!r} is not a date: use YYYY-MM-DD.",
             "{var}={value!r} is geen datum: gebruik JJJJ-MM-DD.",
@@ -84,6 +98,11 @@ i18n.register(
             "waarschuwing: catalogusbestand overgeslagen: {problem}",
         ),
         "cli.occupation": ("{detail}.", "{detail}."),
+        "cli.stdin_not_utf8": (
+            "Standard input is not valid UTF-8 text (at byte {offset}): nothing was written.",
+            "De standaardinvoer is geen geldige UTF-8-tekst (bij byte {offset}): er is niets "
+            "geschreven.",
+        ),
         "cli.needs_directory": (
             "This works on a store directory only, not on the database store {location}.",
             "Dit werkt alleen met een opslagmap, niet met de databaseopslag {location}.",
@@ -104,6 +123,48 @@ def warn(message: str) -> None:
     print(f"leerpad: {message}", file=sys.stderr)
 
 
+PATH_ARGUMENTS = frozenset({"store", "dir", "file", "output"})
+"""Options that name files: any bytes the file system allows are fine there."""
+
+
+def shown_bytes(text: str) -> str:
+    """`text` as typed, undecodable bytes written as \\xff (for a message about them)."""
+    raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return visible(raw)
+
+
+def _has_undecodable(text: str) -> bool:
+    # Python hands undecodable argv and stdin bytes over as lone surrogates.
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def undecodable(args: argparse.Namespace) -> str | None:
+    """The first text argument holding bytes that are not UTF-8, shown, or None."""
+    for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _has_undecodable(item):
+                return shown_bytes(item)
+    return None
+
+
+def read_stdin() -> str:
+    """Standard input as text; Fail (exit 2) when it is not UTF-8."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        text = sys.stdin.read()
+        if not _has_undecodable(text):
+            return text
+        data = text.encode("utf-8", "surrogateescape")
+    else:
+        data = raw.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Fail(t("cli.stdin_not_utf8", offset=exc.start), EXIT_USAGE) from None
+
+
 @dataclass
 class Context:
     store_path: Path | str
@@ -112,6 +173,8 @@ class Context:
     """Where the store path came from: one of core.config's SOURCE_* names."""
     lang: str
     today: date
+    today_pinned: bool = False
+    """Today comes from LEERPAD_TODAY (a demo or test): said on stderr, refused on shared stores."""
     _store: Store | None = field(default=None, repr=False)
     _catalog: Catalog | None = field(default=None, repr=False)
     _notices_shown: int = field(default=0, repr=False)
@@ -137,6 +200,7 @@ class Context:
                     warn(t(key, path=file.path, keys=", ".join(file.misplaced)))
         except config.ConfigError as exc:
             raise Fail(t("cli.config", path=exc.path, problem=exc.problem), EXIT_USAGE) from exc
+        pinned = False
         if today is None:
             override = os.environ.get(TODAY_VARIABLE, "").strip()
             try:
@@ -145,7 +209,31 @@ class Context:
                 raise Fail(
                     t("cli.today_var", var=TODAY_VARIABLE, value=override), EXIT_USAGE
                 ) from exc
-        return cls(store_path=path, store_source=source, lang=lang, today=today)
+            if override:
+                try:
+                    check_today(today, TODAY_VARIABLE)
+                except DateError as exc:
+                    raise Fail(str(exc), EXIT_USAGE) from exc
+                warn(t("cli.today_pinned", var=TODAY_VARIABLE, day=fmt_date(today)))
+                pinned = True
+        context = cls(store_path=path, store_source=source, lang=lang, today=today)
+        context.today_pinned = pinned
+        return context
+
+    def require_access(self, path: Path) -> None:
+        """Exit 3 with the sentence naming the group to join when `path` is closed to us."""
+        try:
+            require_access(path)
+        except NoAccess as exc:
+            raise Fail(str(exc), EXIT_STORE) from exc
+
+    def refuse_pinned_today(self, path: Path) -> None:
+        """Exit 2 when LEERPAD_TODAY is set and `path` is a store shared with a group."""
+        group = shared_group(path) if self.today_pinned else None
+        if group is not None:
+            raise Fail(
+                t("cli.today_shared", var=TODAY_VARIABLE, path=path, group=group), EXIT_USAGE
+            )
 
     # --- the store ---------------------------------------------------------------------
 
@@ -160,8 +248,9 @@ class Context:
                 raise Fail(str(exc), EXIT_STORE) from exc
         if self._store is None:
             path = self.store_path
+            self.refuse_pinned_today(path)
+            self.require_access(path)  # "you are not in group G", before a bare EACCES below
             try:
-                require_access(path)  # "you are not in group G", before a bare EACCES below
                 if path.exists() and not path.is_dir():
                     raise Fail(t("cli.store_not_dir", path=path), EXIT_STORE)
                 if not create and not (path / LOG_NAME).exists():
@@ -266,16 +355,9 @@ class Context:
             self._store = None
 
 
-# json escapes C0 controls itself; C1 controls and bidi overrides can still steer a terminal.
-_UNSAFE = {
-    c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
-
-
 def json_text(value: Any) -> str:
     """Stable JSON: msgspec's encoding of structs/dates, keys in declaration order."""
-    text = json.dumps(json.loads(msgspec.json.encode(value)), indent=2, ensure_ascii=False)
-    return text.translate(_UNSAFE)
+    return safe_json(json.loads(msgspec.json.encode(value)))
 
 
 def print_json(value: Any) -> None:

@@ -16,7 +16,16 @@ import traceback
 from collections.abc import Sequence
 from datetime import date
 
-from cli.context import EXIT_BUG, EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail
+from cli.context import (
+    EXIT_BUG,
+    EXIT_REJECTED,
+    EXIT_STORE,
+    EXIT_USAGE,
+    Context,
+    Fail,
+    undecodable,
+)
+from cli.output import OutputFailed, whole_output
 from core import i18n
 from core.i18n import t
 
@@ -51,6 +60,18 @@ i18n.register(
             "(voer uit met {var}=1 voor de details).",
         ),
         "cli.os_error": ("{error}.", "{error}."),
+        "cli.output_failed": (
+            "The output could not be written completely ({why}): it is cut short; "
+            "free some space or raise the file size limit and run the command again.",
+            "De uitvoer kon niet volledig geschreven worden ({why}): ze is onvolledig; "
+            "maak ruimte vrij of verhoog de limiet op de bestandsgrootte en voer het "
+            "commando opnieuw uit.",
+        ),
+        "cli.arg_not_utf8": (
+            "The argument {shown} is not valid UTF-8 text: type it again or fix its encoding.",
+            "Het argument {shown} is geen geldige UTF-8-tekst: typ het opnieuw of herstel "
+            "de codering.",
+        ),
     }
 )
 
@@ -108,11 +129,19 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
     if hasattr(signal, "SIGXFSZ"):
         # Past a file size limit, write() must fail with EFBIG instead of killing us.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    with whole_output():
+        return _main(argv, today)
+
+
+def _main(argv: Sequence[str] | None, today: date | None) -> int:
     args = _parse(argv)
     if isinstance(args, int):
         return args
     ctx: Context | None = None
     try:
+        bad = undecodable(args)
+        if bad is not None:
+            raise Fail(t("cli.arg_not_utf8", shown=bad), EXIT_USAGE)
         ctx = Context.from_args(args, today=today)
         if args.command is None:
             from cli.ui import open_ui
@@ -133,6 +162,9 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
         # Output piped into `head` and closed early: not an error for the user.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OutputFailed as exc:
+        print(f"leerpad: {t('cli.output_failed', why=exc.strerror)}", file=sys.stderr)
+        return EXIT_STORE
     except OSError as exc:
         # Disk, permission or I/O trouble outside the store's own checks.
         print(f"leerpad: {t('cli.os_error', error=exc)}", file=sys.stderr)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 
 from cli.context import TODAY_VARIABLE, Context
+from core.i18n import fmt_date, t
 
 
 def open_ui(ctx: Context) -> int:
@@ -15,8 +15,9 @@ def open_ui(ctx: Context) -> int:
     store = ctx.store()
     catalog = ctx.catalog()
     # A session may stay open past midnight: "today" follows the clock unless pinned for a demo.
-    today: Callable[[], date] = (
-        (lambda: ctx.today) if os.environ.get(TODAY_VARIABLE, "").strip() else date.today
-    )
+    today: Callable[[], date] = (lambda: ctx.today) if ctx.today_pinned else date.today
+    if ctx.today_pinned:
+        # Said on stderr already, which the app's screen hides: say it in the app too.
+        store.notices.append(t("cli.today_pinned", var=TODAY_VARIABLE, day=fmt_date(ctx.today)))
     LeerpadApp(store, catalog, today=today, lang=ctx.lang).run()
     return 0

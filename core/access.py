@@ -218,6 +218,14 @@ def can_read(state: StoreState, actor: str, plan_id: str) -> bool:
     return visible is None or plan_id in visible
 
 
+def visible_users(state: StoreState, actor: str) -> list[str]:
+    """The logins whose roles `actor` may see: everyone for who may read every plan, else
+    (a trainee, no role) only themselves: other trainees are other plans."""
+    if visible_plans(state, actor) is None:
+        return sorted(state.access.users)
+    return [actor] if actor in state.access.users else []
+
+
 def readable_history(store: Store, upto: int | None = None) -> list[HistoryEntry]:
     """The store's history as far as its actor may read it (a trainee: their own plan)."""
     visible = visible_plans(store.state, store.actor)

@@ -33,6 +33,10 @@ i18n.register(
             '{key} must be a non-empty text in quotes, like {key} = "..."',
             '{key} moet een niet-lege tekst tussen aanhalingstekens zijn, zoals {key} = "..."',
         ),
+        "config.nul": (
+            "{key} holds a NUL character (\\u0000), which no path can hold",
+            "{key} bevat een NUL-teken (\\u0000), dat geen pad kan bevatten",
+        ),
         "config.bad_lang": (
             'lang = {lang!r} is not a language: use "nl" or "en"',
             'lang = {lang!r} is geen taal: gebruik "nl" of "en"',
@@ -124,6 +128,8 @@ def read_config(path: Path, kind: str) -> ConfigFile:
             continue
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(path, t("config.not_string", key=key))
+        if "\0" in value:
+            raise ConfigError(path, t("config.nul", key=key))
         if key in (SITE_ONLY if kind == SOURCE_USER else USER_ONLY):
             config.misplaced.append(key)
             continue
@@ -243,8 +249,17 @@ def describe(
             }
             for c in files
         ],
-        "catalog_dirs": [{"path": str(d), "exists": d.is_dir()} for d in catalog_dirs(store)],
+        "catalog_dirs": [_folder(d) for d in catalog_dirs(store)],
     }
+
+
+def _folder(path: Path) -> dict[str, Any]:
+    """A catalog folder for `where`: whether it is there, and whether we may look (a team
+    store's folder is closed to users outside its group)."""
+    try:
+        return {"path": str(path), "exists": path.is_dir(), "reachable": True}
+    except PermissionError:
+        return {"path": str(path), "exists": False, "reachable": False}
 
 
 def _file_of(files: list[ConfigFile], source: str) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from catalog.schema import Profile
 from core import commands
 from core import events as ev
+from core.dates import EARLIEST, LATEST, in_range
 from core.i18n import register, t
 from core.log import HEADER_SIZE, create_log
 from core.projections import StoreState
@@ -437,6 +438,10 @@ def build_demo(
     screenshots only: the command line never offers it).
     """
     path = Path(path)
+    if not in_range(today):
+        raise DemoRefused(
+            t("dates.today_range", what="today", day=today, earliest=EARLIEST, latest=LATEST)
+        )
     _check_target(path)
     if profile is None:
         from catalog.loader import Catalog

@@ -13,7 +13,7 @@ import bisect
 import sys
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from core import events as ev
@@ -136,15 +136,29 @@ class HistoryIndex:
         return self._by_plan[number] if number is not None else array("I")
 
     def select(
-        self, upto: int, *, plan: str = "", actor: str = "", kind: str = "", start: int = 1
+        self,
+        upto: int,
+        *,
+        plan: str = "",
+        actor: str = "",
+        kind: str = "",
+        start: int = 1,
+        within: Collection[str] | None = None,
     ) -> array[int]:
-        """The seqs in [start, upto] of the records of that plan, actor and kind ("" any)."""
-        if not (plan or actor or kind or self.hidden):
+        """The seqs in [start, upto] of the records of that plan, actor and kind ("" any),
+        and only of the plans `within` when given (what the reader may see, core.access)."""
+        if within is not None and plan and plan not in within:
+            return array("I")
+        if not (plan or actor or kind or self.hidden) and within is None:
             return array("I", range(start, upto + 1))
         if plan:
             candidates: Iterable[int] = self.seqs_of_plan(plan)
             if start > 1:
                 candidates = (s for s in candidates if s >= start)
+        elif within is not None:
+            candidates = sorted(
+                s for name in within for s in self.seqs_of_plan(name) if start <= s <= upto
+            )
         else:
             candidates = range(start, upto + 1)
         found = array("I")
@@ -214,14 +228,18 @@ class HistoryIndex:
         test: Callable[[HistoryEntry], bool],
         *,
         plan: str = "",
+        within: Collection[str] | None = None,
         cancelled: Callable[[], bool] = lambda: False,
         every: int = 20_000,
     ) -> Iterator[list[int]]:
         """The seqs up to `upto` whose entries pass `test`, a plan at a time (so out of
-        seq order), in lists yielded about every `every` records folded."""
+        seq order), in lists yielded about every `every` records folded; only of the
+        plans `within` when given."""
         found: list[int] = []
         done = 0
         names = [plan] if plan else list(self.plans.names)
+        if within is not None:
+            names = [name for name in names if name in within]
         for name in names:
             if cancelled():
                 return

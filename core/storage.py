@@ -93,9 +93,10 @@ class HistorySource(Protocol):
         ...
 
 
-def new_event_id() -> str:
+def new_event_id(now: datetime | None = None) -> str:
     """A unique, time-ordered id: 48 bits of milliseconds, then 80 random bits (hex)."""
-    return f"{int(time.time() * 1000):012x}{secrets.token_hex(10)}"
+    ms = int((now.timestamp() if now is not None else time.time()) * 1000)
+    return f"{ms:012x}{secrets.token_hex(10)}"
 
 
 def utc_now() -> datetime:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from core import access, checkpoint
 from core import events as ev
+from core.dates import ClockError, check_clock
 from core.filestore import FileBackend, decode_payload, make_store_dir
 from core.history import HistoryEntry, Unknown, fold_with_history
 from core.i18n import register, t
@@ -292,12 +293,16 @@ class Store:
                 raise TypeError(f"a command returned {event!r}, not an event")
             if self.authorize is not None:
                 self.authorize(self.state, self.actor, event)
+            try:
+                now = check_clock(self.clock())
+            except ClockError as exc:
+                raise StoreError(str(exc)) from exc
             return self.backend.append(
                 self.state,
                 event,
-                event_id=event_id or new_event_id(),
+                event_id=event_id or new_event_id(now),
                 actor=self.actor,
-                time=self.clock(),
+                time=now,
             )
 
 

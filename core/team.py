@@ -280,6 +280,17 @@ def exposure_warnings(path: Path) -> list[str]:
     return warnings
 
 
+def shared_group(path: Path) -> str | None:
+    """The group that shares the store `path` (its members may write in it), else None."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if st.st_mode & stat.S_IWOTH or (st.st_mode & stat.S_IWGRP and _shared_group(st)):
+        return group_name(st.st_gid)
+    return None
+
+
 def _shared_group(st: os.stat_result) -> bool:
     """The directory's group is not just its owner's own (user-private) primary group."""
     try:

@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import mmap
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,12 +98,22 @@ register(
             "deze aftekening noemt record {covers}, maar haar covers_hash is niet de hash van "
             "dat record (of dat record is niet de toestand waarop ze getekend werd)",
         ),
+        "verify.bad_id": (
+            "its event id {id!r} is not 32 lowercase hex digits (a clock before 1970 gives "
+            "a minus sign)",
+            "de gebeurtenis-id {id!r} bestaat niet uit 32 kleine hexadecimale cijfers (een "
+            "klok voor 1970 geeft een minteken)",
+        ),
         "verify.duplicate": (
             "its event id {id} was already used by record {other}",
             "de gebeurtenis-id {id} werd al gebruikt door record {other}",
         ),
     }
 )
+
+
+_EVENT_ID = re.compile(r"[0-9a-f]{32}")
+"""The event id format (docs/FORMAT.md): 48 bits of milliseconds, 80 random bits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +126,7 @@ class Problem:
     """Byte offset of the record's frame in the log file (0 for the header)."""
     kind: str
     """header, not-regular, newer-format, frame, checksum, decode, sequence, chain,
-    duplicate-id, apply or signoff."""
+    bad-id, duplicate-id, invalid, apply or signoff."""
     message: str
 
 
@@ -220,6 +231,9 @@ class _Checker:
             self.fail(
                 offset, "chain", t("verify.header_changed" if rec.seq == 1 else "verify.chain")
             )
+            return False
+        if not _EVENT_ID.fullmatch(rec.id):
+            self.fail(offset, "bad-id", t("verify.bad_id", id=rec.id))
             return False
         if rec.id in self.ids:
             message = t("verify.duplicate", id=rec.id, other=self.ids[rec.id])

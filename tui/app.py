@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from catalog import Catalog
-from core import i18n
+from core import access, i18n
 from core.commands import Rejected
 from core.events import Record
 from core.history import entry_for
@@ -253,8 +253,12 @@ class LeerpadApp(App[None]):
 
     def _notify_records(self, records: list[Record]) -> None:
         # Records read back were written by another process: another user, or the same
-        # user in another terminal or a cron job; either way worth a word.
-        others = records
+        # user in another terminal or a cron job; either way worth a word, about what
+        # this user may read (a trainee hears only of their own plan).
+        state, actor = self.store.state, self.store.actor
+        others = [r for r in records if access.can_read(state, actor, getattr(r.event, "plan", ""))]
+        if not others:
+            return
         if len(others) > 3:
             self.notify(
                 i18n.t("ui.changes_by_others", count=len(others)),

@@ -15,6 +15,7 @@ from core.export.output import (
     EXIT_REFUSED,
     ExportError,
     check_target,
+    format_of,
     slug,
     write_atomic,
 )
@@ -101,16 +102,16 @@ def export_plan(
     Raises ExportError, whose `.message(lang)` is the sentence to show and `.code`
     the CLI exit code: EXIT_REFUSED (no such plan), EXIT_OUTPUT (bad path, format).
     """
-    target = check_target(path)
-    return write_atomic(target, render_plan(state, plan_id, fmt, lang=lang, today=today))
+    target = check_target(path, fmt)
+    return write_atomic(target, render_plan(state, plan_id, fmt, lang=lang, today=today), fmt)
 
 
 def export_report(
     state: StoreState, plan_id: str, fmt: str, path: str | Path, *, lang: str, today: date
 ) -> Path:
     """Write the competency report to `path`, as `export_plan` does."""
-    target = check_target(path)
-    return write_atomic(target, render_report(state, plan_id, fmt, lang=lang, today=today))
+    target = check_target(path, fmt)
+    return write_atomic(target, render_report(state, plan_id, fmt, lang=lang, today=today), fmt)
 
 
 def default_filename(plan: PlanState, fmt: str, *, lang: str, report: bool = False) -> str:
@@ -130,6 +131,7 @@ __all__ = [
     "default_filename",
     "export_plan",
     "export_report",
+    "format_of",
     "render_plan",
     "render_report",
 ]

@@ -2,8 +2,8 @@
 
 CSV is UTF-8 with a byte-order mark and CRLF line ends, so spreadsheets (Excel
 included) open it with the accents intact; a cell that a spreadsheet would run
-as a formula (starting with = + - @) gets a leading apostrophe. The JSON and
-Markdown carry the text unchanged.
+as a formula (starting with = + - @) gets a leading apostrophe. No format shows a
+control character raw: CSV and Markdown write it as \\x1b, JSON as \\u001b.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from core.export.jsonout import dumps, utc
 from core.export.markdown import cell, table
 from core.history import HistoryEntry
 from core.i18n import register, t
+from core.safe import visible
 
 HISTORY_FORMATS = ("csv", "json", "md")
 COLUMNS = (
@@ -61,10 +62,13 @@ def _row(entry: HistoryEntry, lang: str | None) -> dict[str, Any]:
 
 
 def _spreadsheet_safe(value: object) -> object:
-    """Keep a spreadsheet from running user text as a formula (a lone '-' is harmless)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and value != "-":
-        return "'" + value
-    return value
+    """Keep a spreadsheet from running user text as a formula (a lone '-' is harmless), and
+    a terminal that shows the file from acting on a control character (written as \\x1b)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START) and value != "-":
+        value = "'" + value
+    return visible(value, multiline=True)
 
 
 def render_csv(entries: Iterable[HistoryEntry], *, lang: str | None = None) -> str:

@@ -6,7 +6,6 @@ SCHEMA_VERSION. Dates are ISO dates, times ISO 8601 in UTC with a Z.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -25,6 +24,7 @@ from core.projections import (
     signoff_current,
     summarize,
 )
+from core.safe import json_text
 
 SCHEMA_VERSION = 1
 
@@ -219,7 +219,7 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
 
 def dumps(data: Any) -> str:
     """Stable JSON text: keys in the order built, two-space indent, UTF-8 as is, final newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data) + "\n"
 
 
 def render(state: StoreState, plan: PlanState, *, today: date) -> str:

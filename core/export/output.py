@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import secrets
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -48,6 +49,17 @@ register(
             "Cannot write {path}: {reason}. Nothing was written.",
             "Kan {path} niet schrijven: {reason}. Er is niets geschreven.",
         ),
+        "export.err.not_regular": (
+            "Cannot write {path}: it exists and is not a regular file ({kind}); name a file.",
+            "Kan {path} niet schrijven: het bestaat en is geen gewoon bestand ({kind}); "
+            "geef een bestandsnaam.",
+        ),
+        "export.err.suffix": (
+            "Cannot write {path}: a {fmt} file ends in {suffixes}; name it so, or choose "
+            "another format.",
+            "Kan {path} niet schrijven: een {fmt}-bestand eindigt op {suffixes}; noem het zo, "
+            "of kies een ander formaat.",
+        ),
         "export.err.empty_path": (
             "Name the file to write.",
             "Geef de naam van het bestand om te schrijven.",
@@ -73,8 +85,34 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def check_target(path: str | os.PathLike[str]) -> Path:
-    """The file to replace, checked before any work; raises ExportError when it cannot be."""
+SUFFIXES = {"docx": (".docx",), "md": (".md", ".markdown"), "json": (".json",)}
+"""The file name endings of each format; the first is the one leerpad suggests."""
+
+
+def format_of(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name's ending asks for (docx, md, json), or None."""
+    suffix = Path(path).suffix.lower()
+    return next((fmt for fmt, endings in SUFFIXES.items() if suffix in endings), None)
+
+
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return kind
+    return "special file"
+
+
+def check_target(path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+    """The file to replace, checked before any work; raises ExportError when it cannot be.
+
+    An existing target must be a regular file (through a link too: a device or a FIFO
+    is never replaced), and with `fmt` its name must end as that format's files do.
+    """
     if not os.fspath(path).strip():
         raise ExportError("export.err.empty_path", EXIT_OUTPUT)
     path = Path(os.path.expanduser(path))
@@ -85,6 +123,12 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     show = {"path": str(path), "folder": str(folder)}
     if path.is_dir():
         raise ExportError("export.err.is_dir", EXIT_OUTPUT, **show)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise ExportError("export.err.not_regular", EXIT_OUTPUT, kind=_kind(mode), **show)
     if not folder.exists():
         raise ExportError("export.err.no_dir", EXIT_OUTPUT, **show)
     if not folder.is_dir():
@@ -93,12 +137,15 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         raise ExportError("export.err.no_permission", EXIT_OUTPUT, **show)
     if path.exists() and not os.access(path, os.W_OK):
         raise ExportError("export.err.read_only", EXIT_OUTPUT, **show)
+    if fmt is not None and fmt in SUFFIXES and format_of(path) != fmt:
+        suffixes = " / ".join(SUFFIXES[fmt])
+        raise ExportError("export.err.suffix", EXIT_OUTPUT, fmt=fmt, suffixes=suffixes, **show)
     return path
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+def write_atomic(path: str | os.PathLike[str], data: bytes, fmt: str | None = None) -> Path:
     """Write `data` to `path` completely or not at all; returns the path written."""
-    path = check_target(path)
+    path = check_target(path, fmt)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         # 0o666 so the new file gets the user's umask, as any other file they create.
@@ -147,4 +194,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
 
 
-__all__ = ["EXIT_OUTPUT", "EXIT_REFUSED", "ExportError", "check_target", "slug", "write_atomic"]
+__all__ = [
+    "EXIT_OUTPUT",
+    "EXIT_REFUSED",
+    "SUFFIXES",
+    "ExportError",
+    "check_target",
+    "format_of",
+    "slug",
+    "write_atomic",
+]

@@ -286,6 +286,23 @@ def test_personal_without_description(seed_text: str) -> None:
     assert err.line == _line_of(_lines(text), "\tResultaat nastreven")
 
 
+@pytest.mark.parametrize("glue", ["\n", "\n\n", "\n\n\n"])
+def test_text_after_the_end_of_the_form_is_refused(seed_text: str, glue: str) -> None:
+    form = seed_text.rstrip("\n")
+    other = "".join(
+        f"Een andere regel {n} die niet bij het formulier hoort.\n" for n in range(50_000)
+    )
+    text = form + glue + other
+    err = _error(text)
+    assert "expected the end of the form" in str(err)
+    assert "Een andere regel 0" in str(err)
+    assert err.line == _line_of(_lines(text), "Een andere regel 0")
+
+
+def test_blank_lines_after_the_form_are_fine(seed_text: str) -> None:
+    assert len(parse_form_text(seed_text + "\n\n  \n\n").personal) == 8
+
+
 @pytest.mark.parametrize("text", ["", "hello", "\n\n\t\n", "Beroep: X\n"])
 def test_not_a_form(text: str) -> None:
     err = _error(text)

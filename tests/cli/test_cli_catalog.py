@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,24 @@ def test_a_broken_catalog_file_is_a_warning(run: Run, store_dir: Path) -> None:
     assert result.code == 0
     assert OCCUPATION in result.out
     assert "warning: catalog file skipped: " in result.err and "kapot.toml" in result.err
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_import_into_a_team_store_keeps_its_modes(
+    run: Run, store_dir: Path, plan: str, umask: int
+) -> None:
+    # A team store (init-store): setgid, group read/write; its files 0660.
+    os.chmod(store_dir, 0o2770)
+    old = os.umask(umask)
+    try:
+        assert run("catalog", "import", str(SEED), "--id", "cmb-team").code == 0
+    finally:
+        os.umask(old)
+    folder = store_dir / "catalog"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o2770
+    assert stat.S_IMODE((folder / "cmb-team.toml").stat().st_mode) == 0o660
+
+
+def test_import_into_a_new_personal_store_keeps_it_private(run: Run, store_dir: Path) -> None:
+    assert run("catalog", "import", str(SEED), "--id", "cmb-eigen").code == 0
+    assert stat.S_IMODE(store_dir.stat().st_mode) == 0o700

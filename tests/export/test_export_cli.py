@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,8 @@ def exit_code(argv: list[str]) -> int:
         (["P1", "-o", "{tmp}/missing/plan.docx"], 2, "does not exist"),
         (["P1", "-o", "{tmp}"], 2, "it is a folder"),
         (["P1", "--format", "pdf"], 2, "invalid choice"),
+        (["P1", "-o", "{tmp}/plan.pdf"], 2, "a docx file ends in .docx"),
+        (["P1", "--format", "md", "-o", "{tmp}/plan.json"], 2, "a md file ends in .md"),
     ],
 )
 def test_errors_write_nothing(
@@ -96,3 +99,14 @@ def test_errors_write_nothing(
     assert exit_code(argv) == code
     assert message in capsys.readouterr().err
     assert os.listdir(tmp_path) == []
+
+
+def test_a_fifo_is_not_replaced(
+    plans_store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "plan.docx"
+    os.mkfifo(fifo)
+    argv = ["--lang", "en", "--store", str(plans_store.path), "export", "P1", "-o", str(fifo)]
+    assert exit_code(argv) == 2
+    assert "is not a regular file (FIFO)" in capsys.readouterr().err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

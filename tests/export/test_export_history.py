@@ -47,7 +47,8 @@ def test_csv_has_one_row_per_event(plans_store: Store) -> None:
         assert row["description"] == entry.describe("nl")
         assert row["before"] == entry.before and row["after"] == entry.after
     note = next(r for r in rows if r["kind"] == "note.added")
-    assert note["detail"] == TRICKY_NOTE  # newlines and all, quoted by the csv writer
+    # Newlines and all, quoted by the csv writer; the ESC written as \\x1b, never raw.
+    assert note["detail"] == visible(TRICKY_NOTE, multiline=True)
 
 
 def test_csv_keeps_spreadsheets_from_running_formulas() -> None:

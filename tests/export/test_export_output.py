@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,62 @@ def test_permission_refused_at_create_time(
         export(plans_store, tmp_path / "plan.md")
     assert caught.value.code == EXIT_OUTPUT
     assert os.listdir(tmp_path) == []
+
+
+def _special_targets(tmp_path: Path) -> list[tuple[Path, str]]:
+    """A FIFO, a link to it, and (as root) a character device, all inside tmp_path."""
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.md"
+    link.symlink_to(fifo)
+    targets = [(fifo, "FIFO"), (link, "FIFO")]
+    if os.geteuid() == 0:
+        device = tmp_path / "null.md"
+        # A private copy of /dev/null: replacing it by mistake would harm nothing.
+        os.mknod(device, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        targets.append((device, "character device"))
+    return targets
+
+
+def test_a_target_that_is_not_a_regular_file_is_refused(plans_store: Store, tmp_path: Path) -> None:
+    for target, kind in _special_targets(tmp_path):
+        before = os.lstat(target)
+        with pytest.raises(ExportError) as caught:
+            export(plans_store, target)
+        assert caught.value.code == EXIT_OUTPUT
+        assert f"is not a regular file ({kind})" in caught.value.message("en")
+        after = os.lstat(target)
+        assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [("docx", "plan.pdf"), ("docx", "plan"), ("md", "plan.json"), ("json", "plan.docx")],
+)
+def test_a_name_that_does_not_end_as_the_format_is_refused(
+    plans_store: Store, tmp_path: Path, fmt: str, name: str
+) -> None:
+    with pytest.raises(ExportError) as caught:
+        export(plans_store, tmp_path / name, fmt)
+    assert caught.value.code == EXIT_OUTPUT
+    assert f"a {fmt} file ends in" in caught.value.message("en")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_temporary_file_has_an_unpredictable_name(
+    plans_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    real_open = os.open
+
+    def spy(path, flags, *rest):  # type: ignore[no-untyped-def]
+        seen.append(os.fspath(path))
+        assert flags & os.O_EXCL and flags & os.O_CREAT
+        return real_open(path, flags, *rest)
+
+    monkeypatch.setattr(output_module.os, "open", spy)
+    export(plans_store, tmp_path / "a.md")
+    export(plans_store, tmp_path / "a.md")
+    assert len(seen) == 2 and seen[0] != seen[1]
+    assert all(Path(p).parent == tmp_path for p in seen)

@@ -145,12 +145,9 @@ def test_a_trainee_sees_only_their_plan_in_the_history(
             assert isinstance(history, HistoryScreen)
             table = history.query_one(HistoryTable)
             shown = [(e.seq, e.plan, e.kind) for e in table.rows]
-            # P2's records (2, 6) and the grants to ann and jan (3, 4) are not his to read.
-            assert shown == [
-                (1, "P1", "plan.created"),
-                (5, "", "access.granted"),
-                (7, "P1", "note.added"),
-            ]
+            # P2's records (2, 6) and the grants to ann and jan (3, 4) are not his to read;
+            # his own grant (5) he may read, but the history shows a trainee their plan only.
+            assert shown == [(1, "P1", "plan.created"), (7, "P1", "note.added")]
             assert app.history_index.hidden == 4
             assert "P2" not in app.history_index.plans.names
 

@@ -45,7 +45,6 @@ def _env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CONFIG_DIRS": str(home / "site"),
-        "LEERPAD_TODAY": "2026-11-28",
         "LANG": "C.UTF-8",
         "PYTHONPATH": os.pathsep.join([str(REPO), sysconfig.get_path("purelib")]),
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -54,7 +53,11 @@ def _env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-RUN_CLI = "import sys; from cli.main import main; sys.exit(main(sys.argv[1:]))"
+# Today is injected, not set with LEERPAD_TODAY: that is refused on a shared store.
+RUN_CLI = (
+    "import sys, datetime; from cli.main import main; "
+    "sys.exit(main(sys.argv[1:], today=datetime.date(2026, 11, 28)))"
+)
 
 
 def _reachable_by_others(path: Path) -> bool:

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from core import access
 from core.history_index import HistoryIndex
 from core.i18n import language, register, t
 from core.verify import Report
@@ -98,6 +99,7 @@ class HistoryScreen(Screen[None]):
         table = self.table
         table.attach(self.index)
         table.base_plan = self.plan_id or ""
+        table.readable = self._visible()
         table.empty_text = t("ui.hist.loading")
         table.focus()
         self._show_status()
@@ -138,7 +140,18 @@ class HistoryScreen(Screen[None]):
         if self.auto_verify:
             self.action_verify()
 
+    def _visible(self) -> frozenset[str] | None:
+        """The plans this user may read (a trainee: their own), None for every plan."""
+        store = self.app.store
+        plans = access.visible_plans(store.state, store.actor)
+        return None if plans is None else frozenset(plans)
+
     def _on_seq(self, _seq: int) -> None:
+        visible = self._visible()
+        if visible != self.table.readable:
+            # A role changed: show what it lets this user read now.
+            self.table.readable = visible
+            self.table.set_filter(self.table.filter)
         if not self.reading:
             self._catch_up()
             if not self.auto_verify:
@@ -167,11 +180,14 @@ class HistoryScreen(Screen[None]):
             title = t("ui.hist.title_plan", plan=self.plan_id)
             if plan is not None:
                 title += f" — {plan.trainee}"
+        elif table.readable is not None:
+            title = t("ui.hist.title_own")
         else:
             title = t("ui.hist.title")
-        shown = t(
-            "ui.hist.count", shown=fmt_count(len(table.rows)), total=fmt_count(len(table.entries))
-        )
+        total = len(table.entries)
+        if table.readable is not None:
+            total = len(self.index.select(total, within=table.readable))
+        shown = t("ui.hist.count", shown=fmt_count(len(table.rows)), total=fmt_count(total))
         line = literal_text(title, "bold")
         line.append(f"   {shown}")
         self.query_one("#hist-title", Static).update(line)
@@ -237,12 +253,19 @@ class HistoryScreen(Screen[None]):
 
     def action_filter(self) -> None:
         table = self.table
+        state, visible = self.app.store.state, table.readable
+        if visible is None:
+            actors = set(self.index.actors.names)
+        else:
+            seqs = self.index.select(self.index.count, within=visible)
+            actors = {self.index.actor_of(seq) for seq in seqs}
         choices = FilterChoices(
             plans=[
                 (p.id, p.trainee)
-                for p in sorted(self.app.store.state.plans.values(), key=_plan_order)
+                for p in sorted(state.plans.values(), key=_plan_order)
+                if visible is None or p.id in visible
             ],
-            actors=sorted(self.index.actors.names),
+            actors=sorted(actors),
             kinds=sorted(k for k in self.index.kinds.names if not k.startswith("?")),
             fixed_plan=self.plan_id,
         )
@@ -288,7 +311,10 @@ class HistoryScreen(Screen[None]):
 
     def action_as_of(self, seq: int | None = None) -> None:
         entry = self.table.entry(seq) if seq is not None else self.table.current
+        store = self.app.store
         if entry is None or not entry.plan:
+            return
+        if not access.can_read(store.state, store.actor, entry.plan):
             return
         from tui.screens.plan import PlanScreen
 
@@ -367,6 +393,7 @@ register(
         "ui.hist.key.verify": ("Verify log", "Logboek controleren"),
         "ui.hist.key.back": ("Back", "Terug"),
         "ui.hist.title": ("History of all plans", "Geschiedenis van alle plannen"),
+        "ui.hist.title_own": ("History of your plan", "Geschiedenis van je plan"),
         "ui.hist.title_plan": ("History of plan {plan}", "Geschiedenis van plan {plan}"),
         "ui.hist.count": ("{shown} of {total} changes", "{shown} van {total} wijzigingen"),
         "ui.hist.loading": ("Reading the log…", "Het logboek wordt gelezen…"),

@@ -188,6 +188,8 @@ class HistoryTable(ScrollView, can_focus=True):
         """The entries the filter lets through, in log order."""
         self.filter = HistoryFilter()
         self.base_plan = ""
+        self.readable: frozenset[str] | None = None
+        """The plans the reader may see (core.access.visible_plans); None: every plan."""
         self.rebuilds = 0
         """How often the shown rows were recomputed from all entries (filter changes only)."""
         self.scan = 0
@@ -211,6 +213,8 @@ class HistoryTable(ScrollView, can_focus=True):
     def _passes(self, entry: HistoryEntry) -> bool:
         if self.base_plan and entry.plan != self.base_plan:
             return False
+        if self.readable is not None and entry.plan not in self.readable:
+            return False
         return self.filter.matches(entry, haystack)
 
     def _select(self, start: int, upto: int) -> array[int]:
@@ -219,7 +223,9 @@ class HistoryTable(ScrollView, can_focus=True):
         if self.index is None or plan is None or upto < start:
             return array("I")
         f = self.filter
-        return self.index.select(upto, plan=plan, actor=f.actor, kind=f.kind, start=start)
+        return self.index.select(
+            upto, plan=plan, actor=f.actor, kind=f.kind, start=start, within=self.readable
+        )
 
     def extend_to(self, count: int) -> int:
         """Records up to seq `count` are read: show those that pass; returns how many."""
@@ -278,6 +284,7 @@ class HistoryTable(ScrollView, can_focus=True):
             upto,
             self._passes,
             plan=plan,
+            within=self.readable,
             cancelled=cancelled,
         )
 
