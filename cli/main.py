@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "cli.cmd_where",
     "cli.cmd_export",
     "cli.cmd_team",
+    "cli.cmd_schedule",
 )
 
 DEBUG_VARIABLE = "LEERPAD_DEBUG"
