@@ -20,6 +20,7 @@ class DateForm(FormScreen[date]):
         today: date,
         value: str = "",
         validator: DateText | None = None,
+        warn_after: date | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -28,6 +29,7 @@ class DateForm(FormScreen[date]):
         self._today = today
         self._value = value
         self._validator = validator
+        self._warn_after = warn_after
 
     def fields(self) -> ComposeResult:
         yield DateField(
@@ -35,6 +37,7 @@ class DateForm(FormScreen[date]):
             today=self._today,
             validator=self._validator,
             value=self._value,
+            warn_after=self._warn_after,
             id="date",
         )
 

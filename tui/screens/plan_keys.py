@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from core import commands
 from core.events import Record
 from core.i18n import fmt_date, t
-from core.projections import CompetencyState, RowState, StoreState
+from core.projections import CompetencyState, RowState, StoreState, plan_end
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
 
@@ -29,6 +29,10 @@ class NodeKeys(_Base):
         if not self.allowed("plan_date"):
             return
         action, plan = self._selected_action(), self.plan
+        many = self.bulk_targets()
+        if plan is not None and many:
+            self.plan_many(plan, many)
+            return
         if action is None or plan is None:
             return
         from tui.screens.date_form import DateForm
@@ -51,6 +55,7 @@ class NodeKeys(_Base):
                 today=today,
                 value=fmt_date(action.due) if action.due else "",
                 validator=DateText(today, earliest=(plan.start, "ui.date.before_start")),
+                warn_after=plan_end(plan),
             ),
             save,
         )
@@ -59,6 +64,9 @@ class NodeKeys(_Base):
         if not self.allowed("done"):
             return
         action, plan = self._selected_action(), self.plan
+        if plan is not None and self.marked:
+            self.complete_many(plan, self.bulk_targets() or [])
+            return
         if action is None or plan is None:
             return
         from tui.screens.date_form import DateForm
