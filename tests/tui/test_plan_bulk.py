@@ -71,7 +71,7 @@ async def test_marked_actions_are_completed_with_one_d(open_store, make_app):
         assert screen.marked == ["A1.1.4", "A1.2.1", "A1.2.2"]
         assert "3 marked" in str(screen.query_one(Banner).render())
         tree = screen.query_one(PlanTree)
-        assert str(tree.get_node_at_line(tree.cursor_line - 1).label).startswith("▶ ! A1.1.4")
+        assert str(tree.get_node_at_line(tree.cursor_line - 1).label).startswith("» ! A1.1.4")
         await pilot.press("d")
         assert isinstance(app.screen, DateForm)
         assert "3 actions: A1.1.4, A1.2.1, A1.2.2" in form_text(app)

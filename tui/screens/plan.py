@@ -87,9 +87,12 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
         }
     )
 
-    def __init__(self, plan_id: str, *, as_of: int | None = None) -> None:
+    def __init__(
+        self, plan_id: str, *, as_of: int | None = None, select: str | None = None
+    ) -> None:
         super().__init__()
         self.plan_id = plan_id.upper()
+        self._select_first = select
         self.as_of = as_of
         self._frozen: StoreState | None = None
         self._shown_node: str | None = None
@@ -143,7 +146,10 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
             self.follow("seq", self._refresh)
         self.follow("history_seq", self._history_read)
         self._refresh()
-        self.query_one(PlanTree).focus()
+        tree = self.query_one(PlanTree)
+        if self._select_first is not None:
+            tree.select(self._select_first)
+        tree.focus()
 
     def _refresh(self) -> None:
         plan = self.plan

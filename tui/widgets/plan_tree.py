@@ -96,7 +96,7 @@ class PlanTree(Tree[str]):
         self.guide_depth = 2
         self._by_id: dict[str, TreeNode[str]] = {}
         self.marked: frozenset[str] = frozenset()
-        """Actions marked to be planned or completed together (shown with ▶)."""
+        """Actions marked to be planned or completed together (shown with »)."""
 
     @property
     def current(self) -> str | None:
@@ -200,7 +200,7 @@ class PlanTree(Tree[str]):
                 found.append(TreeItem(row.id, comp.id, self._row_label(row, today), True))
                 for action in row.actions:
                     status = action.status(today)
-                    mark = "▶ " if action.id in self.marked else ""
+                    mark = "» " if action.id in self.marked else ""
                     label = self._label(
                         (mark, style("plan-tree--branch")),
                         (f"{STATUS_SYMBOL[status]} {action.id} ", style(STATUS_COMPONENT[status])),

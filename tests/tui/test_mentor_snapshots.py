@@ -1,0 +1,45 @@
+"""Snapshots of the mentor's bulk screens at 80x24, in English and Dutch: the agenda, the
+form planning a whole row, and marked actions in the tree."""
+
+from __future__ import annotations
+
+import pytest
+from more_support import open_demo
+
+from tui.screens.plan import PlanScreen
+from tui.widgets.plan_tree import PlanTree
+
+LANGS = ["en", "nl"]
+
+
+def at(node: str, *keys: str, plan: str = "P2"):
+    async def run_before(pilot) -> None:
+        pilot.app.push_screen(PlanScreen(plan))
+        await pilot.pause()
+        pilot.app.screen.query_one(PlanTree).select(node)
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+            await pilot.pause()
+
+    return run_before
+
+
+SCENES = {
+    "agenda": (None, ("w",)),
+    "plan_row_form": (at("A4.2", "p", "1", "5", "/", "1", "2"), ()),
+    "plan_after_end_form": (at("A4.2.1", "p", "1", "/", "1", "/", "2", "0", "2", "8"), ()),
+    "marked_actions": (at("A3.2.3", "v", "v"), ()),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_mentor_screen(snap_compare, make_app, tmp_path_factory, monkeypatch, scene, lang):
+    store = open_demo(tmp_path_factory, monkeypatch)
+    try:
+        run_before, press = SCENES[scene]
+        app = make_app(store, lang=lang)
+        assert snap_compare(app, press=press, terminal_size=(80, 24), run_before=run_before)
+    finally:
+        store.close()
