@@ -1,5 +1,5 @@
 """Snapshots of the mentor's bulk screens at 80x24, in English and Dutch: the agenda, the
-form planning a whole row, and marked actions in the tree."""
+form planning a whole row, marked actions in the tree and the schedule proposal."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ SCENES = {
     "plan_row_form": (at("A4.2", "p", "1", "5", "/", "1", "2"), ()),
     "plan_after_end_form": (at("A4.2.1", "p", "1", "/", "1", "/", "2", "0", "2", "8"), ()),
     "marked_actions": (at("A3.2.3", "v", "v"), ()),
+    "schedule": (at("A1", "P", "down", "down", "plus", plan="P5"), ()),
 }
 
 

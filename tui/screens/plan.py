@@ -45,6 +45,14 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
         ),
         Binding("d", "done", "ui.key.done", id="done", tooltip="ui.key.done.tip"),
         Binding("v", "mark", "ui.key.mark", id="mark", tooltip="ui.key.mark.tip"),
+        Binding(
+            "P",
+            "schedule",
+            "ui.key.schedule",
+            id="schedule",
+            show=False,
+            tooltip="ui.key.schedule.tip",
+        ),
         Binding("r", "reopen", "ui.key.reopen", id="reopen", tooltip="ui.key.reopen.tip"),
         Binding(
             "x", "toggle_na", "ui.key.toggle_na", id="toggle_na", tooltip="ui.key.toggle_na.tip"
@@ -76,6 +84,7 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
             "plan_date",
             "done",
             "mark",
+            "schedule",
             "reopen",
             "toggle_na",
             "add_action",

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from core import commands, planning
+from core.commands import Rejected
 from core.i18n import fmt_date, register, t
 from core.projections import PlanState, StoreState, plan_end
 from tui.widgets.banner import Banner
@@ -137,6 +138,35 @@ class BulkKeys(_Base):
             save,
         )
 
+    def action_schedule(self) -> None:
+        plan = self.plan
+        if not self.allowed("schedule") or plan is None:
+            return
+        from tui.screens.schedule import ScheduleScreen
+
+        try:
+            proposal = planning.propose_schedule(plan, self.today())
+        except Rejected as exc:
+            self.notify(exc.message(), severity="warning", markup=False)
+            return
+        if all(p.kept for p in proposal):
+            self.notify(t("ui.schedule.nothing", plan=plan.id), markup=False)
+            return
+
+        def accept(dates: dict[str, date] | None) -> None:
+            if not dates:
+                return
+            written = 0
+            for action_id, due in dates.items():
+                decide = lambda s, a=action_id, d=due: commands.plan_action(s, plan.id, a, due=d)  # noqa: E731
+                if self.leerpad.run_command(decide) is None:  # type: ignore[arg-type]
+                    break
+                written += 1
+            if written:
+                self.notify(t("ui.schedule.applied", count=written, plan=plan.id), markup=False)
+
+        self.app.push_screen(ScheduleScreen(plan, proposal, self.today()), accept)
+
     def _bulk_subject(self, plan: PlanState) -> str:
         return t("ui.bulk.marked") if self.marked else self.selected
 
@@ -161,6 +191,19 @@ class BulkKeys(_Base):
 
 register(
     {
+        "ui.key.schedule": ("Schedule", "Inplannen"),
+        "ui.key.schedule.tip": (
+            "Propose a date for every open action without one, spread over the remaining weeks",
+            "Stel een datum voor voor elke open actie zonder, gespreid over de resterende weken",
+        ),
+        "ui.schedule.applied": (
+            "{count} actions of {plan} planned.",
+            "{count} acties van {plan} gepland.",
+        ),
+        "ui.schedule.nothing": (
+            "Every open action of {plan} already has a planned date.",
+            "Elke open actie van {plan} heeft al een geplande datum.",
+        ),
         "ui.key.mark": ("Mark", "Markeer"),
         "ui.key.mark.tip": (
             "Mark or unmark the action; p and d then act on every marked action",

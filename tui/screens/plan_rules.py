@@ -87,6 +87,7 @@ def checks(
         if under
         else t("ui.plan.select_row")
     )
+    found["schedule"] = lambda s: planning.propose_schedule(s.plan(plan.id), today)  # type: ignore[arg-type]
     target = note_target(plan, node_id)
     found["note"] = lambda s: commands.add_note(s, plan.id, target, text="-")
     if plan.closed is not None:
