@@ -100,3 +100,26 @@ async def test_escape_clears_the_marks_before_leaving(open_store, make_app):
         assert screen.marked == [] and app.screen is screen
         await pilot.press("escape")
         assert app.screen is not screen
+
+
+async def test_closing_as_completed_with_open_work_asks_for_a_reason(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, "P2")
+        seq = open_store.state.seq
+        await pilot.press("C")
+        assert "3 overdue: closing as completed needs a reason" in form_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "give a reason to close it as completed" in form_text(app)
+        assert open_store.state.seq == seq
+        app.screen.query_one("#reason-input").value = "Vast werk gevonden"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        closed = open_store.state.plan("P2").closed
+        assert (closed.outcome, closed.reason) == ("completed", "Vast werk gevonden")
+        # A closed plan's tree says nothing is overdue any more.
+        labels = [str(n.label) for n in app.screen.query_one(PlanTree)._by_id.values()]
+        assert not any("overdue" in label or " ! " in label for label in labels)
+        assert any("planned 06/11" in label for label in labels)

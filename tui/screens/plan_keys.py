@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from core import commands
 from core.events import Record
 from core.i18n import fmt_date, t
-from core.projections import CompetencyState, RowState, StoreState, plan_end
+from core.projections import CompetencyState, RowState, StoreState, plan_end, summarize
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
 
@@ -220,8 +220,42 @@ class NodeKeys(_Base):
                     t("ui.plan.plan_closed", plan=plan.id),
                 )
 
+        def check(closing: Closing) -> str | None:
+            try:
+                commands.close_plan(
+                    self.state,
+                    plan.id,
+                    outcome=closing.outcome,
+                    on=closing.on,
+                    today=today,
+                    reason=closing.reason,
+                )
+            except commands.Rejected as exc:
+                return exc.message()
+            return None
+
+        summary = summarize(plan, today)
+        open_left = summary.total - summary.done
+        state_line = (
+            t(
+                "ui.close.open_work",
+                done=f"{summary.percent:.0f}",
+                open=open_left,
+                overdue=summary.overdue,
+            )
+            if open_left
+            else ""
+        )
         self.app.push_screen(
-            CloseForm(plan_id=plan.id, trainee=plan.trainee, start=plan.start, today=today), save
+            CloseForm(
+                plan_id=plan.id,
+                trainee=plan.trainee,
+                start=plan.start,
+                today=today,
+                state_line=state_line,
+                check=check,
+            ),
+            save,
         )
 
     # --- helpers -------------------------------------------------------------------------

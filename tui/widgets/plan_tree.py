@@ -180,6 +180,10 @@ class PlanTree(Tree[str]):
 
     def items(self, plan: PlanState, today: date) -> list[TreeItem]:
         style = self._style
+        if plan.closed is not None:
+            # A closed plan has no deadlines left: judged from the dawn of time nothing is
+            # overdue, while done and planned dates still show.
+            today = date.min
         found = [TreeItem(plan.id, None, self._plan_label(plan), False)]
         total = counts(plan.actions())
         found.append(
