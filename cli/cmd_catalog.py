@@ -265,7 +265,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
     profile = _parse_form(Path(args.file), args.id)
     catalog = ctx.catalog()
-    target = ctx.store_path / "catalog" / f"{profile.id}.toml"
+    target = ctx.directory() / "catalog" / f"{profile.id}.toml"
     known = {p.id for p in catalog.profiles()}
     if not args.force and (profile.id in known or target.exists()):
         source = _shown_source(catalog, profile.id) if profile.id in known else str(target)
@@ -280,7 +280,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     if args.dry_run:
         print(t("cli.catalog.dry_run", path=target))
         return 0
-    if ctx.store_path.exists() and not ctx.store_path.is_dir():
+    if ctx.directory().exists() and not ctx.directory().is_dir():
         raise Fail(t("cli.store_not_dir", path=ctx.store_path), EXIT_STORE)
     try:
         _write_atomically(target, text)

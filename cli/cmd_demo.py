@@ -27,7 +27,7 @@ i18n.register(
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     try:
-        plans = build_demo(ctx.store_path, ctx.today)
+        plans = build_demo(ctx.directory(), ctx.today)
     except DemoRefused as exc:
         raise Fail(str(exc), EXIT_REJECTED) from exc
     except StoreError as exc:

@@ -13,6 +13,7 @@ from core import access, config, events, i18n, team
 from core.i18n import t
 from core.identity import display_name, full_name
 from core.projections import StoreState
+from core.storage import MissingDriver, StoreError, is_database_url
 
 i18n.register(
     {
@@ -27,6 +28,17 @@ i18n.register(
             "its files 0660.",
             "{path} was al een opslag: ze behoort nu tot groep {group}, modus 2770 (setgid), "
             "de bestanden 0660.",
+        ),
+        "cli.team.db_created": (
+            "Created the leerpad store in {location}: schema leerpad, owned by {owner} (a role "
+            "nobody logs in as); members of {group} read it and append through leerpad.append.",
+            "leerpad-opslag aangemaakt in {location}: schema leerpad, eigendom van {owner} (een "
+            "rol waarmee niemand inlogt); leden van {group} lezen ze en schrijven via "
+            "leerpad.append.",
+        ),
+        "cli.team.db_repaired": (
+            "{location} already holds a leerpad store: {group} now has its grants.",
+            "{location} bevat al een leerpad-opslag: {group} heeft nu de rechten erop.",
         ),
         "cli.team.config_line": (
             "To make it everyone's store, put this line in the site config {site}:",
@@ -69,6 +81,8 @@ i18n.register(
 
 
 def cmd_init_store(args: argparse.Namespace, ctx: Context) -> int:
+    if is_database_url(args.dir):
+        return _init_database(args.dir, args.group)
     try:
         result = team.init_store(Path(args.dir).expanduser(), args.group)
     except team.SetupError as exc:
@@ -82,6 +96,21 @@ def cmd_init_store(args: argparse.Namespace, ctx: Context) -> int:
     print(t("cli.team.config_line", site=site))
     print()
     print(team.site_config_line(result.path))
+    return 0
+
+
+def _init_database(url: str, group: str) -> int:
+    try:
+        from core import pgstore
+
+        result = pgstore.init_database(url, group)
+    except MissingDriver as exc:
+        raise Fail(str(exc), EXIT_USAGE) from exc
+    except (team.SetupError, StoreError) as exc:
+        usage = isinstance(exc, team.SetupError) and exc.usage
+        raise Fail(str(exc), EXIT_USAGE if usage else EXIT_STORE) from exc
+    key = "cli.team.db_created" if result.created else "cli.team.db_repaired"
+    print(t(key, location=result.location, group=result.group, owner=pgstore.OWNER))
     return 0
 
 
@@ -168,7 +197,14 @@ def cmd_grant(args: argparse.Namespace, ctx: Context) -> int:
     return _change(
         ctx,
         args.login,
-        lambda s: access.grant(s, args.login, args.role, plans=args.plan, all_plans=args.all_plans),
+        lambda s: access.grant(
+            s,
+            args.login,
+            args.role,
+            plans=args.plan,
+            all_plans=args.all_plans,
+            user_exists=ctx.store().login_exists,
+        ),
     )
 
 
@@ -187,7 +223,11 @@ def cmd_assign(args: argparse.Namespace, ctx: Context) -> int:
         ctx,
         args.login,
         lambda s: access.grant(
-            s, args.login, access.plan_role(s, args.login, args.role), plans=args.plans
+            s,
+            args.login,
+            access.plan_role(s, args.login, args.role),
+            plans=args.plans,
+            user_exists=ctx.store().login_exists,
         ),
     )
 
@@ -219,8 +259,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "init-store",
         help="create a store shared by a Unix group (run as root or a group member)",
     )
-    p.add_argument("dir", metavar="DIR", help="the store directory, e.g. /srv/leerpad/ibo-team")
-    p.add_argument("--group", required=True, metavar="GROUP", help="the team's Unix group")
+    p.add_argument(
+        "dir",
+        metavar="DIR|URL",
+        help="the store directory, e.g. /srv/leerpad/ibo-team, or a postgresql:// URL",
+    )
+    p.add_argument(
+        "--group", required=True, metavar="GROUP", help="the team's Unix group or database role"
+    )
     p.set_defaults(handler=cmd_init_store)
 
     acc = sub.add_parser("access", help="roles in the store: show, grant, revoke, assign")

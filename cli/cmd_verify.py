@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.context import EXIT_STORE, Context, print_json, warn
+from cli.context import EXIT_STORE, EXIT_USAGE, Context, Fail, print_json, warn
 from core import i18n
 from core.i18n import t
+from core.storage import MissingDriver
 from core.verify import Report, verify_store
 
 i18n.register(
@@ -78,7 +79,15 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
-    report = verify_store(ctx.store_path)
+    if isinstance(ctx.store_path, str):
+        try:
+            from core.pgstore import verify_database
+
+            report = verify_database(ctx.store_path)
+        except MissingDriver as exc:
+            raise Fail(str(exc), EXIT_USAGE) from exc
+    else:
+        report = verify_store(ctx.store_path)
     code = 0 if report.intact else EXIT_STORE
     if args.json:
         print_json(report_json(report))

@@ -19,6 +19,7 @@ from core.dates import DateError, parse_date
 from core.i18n import t
 from core.identity import command_name
 from core.projections import PlanState, StoreState
+from core.storage import MissingDriver, shown_location
 from core.store import LOG_NAME, Decide, ReadOnly, Store, StoreError
 from core.team import NoAccess, require_access
 
@@ -74,6 +75,10 @@ i18n.register(
             "waarschuwing: catalogusbestand overgeslagen: {problem}",
         ),
         "cli.occupation": ("{detail}.", "{detail}."),
+        "cli.needs_directory": (
+            "This works on a store directory only, not on the database store {location}.",
+            "Dit werkt alleen met een opslagmap, niet met de databaseopslag {location}.",
+        ),
     }
 )
 
@@ -92,7 +97,8 @@ def warn(message: str) -> None:
 
 @dataclass
 class Context:
-    store_path: Path
+    store_path: Path | str
+    """The store's directory, or a postgresql:// URL for a database store."""
     store_source: str
     """Where the store path came from: one of core.config's SOURCE_* names."""
     lang: str
@@ -129,6 +135,13 @@ class Context:
 
     def store(self, *, create: bool = True) -> Store:
         """The store, opened once. Without `create`, a missing store is an error (exit 3)."""
+        if self._store is None and isinstance(self.store_path, str):
+            try:
+                self._store = Store.open(self.store_path, create=create)
+            except MissingDriver as exc:
+                raise Fail(str(exc), EXIT_USAGE) from exc
+            except StoreError as exc:
+                raise Fail(str(exc), EXIT_STORE) from exc
         if self._store is None:
             path = self.store_path
             try:
@@ -147,6 +160,14 @@ class Context:
                 raise Fail(t("cli.store_os", path=path, why=why), EXIT_STORE) from exc
         self._show_notices()
         return self._store
+
+    def directory(self) -> Path:
+        """The store's directory, for commands that only a file store supports."""
+        if isinstance(self.store_path, str):
+            raise Fail(
+                t("cli.needs_directory", location=shown_location(self.store_path)), EXIT_USAGE
+            )
+        return self.store_path
 
     def state(self) -> StoreState:
         """The current state of an existing store (for commands that only read).

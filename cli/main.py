@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "cli.cmd_export",
     "cli.cmd_team",
     "cli.cmd_schedule",
+    "cli.cmd_copy",
 )
 
 DEBUG_VARIABLE = "LEERPAD_DEBUG"

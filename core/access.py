@@ -10,7 +10,6 @@ the log's lock, against the freshest state (`authorize`, installed by Store.open
 from __future__ import annotations
 
 import os
-import pwd
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,9 +17,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import events as ev
 from core.i18n import register, t
+from core.identity import login_exists
 from core.log import fsync_dir
 from core.projections import RoleGrant, StoreState
-from core.team import toml_string
+from core.team import new_file_mode, toml_string
 
 if TYPE_CHECKING:
     from core.history import HistoryEntry
@@ -297,14 +297,6 @@ def authorize(state: StoreState, actor: str, event: ev.Event) -> None:
 # --- commands: changing access -------------------------------------------------------------------
 
 
-def login_exists(login: str) -> bool:
-    try:
-        pwd.getpwnam(login)
-    except KeyError:
-        return False
-    return True
-
-
 def _login(login: str) -> str:
     login = login.strip()
     if (
@@ -472,8 +464,6 @@ def render_access_file(state: StoreState) -> str:
 
 def write_access_file(store_path: Path, state: StoreState) -> Path:
     """Atomically (re)write access.toml from the projection, with the store's file mode."""
-    from core.store import new_file_mode  # lazily: core.store imports this module
-
     target = Path(store_path) / ACCESS_FILE
     tmp = target.with_name(f".{ACCESS_FILE}.{os.getpid()}.new")
     data = render_access_file(state).encode("utf-8")
@@ -520,7 +510,9 @@ def access_file_notice(store_path: Path, state: StoreState) -> str | None:
 def attach(store: Store) -> None:
     """Make `store` check every write against the roles, and warn about a stale access.toml."""
     store.authorize = authorize
-    notice = access_file_notice(store.path, store.state)
+    if store.directory is None:
+        return  # a database store has no access.toml: the database applies the roles itself
+    notice = access_file_notice(store.directory, store.state)
     if notice is not None:
         store.notices.append(notice)
 
@@ -538,5 +530,6 @@ def sync_access_file(store: Store) -> Path:
 def change(store: Store, decide: Callable[[StoreState], ev.Event]) -> ev.Record:
     """Run an access command through the store, then rewrite access.toml from the log."""
     record = store.execute(decide)
-    sync_access_file(store)
+    if store.directory is not None:
+        sync_access_file(store)
     return record

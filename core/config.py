@@ -17,6 +17,7 @@ import platformdirs
 
 from core import i18n
 from core.i18n import t
+from core.storage import is_database_url, shown_location
 
 i18n.register(
     {
@@ -132,19 +133,28 @@ def config_files() -> list[ConfigFile]:
     ]
 
 
-def _store_from_config(config: ConfigFile) -> Path:
+def _store_from_config(config: ConfigFile) -> Path | str:
+    if is_database_url(config.values["store"]):
+        return config.values["store"]
     # A relative path in a config file is relative to that file, not to wherever leerpad runs.
     path = Path(config.values["store"]).expanduser()
     return path if path.is_absolute() else config.path.parent / path
 
 
-def resolve_store(flag: str | None, environ: Mapping[str, str] | None = None) -> tuple[Path, str]:
-    """The store directory in effect and where it came from (one of the SOURCE_* names)."""
+def _store_location(text: str) -> Path | str:
+    """A store named on the command line or in the environment: a directory or a URL."""
+    return text if is_database_url(text) else Path(text).expanduser().absolute()
+
+
+def resolve_store(
+    flag: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[Path | str, str]:
+    """The store in effect (a directory, or a postgresql:// URL) and where it came from."""
     env = os.environ if environ is None else environ
     if flag:
-        return Path(flag).expanduser().absolute(), SOURCE_FLAG
+        return _store_location(flag), SOURCE_FLAG
     if env.get(STORE_VARIABLE, "").strip():
-        return Path(env[STORE_VARIABLE].strip()).expanduser().absolute(), SOURCE_ENV
+        return _store_location(env[STORE_VARIABLE].strip()), SOURCE_ENV
     for config in config_files():
         if "store" in config.values:
             return _store_from_config(config), config.kind
@@ -168,12 +178,15 @@ def language_and_source(
     return i18n.detect_language(environ), SOURCE_LOCALE
 
 
-def catalog_dirs(store_path: Path) -> list[Path]:
+def catalog_dirs(store_path: Path | str) -> list[Path]:
     """Folders with extra occupation profiles, later ones winning on an id.
 
     The user's own catalog comes first so the store's (shared by the team, and
-    where `leerpad catalog import` writes) wins over it.
+    where `leerpad catalog import` writes) wins over it. A database store has
+    no folder of its own.
     """
+    if isinstance(store_path, str):
+        return [user_catalog_dir()]
     return [user_catalog_dir(), store_path / "catalog"]
 
 
@@ -186,7 +199,7 @@ def describe(
     files = config_files()
     return {
         "store": {
-            "path": str(store),
+            "path": shown_location(store),
             "source": store_source,
             "file": _file_of(files, store_source),
         },

@@ -195,6 +195,17 @@ class AccessRevoked(Event, tag="access.revoked"):
     all_plans: bool = False
 
 
+class StoreCopied(Event, tag="store.copied"):
+    """The first record of a store copied from another: what it copied, to check against it."""
+
+    source: str
+    """Where the records came from (a directory, or a database URL without its password)."""
+    records: int
+    """How many records the source held."""
+    last_hash: str
+    """The hash of the source's last record (as its own `leerpad verify` shows it)."""
+
+
 EventBody = (
     PlanCreated
     | PlanDetailsEdited
@@ -211,6 +222,7 @@ EventBody = (
     | PlanReopened
     | AccessGranted
     | AccessRevoked
+    | StoreCopied
 )
 
 EVENT_TYPES: tuple[type[Event], ...] = EventBody.__args__  # type: ignore[attr-defined]

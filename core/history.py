@@ -139,6 +139,10 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
                 after = scope
             else:
                 before = scope
+        case ev.StoreCopied():
+            target = e.source
+            params = {"records": str(e.records)}
+            after = e.last_hash
     return HistoryEntry(
         seq=record.seq,
         time=record.time,

@@ -283,6 +283,10 @@ register(
             "gave {target} the role {role}{scope}",
             "gaf {target} de rol {role}{scope}",
         ),
+        "hist.store.copied": (
+            "copied {records} records from {target}",
+            "kopieerde {records} records uit {target}",
+        ),
         "hist.access.revoked": (
             "took the role {role}{scope} from {target}",
             "nam {target} de rol {role}{scope} af",

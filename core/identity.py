@@ -18,6 +18,15 @@ def current_actor() -> str:
         return str(uid)
 
 
+def login_exists(login: str) -> bool:
+    """True when `login` is an account on this system."""
+    try:
+        pwd.getpwnam(login)
+    except KeyError:
+        return False
+    return True
+
+
 def full_name(login: str) -> str:
     """The full name from the password database (GECOS), or '' when there is none."""
     try:

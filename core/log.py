@@ -21,6 +21,8 @@ from pathlib import Path
 
 from core.i18n import register, t
 
+LOG_NAME = "events.log"
+"""The log's file name in a store directory."""
 MAGIC = b"LEERPAD\n"
 LOG_VERSION = 1
 HEADER = struct.Struct(">8sI4s16s")  # magic, log format version, reserved (zero), log id

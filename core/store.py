@@ -1,142 +1,67 @@
-"""A store: a directory holding one log, read into projections and appended to safely.
+"""A store: records read into projections, and commands appended to them safely.
 
-Writers serialise on the log's file lock; under it they catch up on what others
-appended, re-run their command against that fresh state and write one record.
-Readers never wait for writers: they stop at an incomplete record at the tail.
+Where the records live is a backend's business (core/storage.py): a log file
+in a directory (core/filestore.py) or a PostgreSQL database (core/pgstore.py).
+A command is decided against the freshest state; an append that finds others
+came first catches up and decides again.
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import secrets
-import stat
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-import msgspec
-
-from core import access, checkpoint, team
+from core import access, checkpoint
 from core import events as ev
+from core.filestore import FileBackend, decode_payload, make_store_dir
 from core.history import HistoryEntry, Unknown, fold_with_history
 from core.i18n import register, t
 from core.identity import current_actor
-from core.log import (
-    FRAME_SIZE,
-    HEADER_SIZE,
-    LOG_VERSION,
-    CorruptLog,
-    Frame,
-    LogError,
-    LogFile,
-    TailProblem,
-    create_log,
-    frame,
-    fsync_dir,
-    payload_hash,
-)
+from core.log import LOG_NAME, CorruptLog, LogFile
 from core.projections import StoreState, apply, apply_unknown
+from core.storage import (
+    Backend,
+    Conflict,
+    Decide,
+    ReadOnly,
+    StoreError,
+    is_database_url,
+    new_event_id,
+    utc_now,
+)
+from core.team import new_file_mode
 
-LOG_NAME = "events.log"
-BULK_READ = 1 << 20
-"""Catching up on more bytes than this pauses the cyclic garbage collector meanwhile."""
+CONFLICT_RETRIES = 50
+"""Appends in a row that may find others came first before the command gives up."""
 
-Decide = Callable[[StoreState], ev.Event]
-"""A command bound to its arguments: given the fresh state, the event to write (or raise)."""
-
-
-class StoreError(Exception):
-    """The store cannot be used as asked (missing, no access, read-only, corrupt)."""
-
-
-class ReadOnly(StoreError):
-    pass
-
-
-@dataclass(slots=True)
-class Decoded:
-    """One record read from the log, with where it sits and its hash."""
-
-    offset: int
-    end: int
-    hash: str
-    record: ev.Record | Unknown
-
-
-def decode_payload(payload: bytes, digest: str) -> tuple[ev.Record | Unknown, str]:
-    """Decode one record payload: (the record, its `prev` hash).
-
-    An event type this version does not know becomes `Unknown`; bytes that are
-    not a record at all raise `msgspec.DecodeError`.
-    """
-    try:
-        record = ev.RECORD_DECODER.decode(payload)
-    except msgspec.ValidationError:
-        return _decode_unknown(payload, digest)
-    return record, record.prev
-
-
-def _decode_unknown(payload: bytes, digest: str) -> tuple[Unknown, str]:
-    opaque = ev.OPAQUE_DECODER.decode(payload)
-    body = msgspec.msgpack.decode(opaque.event)
-    kind = body.get("type", "?") if isinstance(body, dict) else "?"
-    unknown = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, str(kind), digest)
-    return unknown, opaque.prev
-
-
-def decode_frame(frame_: Frame) -> Decoded:
-    """Decode one frame; an event type this version does not know becomes `Unknown`."""
-    digest = payload_hash(frame_.payload)
-    record, _ = decode_payload(frame_.payload, digest)
-    return Decoded(frame_.offset, frame_.end, digest, record)
-
-
-class _RecordId(msgspec.Struct):
-    id: str
-
-
-_ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
-"""Reads just a record's id (any event type), skipping the rest of its payload."""
-
-
-def new_event_id() -> str:
-    """A unique, time-ordered id: 48 bits of milliseconds, then 80 random bits (hex)."""
-    return f"{int(time.time() * 1000):012x}{secrets.token_hex(10)}"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = [
+    "LOG_NAME",
+    "Decide",
+    "ReadOnly",
+    "Store",
+    "StoreError",
+    "decode_payload",
+    "make_store_dir",
+    "new_event_id",
+    "new_file_mode",
+    "utc_now",
+]
 
 
 @dataclass
 class Store:
     """An open store. `state` is the projection of every record read so far."""
 
-    path: Path
-    log: LogFile
+    backend: Backend
     clock: Callable[[], datetime] = utc_now
     actor: str = field(default_factory=current_actor)
     state: StoreState = field(default_factory=StoreState)
-    end: int = HEADER_SIZE
-    """Offset just after the last record folded into `state`."""
-    last_offset: int = HEADER_SIZE
-    """Offset of the last record folded into `state` (where a checkpoint can check it)."""
-    read_only: str | None = None
-    """Why this store may not be written to, in the user's language; None when writable."""
-    notices: list[str] = field(default_factory=list)
-    """Things the user should know about (a torn tail moved aside)."""
-    corruption: CorruptLog | None = None
-    """The first damaged record, once found: reading stops before it."""
     authorize: Callable[[StoreState, str, ev.Event], None] | None = None
-    """Checked under the lock before every append: raises Rejected when the actor may not."""
+    """Checked before every append, on the fresh state: raises Rejected when the actor may not."""
     _mutex: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
-    _ids: tuple[set[str], int] = field(
-        default_factory=lambda: (set(), HEADER_SIZE), repr=False, compare=False
-    )
 
     # --- opening ---------------------------------------------------------------------
 
@@ -149,50 +74,29 @@ class Store:
         clock: Callable[[], datetime] = utc_now,
         cache_dir: Path | None = None,
     ) -> Store:
-        """Open (or create) the store in directory `path` and read its whole log.
+        """Open (or create) the store at `path` (a directory or a postgresql:// URL) and read it.
 
         With `cache_dir`, a valid checkpoint there replaces replaying the records
-        it covers, and a long replay leaves a new one (see core/checkpoint.py).
+        a file store's checkpoint covers, and a long replay leaves a new one
+        (see core/checkpoint.py).
         """
-        path = Path(path)
-        log_path = path / LOG_NAME
-        try:
-            checked = team.check_store_access(path)
-        except team.NoAccess as exc:
-            raise StoreError(str(exc)) from exc
-        try:
-            if not log_path.exists():
-                if not create:
-                    raise StoreError(t("store.missing", path=path))
-                if checked.read_only is not None:
-                    raise StoreError(checked.read_only)
-                make_store_dir(path)
-                create_log(log_path, mode=new_file_mode(path))
-            log = LogFile.open(log_path)
-        except PermissionError as exc:
-            raise StoreError(t("store.no_access", path=path, why=exc.strerror)) from exc
-        except LogError as exc:
-            raise StoreError(str(exc)) from exc
-        except OSError as exc:
-            raise StoreError(t("store.cannot_open", path=path, why=exc.strerror)) from exc
-        store = cls(path=path, log=log, clock=clock)
-        store.notices.extend(checked.warnings)
-        header = log.header
-        if checked.read_only is not None:
-            store.read_only = checked.read_only
-        elif not log.writable:
-            store.read_only = t("store.no_write", path=log_path)
-        elif header.version > LOG_VERSION:
-            store.read_only = t("store.newer", what=t("store.what.log", v=header.version))
-        elif header.problem is not None:
-            store.read_only = t("store.bad_header", what=t(header.problem))
-        store.state.hash = header.hash
+        if is_database_url(path):
+            from core import pgstore  # only database stores need psycopg
+
+            backend: Backend = pgstore.PgBackend.open(str(path), create=create)
+            cache_dir = None
+        else:
+            backend = FileBackend.open(Path(path), create=create)
+        store = cls(backend=backend, clock=clock)
+        if backend.actor is not None:
+            store.actor = backend.actor
+        store.state.hash = backend.genesis
         try:
             if cache_dir is not None:
                 checkpoint.restore(store, cache_dir)
             restored = store.state.seq
             # On open a problem at the tail is settled now, waiting for a writer if needed.
-            store._read_new(wait=True, collect=False)
+            backend.catch_up(store.state, None, settle=True)
             if cache_dir is not None and checkpoint.worth_saving(store, store.state.seq - restored):
                 checkpoint.save(store, cache_dir)
         except BaseException:
@@ -202,7 +106,7 @@ class Store:
         return store
 
     def close(self) -> None:
-        self.log.close()
+        self.backend.close()
 
     def __enter__(self) -> Store:
         return self
@@ -210,157 +114,93 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- what the backend knows ------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        """Where the store is, as it may be shown (a database URL without its password)."""
+        return self.backend.location
+
+    @property
+    def directory(self) -> Path | None:
+        """The store's directory (None for a database store)."""
+        return self.backend.directory
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this store may not be written to, in the user's language; None when writable."""
+        return self.backend.read_only
+
+    @read_only.setter
+    def read_only(self, reason: str | None) -> None:
+        self.backend.read_only = reason
+
+    @property
+    def notices(self) -> list[str]:
+        """Things the user should know about (a torn tail moved aside)."""
+        return self.backend.notices
+
+    @property
+    def corruption(self) -> CorruptLog | None:
+        """The first damaged record, once found: reading stops before it."""
+        return self.backend.corruption
+
     @property
     def writable(self) -> bool:
         return self.read_only is None
+
+    def login_exists(self, login: str) -> bool:
+        """Whether `login` can act in this store: a Unix account, or a database user."""
+        return self.backend.login_exists(login)
+
+    # The file backend's position, for checkpoints and the history index of a file store.
+
+    @property
+    def path(self) -> Path:
+        return self._file().path
+
+    @property
+    def log(self) -> LogFile:
+        return self._file().log
+
+    @property
+    def end(self) -> int:
+        return self._file().end
+
+    @end.setter
+    def end(self, offset: int) -> None:
+        self._file().end = offset
+
+    @property
+    def last_offset(self) -> int:
+        return self._file().last_offset
+
+    @last_offset.setter
+    def last_offset(self, offset: int) -> None:
+        self._file().last_offset = offset
+
+    def _file(self) -> FileBackend:
+        backend = self.backend
+        if not isinstance(backend, FileBackend):
+            raise AttributeError("only a file store has a log file")
+        return backend
 
     # --- reading ---------------------------------------------------------------------
 
     def refresh(self) -> list[ev.Record]:
         """Read and fold what others appended since the last read; return those records."""
-        return self._read_new(wait=False)
-
-    def _read_new(self, *, wait: bool, collect: bool = True) -> list[ev.Record]:
+        found: list[ev.Record] = []
         with self._mutex:
-            found: list[ev.Record] | None = [] if collect else None
-            if self.corruption is not None:
-                return found or []
-            try:
-                problem = self._consume(found)
-                if problem is None:
-                    return found or []
-                # Unlocked, a bad tail may be an append in progress. Writers hold the
-                # lock from catch-up to fsync, so under it the tail is what a crash left.
-                try:
-                    if not self.log.lock(wait=wait):
-                        return found or []
-                except OSError:
-                    return found or []
-                try:
-                    problem = self._consume(found)
-                    if problem is not None:
-                        self._settle(problem)
-                finally:
-                    self.log.unlock()
-            except OSError as exc:
-                raise StoreError(
-                    t("store.read_failed", path=self.log.path, why=exc.strerror)
-                ) from exc
-            return found or []
+            self.backend.catch_up(self.state, found, settle=False)
+        return found
 
-    def _consume(self, found: list[ev.Record] | None) -> TailProblem | None:
-        """Fold every valid record after `end`; return what stopped the scan at the tail.
-
-        Damage inside a checksummed record (chain, sequence, decoding) is settled
-        here; only the bytes after the last good frame are returned to the caller.
-        """
-        scan = self.log.scan(self.end)
-        pause_gc = scan.stop - self.end > BULK_READ and gc.isenabled()
-        if pause_gc:
-            # Replay allocates many long-lived objects; the collector would walk them
-            # again and again for nothing.
-            gc.disable()
-        last = -1  # offset of the last record folded by this call
-        last_payload = b""
-        try:
-            state = self.state
-            decode = ev.RECORD_DECODER.decode
-            sha256 = hashlib.sha256
-            newest = ev.FORMAT_VERSION
-            for offset, payload in scan:
-                digest = sha256(payload).hexdigest()
-                try:
-                    record = decode(payload)
-                except msgspec.DecodeError:
-                    if not self._fold_odd(offset, payload, digest):
-                        return None
-                    last, last_payload = offset, payload
-                    continue
-                if record.seq != state.seq + 1 or record.prev != state.hash:
-                    self._broken(offset, record.seq)
-                    return None
-                if record.v > newest and self.read_only is None:
-                    self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
-                try:
-                    apply(state, record, digest)
-                except Exception as exc:
-                    self._unfoldable(offset, record, exc)
-                    return None
-                last, last_payload = offset, payload
-                if found is not None:
-                    found.append(record)
-            return scan.problem
-        finally:
-            # Kept in locals in the loop; `end` must match `state` whatever way we leave.
-            if last >= 0:
-                self.last_offset = last
-                self.end = last + FRAME_SIZE + len(last_payload)
-            if pause_gc:
-                # What a bulk read built lives as long as the store: frozen, the collector
-                # never walks those millions of objects again (each full collection would).
-                gc.freeze()
-                gc.enable()
-
-    def _fold_odd(self, offset: int, payload: bytes, digest: str) -> bool:
-        """A payload the record decoder refused: an event type from a newer version, or damage."""
-        try:
-            unknown, prev = _decode_unknown(payload, digest)
-        except msgspec.DecodeError as exc:
-            what = t("store.what.undecodable", error=str(exc))
-            self._corrupt(offset, self.state.seq + 1, what)
-            return False
-        if unknown.seq != self.state.seq + 1 or prev != self.state.hash:
-            self._broken(offset, unknown.seq)
-            return False
-        apply_unknown(self.state, unknown.seq, unknown.id, digest)
-        if self.read_only is None:
-            self.read_only = t("store.newer", what=t("store.what.event", type=unknown.type))
-        return True
-
-    def _broken(self, offset: int, found_seq: int) -> None:
-        seq = self.state.seq + 1
-        if found_seq != seq:
-            what = t("store.what.seq", found=found_seq, expected=seq)
-        elif seq == 1:
-            what = t("store.what.header_changed")
-        else:
-            what = t("store.what.chain")
-        self._corrupt(offset, seq, what)
-
-    def _unfoldable(self, offset: int, record: ev.Record, exc: Exception) -> None:
-        what = t("store.what.unfoldable", type=ev.event_tag(record.event), error=repr(exc))
-        self._corrupt(offset, record.seq, what)
-
-    def _corrupt(self, offset: int, seq: int, what: str) -> None:
-        message = t("store.corrupt", seq=seq, offset=offset, what=what)
-        self.corruption = CorruptLog(message, offset=offset, seq=seq)
-        self.read_only = message
-
-    def _settle(self, problem: TailProblem) -> None:
-        """Deal with bad bytes at the tail, seen under the lock (so not an append in progress)."""
-        if not problem.torn:
-            self._corrupt(problem.offset, self.state.seq + 1, problem.text())
-            return
-        if not self.log.writable or self.read_only is not None:
-            # Only someone who may write moves bytes; a reader simply stops before them.
-            return
-        try:
-            side, size = self.log.move_tail_aside(problem.offset)
-        except OSError as exc:
-            self.read_only = t(
-                "store.tail_stuck", offset=problem.offset, why=exc.strerror or str(exc)
-            )
-            return
-        self.notices.append(t("store.torn", offset=problem.offset, size=size, side=side.name))
+    def wait(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for others to append; True when something may be new."""
+        return self.backend.wait(self.state.seq, timeout)
 
     def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
-        """Re-read (record, hash) pairs from the start of the log, up to seq `upto`."""
-        for _, payload in self.log.scan(HEADER_SIZE, self.end):
-            digest = payload_hash(payload)
-            record, _ = decode_payload(payload, digest)
-            if upto is not None and record.seq > upto:
-                return
-            yield record, digest
+        """Re-read (record, hash) pairs from the start of the store, up to seq `upto`."""
+        return self.backend.records(upto)
 
     def history(self, upto: int | None = None) -> list[HistoryEntry]:
         return list(fold_with_history(self.records(upto)))
@@ -368,7 +208,7 @@ class Store:
     def state_at(self, seq: int) -> StoreState:
         """The projection as it was right after record `seq` (for time travel)."""
         state = StoreState()
-        state.hash = self.log.header.hash
+        state.hash = self.backend.genesis
         for rec, record_hash in self.records(seq):
             if isinstance(rec, Unknown):
                 apply_unknown(state, rec.seq, rec.id, record_hash)
@@ -381,119 +221,48 @@ class Store:
     def execute(self, decide: Decide, *, event_id: str | None = None) -> ev.Record:
         """Run a command against the freshest state and append its event.
 
-        Under the lock: catch up, re-validate (`decide` raises `Rejected` when the
-        command no longer applies), write one record, fsync. With `event_id`, a
-        retry of an append that already landed returns the existing record.
+        Catch up, re-validate (`decide` raises `Rejected` when the command no
+        longer applies), append one record; when others appended first (a
+        database store), catch up and decide again. With `event_id`, a retry of
+        an append that already landed returns the existing record.
         """
         with self._mutex:
-            if self.read_only:
-                raise ReadOnly(t("store.read_only", reason=self.read_only))
-            try:
-                self.log.lock()
-            except OSError as exc:
-                raise StoreError(
-                    t("store.lock_failed", path=self.log.path, why=exc.strerror)
-                ) from exc
-            try:
-                return self._execute_locked(decide, event_id)
-            finally:
-                self.log.unlock()
-
-    def _execute_locked(self, decide: Decide, event_id: str | None) -> ev.Record:
-        try:
-            problem = self._consume(None)
-            if problem is not None:
-                self._settle(problem)
-        except OSError as exc:
-            raise StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror)) from exc
-        if self.read_only:
-            raise ReadOnly(t("store.read_only", reason=self.read_only))
-        if event_id is not None and event_id in self._known_ids():
-            return self._find(event_id)
-        event = decide(self.state)
-        if not isinstance(event, ev.EVENT_TYPES):
-            raise TypeError(f"a command returned {event!r}, not an event")
-        if self.authorize is not None:
-            self.authorize(self.state, self.actor, event)
-        record = ev.Record(
-            seq=self.state.seq + 1,
-            id=event_id or new_event_id(),
-            time=self.clock().astimezone(UTC),
-            actor=self.actor,
-            prev=self.state.hash,
-            event=event,
-        )
-        payload = ev.ENCODER.encode(record)
-        try:
-            # Fold exactly what readers will decode, and never write what they could not.
-            written = ev.RECORD_DECODER.decode(payload)
-        except msgspec.DecodeError as exc:
-            raise StoreError(t("store.unencodable", error=str(exc))) from exc
-        try:
-            end = self.log.append(frame(payload), self.end)
-        except LogError as exc:
-            raise StoreError(str(exc)) from exc
-        offset = self.end
-        self.end = end
-        self.last_offset = offset
-        try:
-            apply(self.state, written, payload_hash(payload))
-        except Exception as exc:
-            self._unfoldable(offset, written, exc)
-            raise StoreError(self.read_only or "") from exc
-        return written
-
-    def _known_ids(self) -> set[str]:
-        """The ids of every record read so far, gathered from the log on first use.
-
-        Only retries ask, so the state does not carry a million ids for them;
-        later calls read just the records added since.
-        """
-        ids, upto = self._ids
-        if upto < self.end:
-            for _, payload in self.log.scan(upto, self.end):
-                ids.add(_ID_DECODER.decode(payload).id)
-            self._ids = (ids, self.end)
-        return ids
-
-    def _find(self, event_id: str) -> ev.Record:
-        for rec, _ in self.records():
-            if isinstance(rec, ev.Record) and rec.id == event_id:
-                return rec
-        raise StoreError(t("store.id_unreadable", id=event_id))
-
-
-def new_file_mode(directory: Path) -> int | None:
-    """Permission bits for files leerpad creates in a store directory (None: the umask's).
-
-    A setgid directory is a team store: its files get the directory's group
-    read/write bits and nothing for others, whatever the creator's umask.
-    """
-    mode = directory.stat().st_mode
-    if not mode & stat.S_ISGID:
-        return None
-    return 0o600 | (mode & 0o060)
-
-
-def make_store_dir(path: Path) -> None:
-    """mkdir -p for a store, making each new directory entry durable."""
-    missing: list[Path] = []
-    probe = path
-    while not probe.exists():
-        missing.append(probe)
-        probe = probe.parent
-    for directory in reversed(missing):
-        try:
-            # The store itself holds personal data: private unless made for a team
-            # with `leerpad init-store`.
-            directory.mkdir(mode=0o700 if directory == path else 0o777)
-        except FileExistsError:
-            continue
-        fsync_dir(directory.parent)
+            for _ in range(CONFLICT_RETRIES):
+                if self.read_only:
+                    raise ReadOnly(t("store.read_only", reason=self.read_only))
+                with self.backend.writing(self.state):
+                    if self.read_only:
+                        raise ReadOnly(t("store.read_only", reason=self.read_only))
+                    if event_id is not None:
+                        landed = self.backend.find(event_id)
+                        if landed is not None:
+                            return landed
+                    event = decide(self.state)
+                    if not isinstance(event, ev.EVENT_TYPES):
+                        raise TypeError(f"a command returned {event!r}, not an event")
+                    if self.authorize is not None:
+                        self.authorize(self.state, self.actor, event)
+                    try:
+                        return self.backend.append(
+                            self.state,
+                            event,
+                            event_id=event_id or new_event_id(),
+                            actor=self.actor,
+                            time=self.clock(),
+                        )
+                    except Conflict:
+                        continue
+            raise StoreError(t("store.busy", location=self.location))
 
 
 register(
     {
+        "store.busy": (
+            "Others kept appending to {location} while this change was decided; nothing "
+            "was written, try again.",
+            "Anderen bleven schrijven in {location} terwijl over deze wijziging beslist werd; "
+            "er werd niets geschreven, probeer opnieuw.",
+        ),
         "store.missing": (
             "There is no leerpad store at {path}.",
             "Er is geen leerpad-opslag in {path}.",

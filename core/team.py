@@ -1,8 +1,8 @@
 """A store shared by a team on one server: its directory, file modes and who may open it.
 
 File permissions decide who can reach the store at all; roles inside it are
-core/access.py's business. core.store calls `check_store_access` when it opens
-a store, so this module imports core.store and core.log only inside functions.
+core/access.py's business. The file backend (core/filestore.py) calls
+`check_store_access` when it opens a store.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.i18n import register, t
+from core.identity import current_actor
+from core.log import LOG_NAME, create_log
 
 STORE_MODE = 0o2770
 """A team store's directory: setgid (new files get its group), the group rwx, others nothing."""
@@ -180,8 +182,6 @@ def require_access(path: Path) -> None:
         return
     if stat.S_ISDIR(st.st_mode) and not os.access(path, os.R_OK | os.X_OK):
         raise NoAccess(_closed_message(path))
-    from core.store import LOG_NAME  # lazily: core.store imports this module
-
     log = path / LOG_NAME
     try:
         log_st = os.stat(log)
@@ -216,8 +216,6 @@ def _closed_message(directory: Path) -> str:
         return t("team.no_access", path=directory, owner="?", group="?", mode="?")
     group = group_name(st.st_gid)
     if st.st_uid != os.geteuid() and st.st_gid not in my_groups():
-        from core.identity import current_actor
-
         return t("team.not_in_group", group=group, path=directory, login=current_actor())
     if st.st_gid in my_groups() and not st.st_mode & stat.S_IXGRP:
         return t("team.group_closed", group=group, path=directory, mode=mode_text(st.st_mode))
@@ -408,9 +406,6 @@ def init_store(path: Path, group: str) -> InitResult:
 
     Raises SetupError. Works whatever the umask: every mode is set explicitly.
     """
-    from core.log import create_log
-    from core.store import LOG_NAME, new_file_mode  # lazily: core.store imports this module
-
     path = Path(path).absolute()
     try:
         gid = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
@@ -453,6 +448,18 @@ def init_store(path: Path, group: str) -> InitResult:
     except OSError as exc:
         raise SetupError(t("team.os_error", path=path, why=exc.strerror or str(exc))) from exc
     return InitResult(path, name, created)
+
+
+def new_file_mode(directory: Path) -> int | None:
+    """Permission bits for files leerpad creates in a store directory (None: the umask's).
+
+    A setgid directory is a team store: its files get the directory's group
+    read/write bits and nothing for others, whatever the creator's umask.
+    """
+    mode = directory.stat().st_mode
+    if not mode & stat.S_ISGID:
+        return None
+    return 0o600 | (mode & 0o060)
 
 
 def site_config_line(path: Path) -> str:

@@ -7,7 +7,6 @@ when anything changes, whether the change was theirs or another user's.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -231,20 +230,16 @@ class LeerpadApp(App[None]):
 
     @work(thread=True, exclusive=True, group="follow-log")
     def follow_log(self) -> None:
-        """Watch the log's size; when another process appends, fold it on the UI thread."""
+        """Wait for other processes to append (a notification or a poll, as the store's
+        backend does it); when they have, fold it on the UI thread."""
         worker = get_current_worker()
-        path = self.store.log.path
         while not worker.is_cancelled:
-            try:
-                size = os.stat(path).st_size
-            except OSError:
-                size = -1
-            if size > self.store.end and not worker.is_cancelled:
+            if self.store.wait(POLL_SECONDS) and not worker.is_cancelled:
                 try:
                     self.call_from_thread(self.catch_up)
                 except RuntimeError:
                     return  # the app is shutting down
-            time.sleep(POLL_SECONDS)
+                time.sleep(POLL_SECONDS)
 
     def catch_up(self) -> None:
         """Fold what other processes appended, tell the user what changed, re-render."""

@@ -366,6 +366,7 @@ def test_every_event_type_is_covered() -> None:
         "plan.reopened",
         "access.granted",  # commands in core/access.py, tested in tests/team
         "access.revoked",
+        "store.copied",  # written by core/storecopy.py, tested in tests/pg/test_pg_cli.py
     }
 
 

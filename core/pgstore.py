@@ -1,0 +1,636 @@
+"""The PostgreSQL backend of a store: records in `leerpad.records`, appended by the database.
+
+The database stamps seq, time and actor (the logged-in user) and links the
+hash chain in `leerpad.append` (core/sql/schema.sql); row-level security
+decides which records a user reads. docs/FORMAT.md describes the tables.
+psycopg is imported only here, and only when a database store is opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import time as clock
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from core import events as ev
+from core.history import Unknown
+from core.i18n import register, t
+from core.log import CorruptLog
+from core.projections import StoreState, apply, apply_unknown
+from core.storage import Conflict, MissingDriver, StoreError, shown_location
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from core.verify import Report
+
+CHANNEL = "leerpad_records"
+"""What `leerpad.append` notifies on (the payload is the new seq)."""
+OWNER = "leerpad_owner"
+"""The role that owns the schema and its functions; nobody logs in as it."""
+BATCH = 5_000
+"""Records read per query while catching up."""
+POLL_SECONDS = 1.0
+"""Notifications can be lost (a dropped connection): `wait` also looks this often."""
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+COLUMNS = "seq, id, time, actor, plan, type, subject, payload, v, prev, hash"
+EVENT_DECODER = msgspec.msgpack.Decoder(ev.EventBody)
+
+register(
+    {
+        "pg.no_driver": (
+            "A PostgreSQL store needs psycopg: install leerpad[postgres] (pip install "
+            "'psycopg[binary]').",
+            "Een PostgreSQL-opslag heeft psycopg nodig: installeer leerpad[postgres] "
+            "(pip install 'psycopg[binary]').",
+        ),
+        "pg.connect": (
+            "Cannot connect to the database store {location}: {why}.",
+            "Kan geen verbinding maken met de databaseopslag {location}: {why}.",
+        ),
+        "pg.failed": (
+            "The database store {location} failed: {why}.",
+            "De databaseopslag {location} faalde: {why}.",
+        ),
+        "pg.no_store": (
+            "The database {location} holds no leerpad store: the database administrator "
+            "creates one with 'leerpad init-store URL --group ROLE'.",
+            "De database {location} bevat geen leerpad-opslag: de databasebeheerder maakt er "
+            "een met 'leerpad init-store URL --group ROLE'.",
+        ),
+        "pg.no_access": (
+            "You ({user}) have no access to the leerpad store in {location}: the database "
+            "administrator grants the team role to you (GRANT team TO {user}).",
+            "Je ({user}) hebt geen toegang tot de leerpad-opslag in {location}: de "
+            "databasebeheerder geeft je de teamrol (GRANT team TO {user}).",
+        ),
+        "pg.refused": (
+            "The database refused the change: {why}. Nothing was written.",
+            "De database weigerde de wijziging: {why}. Er werd niets geschreven.",
+        ),
+        "pg.what.hash": (
+            "its hash does not match its contents",
+            "de hash klopt niet met de inhoud",
+        ),
+        "pg.what.columns": (
+            "its plan or type columns do not match its event",
+            "de kolommen plan of type kloppen niet met de gebeurtenis",
+        ),
+        "pg.corrupt": (
+            "record {seq} is damaged ({what}); run 'leerpad verify' for details.",
+            "record {seq} is beschadigd ({what}); voer 'leerpad verify' uit voor details.",
+        ),
+        "pg.newer_format": (
+            "the store was made by a newer leerpad (format {v})",
+            "de opslag werd gemaakt door een nieuwere leerpad (formaat {v})",
+        ),
+    }
+)
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise MissingDriver(t("pg.no_driver")) from exc
+    return psycopg
+
+
+def _why(exc: BaseException) -> str:
+    """The first line of a database error, without a trailing full stop."""
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__).rstrip(".")
+
+
+def connect(url: str) -> psycopg.Connection[Any]:
+    """An autocommit connection to `url`; one sentence (StoreError) when that fails."""
+    psycopg = _psycopg()
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.Error as exc:
+        raise StoreError(t("pg.connect", location=shown_location(url), why=_why(exc))) from exc
+
+
+# --- the chain: the documented encoding of a row (docs/FORMAT.md) ----------------------------
+
+
+def _field(text: str) -> bytes:
+    data = text.encode("utf-8")
+    return struct.pack(">i", len(data)) + data
+
+
+def micros(when: datetime) -> int:
+    """Microseconds since 1970-01-01 UTC: how a record's time enters its hash."""
+    return (when - EPOCH) // _MICROSECOND
+
+
+_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - EPOCH
+
+
+def genesis(log_id: bytes) -> str:
+    """The `prev` of the first record: SHA-256 of b"LEERPAD-PG\\n" and the store's id."""
+    return hashlib.sha256(b"LEERPAD-PG\n" + log_id).hexdigest()
+
+
+def record_hash(
+    prev: str,
+    seq: int,
+    when: datetime,
+    v: int,
+    id_: str,
+    actor: str,
+    plan: str,
+    kind: str,
+    subject: str,
+    payload: bytes,
+) -> str:
+    """What `leerpad.record_hash` computes in the database, computed here to check it."""
+    data = b"".join(
+        (
+            bytes.fromhex(prev),
+            struct.pack(">qqi", seq, micros(when), v),
+            _field(id_),
+            _field(actor),
+            _field(plan),
+            _field(kind),
+            _field(subject),
+            struct.pack(">i", len(payload)),
+            payload,
+        )
+    )
+    return hashlib.sha256(data).hexdigest()
+
+
+def subject_of(event: ev.Event) -> str:
+    """The login an access change is about ("" for every other event)."""
+    return event.login if isinstance(event, ev.AccessGranted | ev.AccessRevoked) else ""
+
+
+def access_change(event: ev.Event) -> str | None:
+    """An access change as the JSON the database folds into `leerpad.roles`."""
+    if not isinstance(event, ev.AccessGranted | ev.AccessRevoked):
+        return None
+    change = {
+        "login": event.login,
+        "role": event.role,
+        "plans": list(event.plans),
+        "all_plans": event.all_plans,
+    }
+    return msgspec.json.encode(change).decode()
+
+
+class Row(msgspec.Struct, array_like=True):
+    seq: int
+    id: str
+    time: datetime
+    actor: str
+    plan: str
+    type: str
+    subject: str
+    payload: bytes
+    v: int
+    prev: str
+    hash: str
+
+
+class RowProblem(Exception):
+    """A row whose hash, or whose columns, do not match its contents."""
+
+
+def decode_row(row: Row) -> ev.Record | Unknown:
+    """The record a row holds; RowProblem when it does not hold together."""
+    expected = record_hash(
+        row.prev,
+        row.seq,
+        row.time,
+        row.v,
+        row.id,
+        row.actor,
+        row.plan,
+        row.type,
+        row.subject,
+        bytes(row.payload),
+    )
+    if expected != row.hash:
+        raise RowProblem(t("pg.what.hash"))
+    try:
+        event = EVENT_DECODER.decode(row.payload)
+    except msgspec.ValidationError:
+        return Unknown(row.seq, row.id, row.time, row.actor, row.type, row.hash)
+    except msgspec.DecodeError as exc:
+        raise RowProblem(t("store.what.undecodable", error=str(exc))) from exc
+    if (
+        event.plan != row.plan
+        or ev.event_tag(event) != row.type
+        or subject_of(event) != (row.subject)
+    ):
+        raise RowProblem(t("pg.what.columns"))
+    return ev.Record(row.seq, row.id, row.time, row.actor, row.prev, event, row.v)
+
+
+# --- the backend -----------------------------------------------------------------------------
+
+
+class PgBackend:
+    """An open database store: what `Store` needs from `leerpad.records`."""
+
+    directory = None
+
+    def __init__(self, url: str, conn: psycopg.Connection[Any]) -> None:
+        self.url = url
+        self.conn = conn
+        self.read_only: str | None = None
+        self.notices: list[str] = []
+        self.corruption: CorruptLog | None = None
+        self.actor: str = ""
+        self.head = 0
+        """The last seq in the store (also those this user may not read), as last seen."""
+        self.sees_all = True
+        self._genesis = ""
+        self._listener: psycopg.Connection[Any] | None = None
+        self.damage = ""
+        """What is wrong with the first damaged record (for verify)."""
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = True) -> PgBackend:
+        """Connect and check there is a store; a database store is made by init-store only."""
+        conn = connect(url)
+        backend = cls(url, conn)
+        try:
+            backend._load()
+        except BaseException:
+            conn.close()
+            raise
+        return backend
+
+    def _load(self) -> None:
+        psycopg = _psycopg()
+        (self.actor,) = self.conn.execute("SELECT session_user").fetchone()
+        try:
+            (exists,) = self.conn.execute(
+                "SELECT to_regclass('leerpad.store') IS NOT NULL"
+            ).fetchone()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StoreError(t("pg.no_access", user=self.actor, location=self.location)) from exc
+        if not exists:
+            raise StoreError(t("pg.no_store", location=self.location))
+        try:
+            found = self.conn.execute(
+                "SELECT log_id, format, last_seq, leerpad.sees_all() FROM leerpad.store"
+            ).fetchone()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise StoreError(t("pg.no_access", user=self.actor, location=self.location)) from exc
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+        log_id, fmt, self.head, self.sees_all = found
+        self._genesis = genesis(log_id.bytes)
+        if fmt > 1:
+            self.read_only = t("store.newer", what=t("pg.newer_format", v=fmt))
+
+    @property
+    def location(self) -> str:
+        return shown_location(self.url)
+
+    @property
+    def genesis(self) -> str:
+        return self._genesis
+
+    def close(self) -> None:
+        self.conn.close()
+        if self._listener is not None:
+            self._listener.close()
+
+    def login_exists(self, login: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM pg_roles WHERE rolname = %s AND rolcanlogin", (login,)
+        ).fetchone()
+        return row is not None
+
+    def _failed(self, exc: BaseException) -> StoreError:
+        return StoreError(t("pg.failed", location=self.location, why=_why(exc)))
+
+    # --- reading ---------------------------------------------------------------------
+
+    def _rows(self, after: int, upto: int | None) -> Iterator[Row]:
+        """Readable rows after seq `after` (up to `upto`), a batch per query."""
+        psycopg = _psycopg()
+        while True:
+            try:
+                with self.conn.cursor(binary=True) as cur:
+                    cur.execute(
+                        f"SELECT {COLUMNS} FROM leerpad.records WHERE seq > %s AND seq <= %s "
+                        "ORDER BY seq LIMIT %s",
+                        (after, upto if upto is not None else 2**62, BATCH),
+                        binary=True,
+                    )
+                    batch = cur.fetchall()
+            except psycopg.Error as exc:
+                raise self._failed(exc) from exc
+            for values in batch:
+                yield Row(*values)
+            if len(batch) < BATCH:
+                return
+            after = batch[-1][0]
+
+    def catch_up(self, state: StoreState, found: list[ev.Record] | None, *, settle: bool) -> None:
+        if self.corruption is not None:
+            return
+        psycopg = _psycopg()
+        try:
+            head, self.sees_all = self.conn.execute(
+                "SELECT last_seq, leerpad.sees_all() FROM leerpad.store"
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+        for row in self._rows(state.seq, None):
+            if not self._fold(state, row, found):
+                return
+        self.head = max(head, state.seq)
+
+    def _fold(self, state: StoreState, row: Row, found: list[ev.Record] | None) -> bool:
+        if row.seq == state.seq + 1:
+            if row.prev != state.hash:
+                what = t("store.what.header_changed" if row.seq == 1 else "store.what.chain")
+                return self._corrupt(row.seq, what)
+        elif self.sees_all:
+            return self._corrupt(
+                state.seq + 1, t("store.what.seq", found=row.seq, expected=state.seq + 1)
+            )
+        try:
+            record = decode_row(row)
+        except RowProblem as exc:
+            return self._corrupt(row.seq, str(exc))
+        if isinstance(record, Unknown):
+            apply_unknown(state, record.seq, record.id, row.hash)
+            if self.read_only is None:
+                self.read_only = t("store.newer", what=t("store.what.event", type=record.type))
+            return True
+        if record.v > ev.FORMAT_VERSION and self.read_only is None:
+            self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
+        try:
+            apply(state, record, row.hash)
+        except Exception as exc:
+            what = t("store.what.unfoldable", type=row.type, error=repr(exc))
+            return self._corrupt(row.seq, what)
+        if found is not None:
+            found.append(record)
+        return True
+
+    def _corrupt(self, seq: int, what: str) -> bool:
+        self.damage = what
+        message = t("pg.corrupt", seq=seq, what=what)
+        self.corruption = CorruptLog(message, offset=0, seq=seq)
+        self.read_only = message
+        return False
+
+    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
+        for row in self._rows(0, upto):
+            try:
+                yield decode_row(row), row.hash
+            except RowProblem:
+                return
+
+    def wait(self, seq: int, timeout: float) -> bool:
+        """Wait for a notification from `leerpad.append`, looking at the head now and then."""
+        psycopg = _psycopg()
+        deadline = clock.monotonic() + timeout
+        try:
+            if self._listener is None:
+                self._listener = connect(self.url)
+                self._listener.execute(f"LISTEN {CHANNEL}")
+            while True:
+                (head,) = self._listener.execute("SELECT last_seq FROM leerpad.store").fetchone()
+                if head > max(seq, self.head):
+                    return True
+                left = deadline - clock.monotonic()
+                if left <= 0:
+                    return False
+                for _ in self._listener.notifies(timeout=min(left, POLL_SECONDS), stop_after=1):
+                    return True
+        except (psycopg.Error, StoreError):
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+            return False
+
+    # --- writing ---------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self, state: StoreState) -> Iterator[None]:
+        """No lock is held: the append itself tells when others came first (Conflict)."""
+        self.catch_up(state, None, settle=False)
+        yield
+
+    def append(
+        self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
+    ) -> ev.Record:
+        """Append through `leerpad.append`: the database stamps seq, time and actor."""
+        payload, event = _encoded(event)
+        row = self._call(
+            "SELECT * FROM leerpad.append(%s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                self.head,
+                event_id,
+                event.plan,
+                ev.event_tag(event),
+                subject_of(event),
+                payload,
+                ev.FORMAT_VERSION,
+                access_change(event),
+            ),
+        )
+        return self._written(state, event, event_id, row)
+
+    def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Copy a record keeping its id, time and actor (the owner's `leerpad.import_record`)."""
+        payload, event = _encoded(record.event)
+        row = self._call(
+            "SELECT * FROM leerpad.import_record(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                record.id,
+                record.time,
+                record.actor,
+                event.plan,
+                ev.event_tag(event),
+                subject_of(event),
+                payload,
+                record.v,
+                access_change(event),
+            ),
+        )
+        if row is None:
+            raise Conflict()
+        return self._written(state, event, record.id, row)
+
+    def _call(self, query: str, params: tuple[Any, ...]) -> Any:
+        psycopg = _psycopg()
+        try:
+            return self.conn.execute(query, params).fetchone()
+        except psycopg.errors.UniqueViolation as exc:
+            raise Conflict() from exc  # a retry that raced its twin: catching up finds it
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.DataError) as exc:
+            raise StoreError(t("pg.refused", why=_why(exc))) from exc
+        except psycopg.errors.ObjectNotInPrerequisiteState as exc:
+            raise StoreError(t("pg.refused", why=_why(exc))) from exc
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _written(self, state: StoreState, event: ev.Event, event_id: str, row: Any) -> ev.Record:
+        if row is None:
+            raise Conflict()
+        seq, when, actor, prev, digest = row
+        record = ev.Record(seq, event_id, when.astimezone(UTC), actor, prev, event)
+        self.head = seq
+        apply(state, record, digest)
+        return record
+
+    def find(self, event_id: str) -> ev.Record | None:
+        psycopg = _psycopg()
+        try:
+            with self.conn.cursor(binary=True) as cur:
+                cur.execute(
+                    f"SELECT {COLUMNS} FROM leerpad.records WHERE id = %s", (event_id,), binary=True
+                )
+                values = cur.fetchone()
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+        if values is None:
+            return None
+        record = decode_row(Row(*values))
+        return record if isinstance(record, ev.Record) else None
+
+
+def _encoded(event: ev.Event) -> tuple[bytes, ev.Event]:
+    """The event's payload, and the event as readers will decode it (what is folded)."""
+    payload = ev.ENCODER.encode(event)
+    try:
+        return payload, EVENT_DECODER.decode(payload)
+    except msgspec.DecodeError as exc:
+        raise StoreError(t("store.unencodable", error=str(exc))) from exc
+
+
+# --- init-store --------------------------------------------------------------------------------
+
+
+def sql_script(name: str) -> str:
+    return resources.files("core").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+class DatabaseSetup(msgspec.Struct, frozen=True):
+    location: str
+    group: str
+    created: bool
+    """False when the store existed and only the team's grants were (re)made."""
+
+
+def init_database(url: str, group: str) -> DatabaseSetup:
+    """Create the schema, the owner role and the grants for the team role `group`.
+
+    Run as the database superuser. Raises team.SetupError; an existing store
+    keeps its records and gets the grants again.
+    """
+    from core.team import SetupError
+
+    psycopg = _psycopg()
+    location = shown_location(url)
+    conn = connect(url)
+    try:
+        quote = psycopg.sql.Identifier
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (group,)).fetchone() is None:
+            raise SetupError(t("pg.no_group", group=group), usage=True)
+        names = {"{owner}": quote(OWNER).as_string(conn), "{group}": quote(group).as_string(conn)}
+        with conn.transaction():
+            if (
+                conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (OWNER,)).fetchone()
+                is None
+            ):
+                conn.execute(psycopg.sql.SQL("CREATE ROLE {} NOLOGIN").format(quote(OWNER)))
+            created = conn.execute("SELECT to_regclass('leerpad.store')").fetchone()[0] is None
+            if created:
+                conn.execute(_filled(sql_script("schema.sql"), names))
+            conn.execute(_filled(sql_script("grants.sql"), names))
+    except psycopg.Error as exc:
+        raise SetupError(t("pg.setup_failed", location=location, why=_why(exc))) from exc
+    finally:
+        conn.close()
+    return DatabaseSetup(location, group, created)
+
+
+def _filled(script: str, names: dict[str, str]) -> Any:
+    from psycopg import sql
+
+    for placeholder, name in names.items():
+        script = script.replace(placeholder, name)
+    return sql.SQL(script)  # type: ignore[arg-type]  # only quoted identifiers were put in
+
+
+register(
+    {
+        "pg.no_group": (
+            "There is no database role {group}: create it first (CREATE ROLE {group}).",
+            "Er is geen databaserol {group}: maak ze eerst aan (CREATE ROLE {group}).",
+        ),
+        "pg.setup_failed": (
+            "Cannot set up the store in {location}: {why}.",
+            "Kan de opslag in {location} niet inrichten: {why}.",
+        ),
+    }
+)
+
+
+# --- verify ------------------------------------------------------------------------------------
+
+
+def verify_database(url: str) -> Report:
+    """Check every record this user may read: its hash, its link, its seq, that it applies.
+
+    Someone who may read every record (no roles yet, an admin, mentor or
+    consultant) checks the whole chain, up to the head the store row names.
+    """
+    from core.verify import Problem, Report
+
+    report = Report(path=shown_location(url))  # type: ignore[arg-type]
+    try:
+        backend = PgBackend.open(url)
+    except StoreError as exc:
+        report.problem = Problem(0, 0, "header", str(exc))
+        return report
+    try:
+        state = StoreState()
+        state.hash = backend.genesis
+        report.last_hash = state.hash
+        backend.catch_up(state, None, settle=True)
+        corruption = backend.corruption
+        report.records = state.seq
+        report.last_hash = state.hash
+        report.unknown = state.unknown
+        if corruption is not None:
+            report.records = corruption.seq - 1
+            report.problem = Problem(corruption.seq, 0, "chain", backend.damage)
+        elif backend.sees_all:
+            (head, head_hash) = backend.conn.execute(
+                "SELECT last_seq, last_hash FROM leerpad.store"
+            ).fetchone()
+            if (head, head_hash) != (state.seq, state.hash):
+                what = t("pg.what.head", head=head)
+                report.problem = Problem(state.seq + 1, 0, "sequence", what)
+    finally:
+        backend.close()
+    return report
+
+
+register(
+    {
+        "pg.what.head": (
+            "the store's head names record {head}, which is not the last record read",
+            "de kop van de opslag noemt record {head}, dat niet het laatst gelezen record is",
+        ),
+    }
+)

@@ -1,0 +1,146 @@
+"""The storage seam: what a store needs from the place its records live.
+
+`core.store.Store` runs commands and keeps the projection; a backend (the log
+file in core/filestore.py, PostgreSQL in core/pgstore.py) reads, checks and
+appends records. Both keep the write path's promise: a command is decided
+against the freshest state, and an append that finds the store moved on is
+decided again rather than written.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
+
+from core import events as ev
+from core.projections import StoreState
+
+if TYPE_CHECKING:
+    from core.history import Unknown
+    from core.log import CorruptLog
+
+Decide = Callable[[StoreState], ev.Event]
+"""A command bound to its arguments: given the fresh state, the event to write (or raise)."""
+
+DATABASE_SCHEMES = ("postgresql", "postgres")
+
+
+class StoreError(Exception):
+    """The store cannot be used as asked (missing, no access, read-only, corrupt)."""
+
+
+class ReadOnly(StoreError):
+    pass
+
+
+class MissingDriver(StoreError):
+    """A database store was asked for, but its driver (psycopg) is not installed."""
+
+
+class Conflict(Exception):
+    """Someone appended after the state the command was decided on: catch up, decide again."""
+
+
+def new_event_id() -> str:
+    """A unique, time-ordered id: 48 bits of milliseconds, then 80 random bits (hex)."""
+    return f"{int(time.time() * 1000):012x}{secrets.token_hex(10)}"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_database_url(location: str | Path) -> bool:
+    """True for a libpq URL (postgresql://...), the way a PostgreSQL store is named."""
+    text = str(location)
+    return any(text.startswith(f"{scheme}:") for scheme in DATABASE_SCHEMES)
+
+
+def shown_location(location: str | Path) -> str:
+    """A store's location as it may be printed: a database URL without its password."""
+    text = str(location)
+    if not is_database_url(text):
+        return text
+    parts = urlsplit(text)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}@{host}" if user else host
+    query = "&".join(
+        item for item in parts.query.split("&") if not item.lower().startswith("password=")
+    )
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
+
+
+class Backend(Protocol):
+    """Where records live. Every method is called with the store's mutex held."""
+
+    read_only: str | None
+    """Why records may not be appended, in the user's language; None when writable."""
+    notices: list[str]
+    """Things the user should know about (a torn tail moved aside)."""
+    corruption: CorruptLog | None
+    """The first damaged record, once found: reading stops before it."""
+    actor: str | None
+    """Who appends, when the backend decides it (the database user); None: the OS login."""
+
+    @property
+    def location(self) -> str:
+        """Where the store is, as shown to people (never with a password)."""
+        ...
+
+    @property
+    def directory(self) -> Path | None:
+        """The store's directory, for a file store; None for a database."""
+        ...
+
+    @property
+    def genesis(self) -> str:
+        """The `prev` of the first record: the start of the hash chain."""
+        ...
+
+    def catch_up(self, state: StoreState, found: list[ev.Record] | None, *, settle: bool) -> None:
+        """Check and fold every record after `state.seq` into `state` (and onto `found`).
+
+        `settle`: deal with a doubtful tail now (wait for a writer if needed).
+        """
+        ...
+
+    def writing(self, state: StoreState) -> AbstractContextManager[None]:
+        """Prepare an append: within it `state` is caught up and the command is decided."""
+        ...
+
+    def append(
+        self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
+    ) -> ev.Record:
+        """Append `event` after `state` and fold it; raise Conflict when others came first."""
+        ...
+
+    def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Append a copy of `record` keeping its id, time and actor (`leerpad store copy`)."""
+        ...
+
+    def find(self, event_id: str) -> ev.Record | None:
+        """The record with this id, when one was appended (for idempotent retries)."""
+        ...
+
+    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
+        """Every readable (record, hash) from the start, up to seq `upto`."""
+        ...
+
+    def wait(self, seq: int, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a record after `seq`; True when there may be one."""
+        ...
+
+    def login_exists(self, login: str) -> bool:
+        """Whether `login` can act in this store: a Unix account, or a database user."""
+        ...
+
+    def close(self) -> None: ...

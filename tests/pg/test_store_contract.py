@@ -1,0 +1,189 @@
+"""The store contract, run against both backends: the log file and PostgreSQL.
+
+Appends, catching up, concurrent writers, refusals, idempotent retries, history,
+time travel and roles behave the same; only who stamps the actor differs (the
+OS login for a file, the database user for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from catalog.schema import Profile
+from core import access, commands
+from core import events as ev
+from core.commands import Rejected
+from core.store import Store
+
+START = date(2026, 10, 5)
+TODAY = date(2026, 11, 28)
+
+Opener = Callable[[str], Store]
+
+
+@pytest.fixture(params=["file", "postgresql"])
+def open_as(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """Open a store on the same backend as a given user (a new connection or file handle)."""
+    opened: list[Store] = []
+    if request.param == "file":
+        directory = tmp_path / "store"
+
+        def open_file(user: str) -> Store:
+            store = Store.open(directory)
+            store.actor = user  # one OS user plays several people
+            opened.append(store)
+            return store
+
+        yield open_file
+    else:
+        pg = request.getfixturevalue("pg_store")
+
+        def open_pg(user: str) -> Store:
+            store = Store.open(pg.url(user))
+            opened.append(store)
+            return store
+
+        yield open_pg
+    for store in opened:
+        store.close()
+
+
+def note(text: str) -> Callable[[object], ev.Event]:
+    return lambda s: commands.add_note(s, "P1", "P1", text=text)  # type: ignore[arg-type]
+
+
+def new_plan(store: Store, profile: Profile, trainee: str = "An Peeters") -> ev.Record:
+    return store.execute(lambda s: commands.create_plan(s, profile, trainee=trainee, start=START))
+
+
+def anyone(_login: str) -> bool:
+    return True
+
+
+def test_appends_are_chained_and_read_back_alike(open_as: Opener, tiny_profile: Profile) -> None:
+    jan = open_as("jan")
+    first = new_plan(jan, tiny_profile)
+    second = jan.execute(note("Eerste week goed verlopen."))
+    assert (first.seq, second.seq) == (1, 2)
+    assert first.actor == second.actor == "jan"
+    hashes = [h for _, h in jan.records()]
+    assert second.prev == hashes[0] and jan.state.hash == hashes[-1]
+    assert first.prev == jan.backend.genesis
+    assert open_as("els").state == jan.state
+
+
+def test_refresh_returns_what_others_appended(open_as: Opener, tiny_profile: Profile) -> None:
+    jan = open_as("jan")
+    new_plan(jan, tiny_profile)
+    els = open_as("els")
+    jan.execute(note("een"))
+    jan.execute(note("twee"))
+    assert [r.event.text for r in els.refresh()] == ["een", "twee"]  # type: ignore[union-attr]
+    assert els.state == jan.state
+    assert els.refresh() == []
+
+
+def test_a_writer_catches_up_and_decides_again(open_as: Opener, tiny_profile: Profile) -> None:
+    jan = open_as("jan")
+    new_plan(jan, tiny_profile)
+    stale = open_as("els")
+    done = commands.complete_action
+    jan.execute(lambda s: done(s, "P1", "A1.1.1", on=TODAY, today=TODAY))
+    seq = jan.state.seq
+    with pytest.raises(Rejected) as caught:
+        stale.execute(lambda s: done(s, "P1", "A1.1.1", on=TODAY, today=TODAY))
+    assert "jan" in caught.value.message("en")
+    assert stale.state.seq == seq
+    assert stale.execute(note("na jan")).seq == seq + 1
+    assert jan.refresh()[0].actor == "els"
+
+
+def test_a_retry_with_the_same_event_id_appends_once(
+    open_as: Opener, tiny_profile: Profile
+) -> None:
+    jan = open_as("jan")
+    new_plan(jan, tiny_profile)
+    first = jan.execute(note("eenmaal"), event_id="retry-1")
+    assert jan.execute(note("eenmaal"), event_id="retry-1") == first
+    assert open_as("jan").execute(note("eenmaal"), event_id="retry-1") == first
+    assert jan.refresh() == [] and jan.state.seq == 2
+
+
+def test_concurrent_writers_each_land_once_in_one_chain(
+    open_as: Opener, tiny_profile: Profile
+) -> None:
+    new_plan(open_as("jan"), tiny_profile)
+    writers = [open_as(user) for user in ("jan", "els", "jan", "els")]
+    failures: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(15):
+                writers[k].execute(note(f"w{k}-{i}"))
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(writers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    reader = open_as("jan")
+    records = [r for r, _ in reader.records()]
+    assert [r.seq for r in records] == list(range(1, 62))
+    texts = sorted(r.event.text for r in records[1:])  # type: ignore[union-attr]
+    assert texts == sorted(f"w{k}-{i}" for k in range(4) for i in range(15))
+    assert reader.corruption is None
+
+
+def test_history_and_time_travel(open_as: Opener, tiny_profile: Profile) -> None:
+    jan = open_as("jan")
+    new_plan(jan, tiny_profile)
+    jan.execute(lambda s: commands.plan_action(s, "P1", "A1.1.1", due=date(2026, 11, 1)))
+    jan.execute(
+        lambda s: commands.complete_action(s, "P1", "A1.1.1", on=date(2026, 11, 2), today=TODAY)
+    )
+    assert [e.kind for e in jan.history()] == ["plan.created", "action.planned", "action.completed"]
+    assert [r.seq for r, _ in jan.records(2)] == [1, 2]
+    then = jan.state_at(2).plan("P1").action("A1.1.1")  # type: ignore[union-attr]
+    assert then is not None and then.due == date(2026, 11, 1) and then.done_on is None
+    assert jan.state_at(3) == jan.state
+
+
+def test_roles_are_checked_on_the_fresh_state(open_as: Opener, tiny_profile: Profile) -> None:
+    ann = open_as("ann")
+    new_plan(ann, tiny_profile)
+    ann.execute(lambda s: access.grant(s, "ann", "admin", user_exists=anyone))
+    ann.execute(lambda s: access.grant(s, "jan", "mentor", plans=["P1"], user_exists=anyone))
+    jan = open_as("jan")
+    els = open_as("els")  # no role: may change nothing
+    with pytest.raises(Rejected) as caught:
+        els.execute(note("zonder rol"))
+    # In the database she cannot even see the plan: row-level security hides it.
+    hidden = els.directory is None
+    assert caught.value.key == ("err.unknown_plan" if hidden else "err.access.no_role")
+    with pytest.raises(Rejected) as caught:
+        jan.execute(lambda s: access.grant(s, "els", "admin", user_exists=anyone))
+    assert caught.value.key == "err.access.admin_only"
+    assert jan.execute(note("als mentor")).actor == "jan"
+    assert [r.seq for r, _ in open_as("ann").records()][-1] == 4
+
+
+def test_wait_wakes_up_when_another_user_appends(open_as: Opener, tiny_profile: Profile) -> None:
+    jan = open_as("jan")
+    new_plan(jan, tiny_profile)
+    els = open_as("els")
+    assert not els.wait(0)  # nothing new yet
+    woke: list[bool] = []
+    waiter = threading.Thread(target=lambda: woke.append(els.wait(30)))
+    waiter.start()
+    jan.execute(note("nieuw"))
+    waiter.join()
+    assert woke == [True]
+    assert [r.event.text for r in els.refresh()] == ["nieuw"]  # type: ignore[union-attr]
