@@ -13,10 +13,10 @@ from core.i18n import fmt_date, t
 
 i18n.register(
     {
-        "cli.col.action": ("ACTION", "ACTIE"),
-        "cli.col.due": ("PLANNED", "GEPLAND"),
-        "cli.col.source": ("", ""),
-        "cli.col.text": ("TRAINING ACTION", "OPLEIDINGSACTIE"),
+        "cli.schedule.col.action": ("ACTION", "ACTIE"),
+        "cli.schedule.col.due": ("PLANNED", "GEPLAND"),
+        "cli.schedule.col.kind": ("", ""),
+        "cli.schedule.col.text": ("TRAINING ACTION", "OPLEIDINGSACTIE"),
         "cli.schedule.kept": ("kept", "blijft"),
         "cli.schedule.new": ("new", "nieuw"),
         "cli.schedule.nothing": (
@@ -78,7 +78,7 @@ def cmd_schedule(args: argparse.Namespace, ctx: Context) -> int:
     if not new:
         print(t("cli.schedule.nothing", plan=plan.id))
         return 0
-    headers = [t(f"cli.col.{k}") for k in ("action", "due", "source", "text")]
+    headers = [t(f"cli.schedule.col.{k}") for k in ("action", "due", "kind", "text")]
     rows = [
         [
             p.action,

@@ -5,24 +5,9 @@ from __future__ import annotations
 
 import pytest
 from more_support import open_demo
-
-from tui.screens.plan import PlanScreen
-from tui.widgets.plan_tree import PlanTree
+from test_snapshots import at
 
 LANGS = ["en", "nl"]
-
-
-def at(node: str, *keys: str, plan: str = "P2"):
-    async def run_before(pilot) -> None:
-        pilot.app.push_screen(PlanScreen(plan))
-        await pilot.pause()
-        pilot.app.screen.query_one(PlanTree).select(node)
-        await pilot.pause()
-        if keys:
-            await pilot.press(*keys)
-            await pilot.pause()
-
-    return run_before
 
 
 SCENES = {

@@ -43,3 +43,21 @@ class DateForm(FormScreen[date]):
 
     def result(self) -> date | None:
         return self.query_one(DateField).date
+
+
+def completion_form(*, title: str, context: str, today: date, start: date) -> DateForm:
+    """The `d` form: a completion date from the plan's start to today, today by default."""
+    from core.i18n import t
+
+    return DateForm(
+        title=title,
+        context=context,
+        label=t("ui.detail.done_on"),
+        today=today,
+        value=t("ui.plan.today_word"),
+        validator=DateText(
+            today,
+            earliest=(start, "ui.date.before_start"),
+            latest=(today, "ui.date.in_future"),
+        ),
+    )

@@ -108,8 +108,7 @@ class BulkKeys(_Base):
         )
 
     def complete_many(self, plan: PlanState, ids: list[str]) -> None:
-        from tui.screens.date_form import DateForm
-        from tui.widgets.fields import DateText
+        from tui.screens.date_form import completion_form
 
         today = self.today()
 
@@ -123,17 +122,11 @@ class BulkKeys(_Base):
                 )
 
         self.app.push_screen(
-            DateForm(
+            completion_form(
                 title=t("ui.bulk.done_title", count=len(ids)),
                 context=listing(ids),
-                label=t("ui.detail.done_on"),
                 today=today,
-                value=t("ui.plan.today_word"),
-                validator=DateText(
-                    today,
-                    earliest=(plan.start, "ui.date.before_start"),
-                    latest=(today, "ui.date.in_future"),
-                ),
+                start=plan.start,
             ),
             save,
         )

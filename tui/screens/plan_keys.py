@@ -69,8 +69,7 @@ class NodeKeys(_Base):
             return
         if action is None or plan is None:
             return
-        from tui.screens.date_form import DateForm
-        from tui.widgets.fields import DateText
+        from tui.screens.date_form import completion_form
 
         today = self.today()
 
@@ -84,17 +83,11 @@ class NodeKeys(_Base):
                 )
 
         self.app.push_screen(
-            DateForm(
+            completion_form(
                 title=t("ui.plan.done_title", node=action.id),
                 context=one_line(action.text),
-                label=t("ui.detail.done_on"),
                 today=today,
-                value=t("ui.plan.today_word"),
-                validator=DateText(
-                    today,
-                    earliest=(plan.start, "ui.date.before_start"),
-                    latest=(today, "ui.date.in_future"),
-                ),
+                start=plan.start,
             ),
             save,
         )
