@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from cli.context import Context
-from core import commands, i18n
+from cli.context import EXIT_REJECTED, Context, Fail, warn
+from core import commands, i18n, planning
+from core.commands import Rejected
 from core.i18n import fmt_date, t
+from core.projections import plan_end
 
 i18n.register(
     {
@@ -26,10 +28,24 @@ i18n.register(
 
 
 def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
+    """One action, or every open action under a row, a competency or the plan."""
     due = ctx.date(args.date)
-    record = ctx.execute(lambda s: commands.plan_action(s, args.plan, args.action, due=due))
-    e = record.event
-    print(t("cli.ok.planned", plan=e.plan, action=e.action, due=fmt_date(e.due)))
+    plan = ctx.plan(args.plan)
+    if plan.action(args.action) is not None:
+        targets = [args.action]
+    else:
+        try:
+            targets = planning.actions_to_plan(ctx.state(), plan.id, args.action, due)
+        except Rejected as exc:
+            raise Fail(exc.message(ctx.lang), EXIT_REJECTED) from exc
+    if due > plan_end(plan):
+        warn(t("warn.after_end", date=fmt_date(due), end=fmt_date(plan_end(plan))))
+    for action_id in targets:
+        record = ctx.execute(
+            lambda s, a=action_id: commands.plan_action(s, plan.id, a, due=due)  # type: ignore[misc]
+        )
+        e = record.event
+        print(t("cli.ok.planned", plan=e.plan, action=e.action, due=fmt_date(e.due)))
     return 0
 
 
@@ -82,7 +98,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("action", metavar="ACTION", help="an action id like A3.2.1")
         return p
 
-    p = with_ids("plan", "set or change the planned end date")
+    p = with_ids(
+        "plan",
+        "set or change the planned end date (of an action, or of every open action "
+        "under a row, a competency or the plan)",
+    )
     p.add_argument("date", metavar="DATE", help="2026-12-01, 1/12/2026, +2w, ...")
     p.set_defaults(handler=cmd_plan)
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from cli import signing
+from cli.cmd_schedule import add_schedule_parser
 from cli.context import EXIT_USAGE, Context, Fail, print_json
 from cli.render import indent, literal, table
 from core import access, commands, i18n, signoffs
@@ -560,6 +561,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--on", metavar="DATE", help="default: today")
     p.add_argument("--reason", default="", metavar="TEXT")
     p.set_defaults(handler=cmd_close)
+
+    add_schedule_parser(cmds)
 
     p = cmds.add_parser("reopen", help="reopen a closed plan")
     p.add_argument("plan", metavar="PLAN")

@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "cli.cmd_where",
     "cli.cmd_export",
     "cli.cmd_team",
+    "cli.cmd_schedule",
     "cli.cmd_copy",
     "cli.cmd_checkpoint",
 )

@@ -201,6 +201,15 @@ def may_edit(state: StoreState, actor: str, plan_id: str) -> bool:
     return any(_covers(state, actor, role, plan_id) for role in EDITORS)
 
 
+def follows(state: StoreState, login: str, plan_id: str) -> bool:
+    """`login` is mentor or consultant of the plan: assigned, or (single-team mode too)
+    created it. What `agenda --mine` keeps."""
+    plan = state.plans.get(plan_id)
+    if plan is not None and plan.created.actor == login:
+        return True
+    return any(_covers(state, login, role, plan_id) for role in EDITORS)
+
+
 def visible_plans(state: StoreState, actor: str) -> set[str] | None:
     """The plans `actor` may read: None means all (single-team mode, admins, editors)."""
     if not roles_on(state):

@@ -12,12 +12,13 @@ from datetime import date
 
 from catalog.schema import Profile
 from core import events as ev
-from core.i18n import Term, fmt_date, fmt_time, t
+from core.i18n import Term, fmt_date, fmt_time, register, t
 from core.projections import (
     ActionState,
     CompetencyState,
     PlanState,
     RowState,
+    Status,
     StoreState,
 )
 
@@ -27,6 +28,8 @@ ROLES = ("mentor", "consultant", "trainee")
 OUTCOMES = ("completed", "stopped")
 MAX_TEXT = 10_000
 MAX_FIELD = 200
+EARLIEST_START = date(2000, 1, 1)
+"""A plan starting before this is a typing mistake (a two-digit year, a wrong century)."""
 
 
 class Rejected(Exception):
@@ -67,6 +70,14 @@ def _weeks(weeks: int) -> int:
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
         raise Rejected("err.weeks", low=MIN_WEEKS, high=MAX_WEEKS, weeks=weeks)
     return weeks
+
+
+def _start(start: date) -> date:
+    if start < EARLIEST_START:
+        raise Rejected(
+            "err.start_too_early", start=fmt_date(start), earliest=fmt_date(EARLIEST_START)
+        )
+    return start
 
 
 def _plan(state: StoreState, plan_id: str, *, open_only: bool = True) -> PlanState:
@@ -174,7 +185,7 @@ def create_plan(
         contract=_optional(contract, "contract"),
         company=_optional(company, "company"),
         contact=_optional(contact, "contact"),
-        start=start,
+        start=_start(start),
         weeks=_weeks(weeks if weeks is not None else profile.weeks or MAX_WEEKS),
         structure=instantiate(profile),
     )
@@ -209,7 +220,7 @@ def edit_plan(
                     action=action.id,
                     on=fmt_date(action.done_on),
                 )
-        changes["start"] = start
+        changes["start"] = _start(start)
     changes = {k: v for k, v in changes.items() if getattr(plan, k) != v}
     if not changes:
         raise Rejected("err.no_change")
@@ -223,6 +234,12 @@ def close_plan(
     if outcome not in OUTCOMES:
         raise Rejected("err.unknown_outcome", outcome=outcome)
     _in_plan_period(plan, on, today)
+    if outcome == "completed" and not reason.strip():
+        left = [a for a in plan.actions() if a.dropped is None and a.done_on is None]
+        if left:
+            # "Completed" with work left is a judgement the file must explain.
+            overdue = sum(1 for a in left if a.status(today) is Status.OVERDUE)
+            raise Rejected("err.close_needs_reason", plan=plan.id, open=len(left), overdue=overdue)
     return ev.PlanClosed(plan=plan.id, outcome=outcome, on=on, reason=reason.strip())
 
 
@@ -430,3 +447,19 @@ def sign_off(
         covers_hash=covers_hash,
         remark=remark.strip(),
     )
+
+
+register(
+    {
+        "err.close_needs_reason": (
+            "Plan {plan} still has {open} open actions ({overdue} overdue): give a reason to "
+            "close it as completed.",
+            "Plan {plan} heeft nog {open} open acties ({overdue} te laat): geef een reden om "
+            "het als afgerond af te sluiten.",
+        ),
+        "err.start_too_early": (
+            "A plan cannot start on {start}: the earliest start is {earliest}.",
+            "Een plan kan niet starten op {start}: de vroegste start is {earliest}.",
+        ),
+    }
+)

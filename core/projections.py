@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import msgspec
@@ -527,6 +527,11 @@ def week_of(plan: PlanState, today: date) -> int:
     if today < plan.start:
         return 0
     return min(plan.weeks, (today - plan.start).days // 7 + 1)
+
+
+def plan_end(plan: PlanState) -> date:
+    """The plan's last day: the end of its last week."""
+    return plan.start + timedelta(days=plan.weeks * 7 - 1)
 
 
 def expected_percent(plan: PlanState, today: date) -> float:

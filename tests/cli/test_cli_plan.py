@@ -379,7 +379,20 @@ def test_close_and_reopen(run: Run, plan: str, store_dir: Path) -> None:
 
 
 def test_close_on_a_date(run: Run, plan: str) -> None:
-    assert run("plan", "close", plan, "--outcome", "completed", "--on", "20/11/2026").code == 0
+    assert (
+        run(
+            "plan",
+            "close",
+            plan,
+            "--outcome",
+            "completed",
+            "--on",
+            "20/11/2026",
+            "--reason",
+            "Klaar",
+        ).code
+        == 0
+    )
     assert json.loads(run("plan", "show", plan, "--json").out)["closed"]["on"] == "2026-11-20"
 
 
@@ -404,7 +417,7 @@ def test_close_refuses(
 def test_reopen_refuses(run: Run, plan: str, store_dir: Path) -> None:
     result = run("plan", "reopen", plan, "--reason", "why")
     assert (result.code, result.err) == (1, "leerpad: Plan P1 is not closed.\n")
-    run("plan", "close", plan, "--outcome", "completed")
+    run("plan", "close", plan, "--outcome", "completed", "--reason", "Klaar")
     assert run("plan", "reopen", plan, "--reason", " ").code == 1
     assert run("plan", "reopen", plan).code == 2
     assert record_count(store_dir) == 2

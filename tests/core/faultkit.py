@@ -574,7 +574,9 @@ def every_event_log(store_dir: Path, profile: object) -> bytes:
             ratings=[ev.Rating("A1", "verworven", "ok")],
         ),
         lambda s: commands.sign_off(s, "P1", role="mentor"),
-        lambda s: commands.close_plan(s, "P1", outcome="completed", on=today, today=today),
+        lambda s: commands.close_plan(
+            s, "P1", outcome="completed", on=today, today=today, reason="Klaar"
+        ),
         lambda s: commands.reopen_plan(s, "P1", reason="Verlengd"),
     ]
     with Store.open(store_dir) as store:

@@ -340,7 +340,10 @@ def test_sign_off(plan_store: Store) -> None:
     # After a change the plan may be signed again: the old sign-off covers an older version.
     ok(plan_store, lambda s: sign(s, "P1", role="mentor"))
     # A closed plan can still be acknowledged.
-    ok(plan_store, lambda s: c.close_plan(s, "P1", outcome="completed", on=TODAY, today=TODAY))
+    ok(
+        plan_store,
+        lambda s: c.close_plan(s, "P1", outcome="completed", on=TODAY, today=TODAY, reason="Klaar"),
+    )
     ok(plan_store, lambda s: sign(s, "P1", role="trainee"))
 
 

@@ -34,7 +34,7 @@ def test_entries_say_before_and_after(plan_store: Store) -> None:
             remark="Tussentijds",
         ),
         lambda s: c.sign_off(s, "P1", role="mentor"),
-        lambda s: c.close_plan(s, "P1", outcome="completed", on=TODAY, today=TODAY),
+        lambda s: c.close_plan(s, "P1", outcome="completed", on=TODAY, today=TODAY, reason="Klaar"),
         lambda s: c.reopen_plan(s, "P1", reason="Verlengd"),
     ]
     for step in steps:
@@ -63,7 +63,7 @@ def test_entries_say_before_and_after(plan_store: Store) -> None:
         ),
         ("evaluation.recorded", "E1", "", "A1: verworven", "Tussentijds"),
         ("plan.signed", "P1", "", "version 11", ""),
-        ("plan.closed", "P1", "open", "completed 28/11/2026", ""),
+        ("plan.closed", "P1", "open", "completed 28/11/2026", "Klaar"),
         ("plan.reopened", "P1", "completed", "open", "Verlengd"),
     ]
     assert {e.actor for e in entries[1:]} == {"jan"}

@@ -354,7 +354,9 @@ class LogMachine(RuleBasedStateMachine):
         valid = (
             plan is not None and not plan.closed and outcome != "gone" and plan.start <= on <= TODAY
         )
-        decide = lambda s: c.close_plan(s, plan_id, outcome=outcome, on=on, today=TODAY)  # noqa: E731
+        decide = lambda s: c.close_plan(  # noqa: E731
+            s, plan_id, outcome=outcome, on=on, today=TODAY, reason="Klaar"
+        )
         if self.run(decide, valid):
             assert plan is not None
             plan.closed = True

@@ -188,7 +188,9 @@ def build_store(path: Path) -> Store:
     run("sara.janssens", lambda s: c.sign_off(s, "P2", role="trainee", subject="E2"))
     run(
         consultant,
-        lambda s: c.close_plan(s, "P2", outcome="completed", on=date(2026, 8, 24), today=TODAY),
+        lambda s: c.close_plan(
+            s, "P2", outcome="completed", on=date(2026, 8, 24), today=TODAY, reason="Werk gevonden"
+        ),
     )
     return store
 

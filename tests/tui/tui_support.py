@@ -130,7 +130,7 @@ def fill_store(store: Store, catalog: Catalog) -> None:
     run(
         "an",
         lambda s: commands.close_plan(
-            s, "P3", outcome="completed", on=date(2026, 7, 24), today=TODAY
+            s, "P3", outcome="completed", on=date(2026, 7, 24), today=TODAY, reason="Klaar"
         ),
     )
     store.actor = "an"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,12 +22,30 @@ class Closing:
 
 
 class CloseForm(FormScreen[Closing]):
-    def __init__(self, *, plan_id: str, trainee: str, start: date, today: date) -> None:
+    def __init__(
+        self,
+        *,
+        plan_id: str,
+        trainee: str,
+        start: date,
+        today: date,
+        state_line: str = "",
+        check: Callable[[Closing], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = t("ui.close.title", plan=plan_id)
-        self.context_text = trainee
+        self.context_text = f"{trainee}\n{state_line}" if state_line else trainee
         self._start = start
         self._today = today
+        self._check = check
+        """Asks the core whether this closing would be refused (completed with open work
+        and no reason): the form shows why before anything is written."""
+
+    def problem(self) -> str | None:
+        closing = self.result()
+        if closing is None or self._check is None:
+            return None
+        return self._check(closing)
 
     def fields(self) -> ComposeResult:
         yield ChoiceField(
@@ -64,5 +83,11 @@ register(
         "ui.close.outcome": ("Outcome", "Uitkomst"),
         "ui.close.on": ("On", "Op"),
         "ui.close.reason": ("Reason", "Reden"),
+        "ui.close.open_work": (
+            "{done}% done, {open} actions open, {overdue} overdue: closing as completed "
+            "needs a reason.",
+            "{done}% afgewerkt, {open} acties open, {overdue} te laat: afsluiten als afgerond "
+            "vraagt een reden.",
+        ),
     }
 )

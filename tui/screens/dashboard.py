@@ -31,6 +31,7 @@ class DashboardScreen(LeerpadScreen):
         Binding("i", "edit_plan", "ui.key.edit_plan", id="edit_plan", show=False),
         Binding("h", "history", "ui.key.history", id="history", tooltip="ui.key.history.tip"),
         Binding("c", "catalog", "ui.key.catalog", id="catalog", tooltip="ui.key.catalog.tip"),
+        Binding("w", "agenda", "ui.key.agenda", id="agenda", tooltip="ui.key.agenda.tip"),
         Binding("escape", "clear_filter", "ui.key.clear_filter", id="clear_filter", show=False),
         Binding("q", "app.quit", "ui.key.quit", id="quit"),
     ]
@@ -223,6 +224,11 @@ class DashboardScreen(LeerpadScreen):
 
         self.app.push_screen(HistoryScreen())
 
+    def action_agenda(self) -> None:
+        from tui.screens.agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen())
+
     def action_catalog(self) -> None:
         from tui.screens.catalog_browser import CatalogScreen
 
@@ -296,6 +302,11 @@ register(
         "ui.key.history": ("History", "Historiek"),
         "ui.key.history.tip": ("Who changed what, and when", "Wie wijzigde wat, en wanneer"),
         "ui.key.catalog": ("Catalog", "Catalogus"),
+        "ui.key.agenda": ("Agenda", "Agenda"),
+        "ui.key.agenda.tip": (
+            "Overdue actions and actions due soon, over every plan",
+            "Acties die te laat zijn of binnenkort klaar moeten, over alle plannen",
+        ),
         "ui.key.catalog.tip": ("Browse the occupations", "Blader door de beroepen"),
         "ui.key.quit": ("Quit", "Stop"),
         "ui.dash.filter_placeholder": (

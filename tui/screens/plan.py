@@ -26,6 +26,7 @@ from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
 from tui.screens.base import LeerpadScreen
+from tui.screens.plan_bulk import BulkKeys
 from tui.screens.plan_keys import NodeKeys
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.detail import DetailPane, describe
@@ -35,7 +36,7 @@ from tui.widgets.text import one_line
 EXPORT_AVAILABLE = importlib.util.find_spec("core.export") is not None
 
 
-class PlanScreen(NodeKeys, LeerpadScreen):
+class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
     CSS_PATH = "plan.tcss"
     HELP_WIDGETS = (PlanTree,)
 
@@ -44,6 +45,15 @@ class PlanScreen(NodeKeys, LeerpadScreen):
             "p", "plan_date", "ui.key.plan_date", id="plan_date", tooltip="ui.key.plan_date.tip"
         ),
         Binding("d", "done", "ui.key.done", id="done", tooltip="ui.key.done.tip"),
+        Binding("v", "mark", "ui.key.mark", id="mark", tooltip="ui.key.mark.tip"),
+        Binding(
+            "P",
+            "schedule",
+            "ui.key.schedule",
+            id="schedule",
+            show=False,
+            tooltip="ui.key.schedule.tip",
+        ),
         Binding("r", "reopen", "ui.key.reopen", id="reopen", tooltip="ui.key.reopen.tip"),
         Binding(
             "x", "toggle_na", "ui.key.toggle_na", id="toggle_na", tooltip="ui.key.toggle_na.tip"
@@ -74,6 +84,8 @@ class PlanScreen(NodeKeys, LeerpadScreen):
         {
             "plan_date",
             "done",
+            "mark",
+            "schedule",
             "reopen",
             "toggle_na",
             "add_action",
@@ -85,12 +97,16 @@ class PlanScreen(NodeKeys, LeerpadScreen):
         }
     )
 
-    def __init__(self, plan_id: str, *, as_of: int | None = None) -> None:
+    def __init__(
+        self, plan_id: str, *, as_of: int | None = None, select: str | None = None
+    ) -> None:
         super().__init__()
         self.plan_id = plan_id.upper()
+        self._select_first = select
         self.as_of = as_of
         self._frozen: StoreState | None = None
         self._shown_node: str | None = None
+        self.marked: list[str] = []
         self._own_history: tuple[tuple[int, int], list[HistoryEntry]] | None = None
         """This plan's history entries, and (upto, records indexed) when they were computed."""
 
@@ -140,7 +156,10 @@ class PlanScreen(NodeKeys, LeerpadScreen):
             self.follow("seq", self._refresh)
         self.follow("history_seq", self._history_read)
         self._refresh()
-        self.query_one(PlanTree).focus()
+        tree = self.query_one(PlanTree)
+        if self._select_first is not None:
+            tree.select(self._select_first)
+        tree.focus()
 
     def _refresh(self) -> None:
         plan = self.plan
@@ -166,6 +185,8 @@ class PlanScreen(NodeKeys, LeerpadScreen):
             return t("ui.plan.as_of", seq=self.as_of, when=when)
         if self.leerpad.read_only:
             return t("ui.read_only", reason=self.leerpad.read_only)
+        if self.marked:
+            return t("ui.bulk.status", count=len(self.marked))
         if plan.closed:
             return t(
                 "ui.plan.closed",
@@ -233,14 +254,16 @@ class PlanScreen(NodeKeys, LeerpadScreen):
         plan = self.plan
         if reason is not None or action not in self.GUARDED or plan is None:
             return reason
-        return rules.refusal(self.state, plan, self.selected, action, self.today())
+        return rules.refusal(self.state, plan, self.selected, action, self.today(), self.marked)
 
     def footer_actions(self) -> set[str] | None:
         """Only what concerns the selected node; everything else stays in help and ctrl+p."""
         plan = self.plan
         if self.as_of is not None or plan is None:
             return {"back", "history"}
-        return rules.footer_keys(plan, self.selected, wide=self.size.width >= 100)
+        return rules.footer_keys(
+            plan, self.selected, wide=self.size.width >= 100, marking=bool(self.marked)
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
@@ -254,6 +277,8 @@ class PlanScreen(NodeKeys, LeerpadScreen):
         if find.has_class("-active"):
             find.remove_class("-active")
             self.query_one(PlanTree).focus()
+            return
+        if self.clear_marks():
             return
         self.app.pop_screen()
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from core import commands
 from core.events import Record
 from core.i18n import fmt_date, t
-from core.projections import CompetencyState, RowState, StoreState
+from core.projections import CompetencyState, RowState, StoreState, plan_end, summarize
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
 
@@ -29,6 +29,10 @@ class NodeKeys(_Base):
         if not self.allowed("plan_date"):
             return
         action, plan = self._selected_action(), self.plan
+        many = self.bulk_targets()
+        if plan is not None and many:
+            self.plan_many(plan, many)
+            return
         if action is None or plan is None:
             return
         from tui.screens.date_form import DateForm
@@ -51,6 +55,7 @@ class NodeKeys(_Base):
                 today=today,
                 value=fmt_date(action.due) if action.due else "",
                 validator=DateText(today, earliest=(plan.start, "ui.date.before_start")),
+                warn_after=plan_end(plan),
             ),
             save,
         )
@@ -59,10 +64,12 @@ class NodeKeys(_Base):
         if not self.allowed("done"):
             return
         action, plan = self._selected_action(), self.plan
+        if plan is not None and self.marked:
+            self.complete_many(plan, self.bulk_targets() or [])
+            return
         if action is None or plan is None:
             return
-        from tui.screens.date_form import DateForm
-        from tui.widgets.fields import DateText
+        from tui.screens.date_form import completion_form
 
         today = self.today()
 
@@ -76,17 +83,11 @@ class NodeKeys(_Base):
                 )
 
         self.app.push_screen(
-            DateForm(
+            completion_form(
                 title=t("ui.plan.done_title", node=action.id),
                 context=one_line(action.text),
-                label=t("ui.detail.done_on"),
                 today=today,
-                value=t("ui.plan.today_word"),
-                validator=DateText(
-                    today,
-                    earliest=(plan.start, "ui.date.before_start"),
-                    latest=(today, "ui.date.in_future"),
-                ),
+                start=plan.start,
             ),
             save,
         )
@@ -212,8 +213,42 @@ class NodeKeys(_Base):
                     t("ui.plan.plan_closed", plan=plan.id),
                 )
 
+        def check(closing: Closing) -> str | None:
+            try:
+                commands.close_plan(
+                    self.state,
+                    plan.id,
+                    outcome=closing.outcome,
+                    on=closing.on,
+                    today=today,
+                    reason=closing.reason,
+                )
+            except commands.Rejected as exc:
+                return exc.message()
+            return None
+
+        summary = summarize(plan, today)
+        open_left = summary.total - summary.done
+        state_line = (
+            t(
+                "ui.close.open_work",
+                done=f"{summary.percent:.0f}",
+                open=open_left,
+                overdue=summary.overdue,
+            )
+            if open_left
+            else ""
+        )
         self.app.push_screen(
-            CloseForm(plan_id=plan.id, trainee=plan.trainee, start=plan.start, today=today), save
+            CloseForm(
+                plan_id=plan.id,
+                trainee=plan.trainee,
+                start=plan.start,
+                today=today,
+                state_line=state_line,
+                check=check,
+            ),
+            save,
         )
 
     # --- helpers -------------------------------------------------------------------------

@@ -7,10 +7,10 @@ footer and the refusal say exactly what the command would say.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from core import commands
+from core import commands, planning
 from core.commands import Rejected
 from core.i18n import fmt_date, register, t
 from core.projections import ActionState, CompetencyState, PlanState, RowState, StoreState
@@ -34,13 +34,26 @@ def note_target(plan: PlanState, node_id: str) -> str:
     return plan.id if node_id in (JOB, PERSONAL, EVALUATIONS) else node_id
 
 
-def checks(plan: PlanState, node_id: str, today: date) -> dict[str, Check | str]:
-    """Each key's command with stand-in values, or why it cannot apply to this node at all."""
+def _stand_in_due(plan: PlanState, actions: Sequence[ActionState], today: date) -> date:
+    """A date from the start on that differs from every current planned date of `actions`."""
+    dues = [a.due for a in actions if a.due is not None]
+    return max([today, plan.start, *(d + timedelta(days=1) for d in dues)])
+
+
+def checks(
+    plan: PlanState, node_id: str, today: date, marked: Sequence[str] = ()
+) -> dict[str, Check | str]:
+    """Each key's command with stand-in values, or why it cannot apply to this node at all.
+
+    With marked actions, `p` and `d` act on those (the first one stands in for all)."""
     found: dict[str, Check | str] = {}
     action = plan.action(node_id) if node_id != plan.id else None
     if action is None:
-        for key in ("plan_date", "done", "reopen", "toggle_na"):
+        for key in ("plan_date", "done", "reopen", "toggle_na", "mark"):
             found[key] = t("ui.plan.select_action")
+        if node_id == plan.id or isinstance(plan.node(node_id), (RowState, CompetencyState)):
+            due = _stand_in_due(plan, planning.open_actions(plan, node_id), today)
+            found["plan_date"] = lambda s: planning.actions_to_plan(s, plan.id, node_id, due)
     else:
         pid, aid = plan.id, action.id
         # Any date from the start on, other than the current one, stands in for the typed one.
@@ -54,12 +67,27 @@ def checks(plan: PlanState, node_id: str, today: date) -> dict[str, Check | str]
             found["toggle_na"] = lambda s: commands.restore_action(s, pid, aid)
         else:
             found["toggle_na"] = lambda s: commands.drop_action(s, pid, aid, reason="-")
+        if aid in marked:
+            found["mark"] = lambda s: None
+        elif planning.is_open(action):
+            found["mark"] = found["plan_date"]
+        else:
+            found["mark"] = t("ui.bulk.not_open", node=aid)
+    if marked and plan.action(marked[0]) is not None:
+        first = plan.action(marked[0])
+        assert first is not None
+        due = _stand_in_due(plan, [first], today)
+        found["plan_date"] = lambda s: commands.plan_action(s, plan.id, first.id, due=due)
+        found["done"] = lambda s: commands.complete_action(
+            s, plan.id, first.id, on=today, today=today
+        )
     under = add_under(plan, node_id)
     found["add_action"] = (
         (lambda s: commands.add_action(s, plan.id, under, text="-"))
         if under
         else t("ui.plan.select_row")
     )
+    found["schedule"] = lambda s: planning.propose_schedule(s.plan(plan.id), today)  # type: ignore[arg-type]
     target = note_target(plan, node_id)
     found["note"] = lambda s: commands.add_note(s, plan.id, target, text="-")
     if plan.closed is not None:
@@ -73,9 +101,16 @@ def checks(plan: PlanState, node_id: str, today: date) -> dict[str, Check | str]
     return found
 
 
-def refusal(state: StoreState, plan: PlanState, node_id: str, key: str, today: date) -> str | None:
+def refusal(
+    state: StoreState,
+    plan: PlanState,
+    node_id: str,
+    key: str,
+    today: date,
+    marked: Sequence[str] = (),
+) -> str | None:
     """Why `key` would be refused for `node_id` right now, or None when it would work."""
-    check = checks(plan, node_id, today).get(key)
+    check = checks(plan, node_id, today, marked).get(key)
     if isinstance(check, str):
         return check
     if check is not None:
@@ -86,9 +121,11 @@ def refusal(state: StoreState, plan: PlanState, node_id: str, key: str, today: d
     return None
 
 
-def footer_keys(plan: PlanState, node_id: str, *, wide: bool) -> set[str]:
+def footer_keys(plan: PlanState, node_id: str, *, wide: bool, marking: bool = False) -> set[str]:
     """The keys worth a place in the footer for this node (the rest: help and ctrl+p)."""
     node = plan.node(node_id) if node_id != plan.id else None
+    if marking:
+        return {"plan_date", "done", "mark", "back"}
     if isinstance(node, ActionState):
         if node.dropped is not None:
             keys = {"toggle_na"}
@@ -97,7 +134,9 @@ def footer_keys(plan: PlanState, node_id: str, *, wide: bool) -> set[str]:
         else:
             keys = {"plan_date", "done", "toggle_na"}
         return keys | {"add_action", "note", "history"}
-    if isinstance(node, (RowState, CompetencyState)) or node_id == JOB:
+    if isinstance(node, (RowState, CompetencyState)):
+        return {"plan_date", "add_action", "note", "history", "back"}
+    if node_id == JOB:
         return {"add_action", "note", "history", "back"}
     if node_id == plan.id:
         keys = {"edit_plan", "note", "evaluate", "sign_off", "history"}

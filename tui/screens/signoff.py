@@ -85,7 +85,11 @@ class SignOffScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         plan = self.plan
         with Vertical(id="sign-dialog"):
-            title = t("ui.sign.title", plan=plan.id)
+            title = (
+                t("ui.sign.title", plan=plan.id)
+                if self.subject == "plan"
+                else t("ui.sign.title_evaluation", evaluation=self.subject, plan=plan.id)
+            )
             yield Static(
                 Content.assemble((title, "bold"), " — ", literal(plan.trainee)), id="sign-title"
             )
@@ -248,6 +252,10 @@ register(
         "ui.sign.key.cancel": ("Cancel", "Annuleer"),
         "ui.sign.key.confirm": ("Sign off", "Aftekenen"),
         "ui.sign.title": ("Sign off plan {plan}", "Plan {plan} aftekenen"),
+        "ui.sign.title_evaluation": (
+            "Sign off evaluation {evaluation} of {plan}",
+            "Evaluatie {evaluation} van {plan} aftekenen",
+        ),
         "ui.sign.what": ("You sign:", "Je tekent af:"),
         "ui.sign.plan_version": (
             "plan {plan} as of change {seq}, hash {hash}…",

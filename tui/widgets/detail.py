@@ -7,7 +7,7 @@ today, so what the pane says can be tested without running the app.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -25,6 +25,7 @@ from core.projections import (
     PlanState,
     RowState,
     counts,
+    plan_end,
     signoff_status,
     summarize,
 )
@@ -125,7 +126,7 @@ def _node(
 
 def _plan(plan: PlanState, today: date, verdicts: Mapping[int, Verdict]) -> Content:
     s = summarize(plan, today)
-    end = plan.start + timedelta(days=plan.weeks * 7 - 1)
+    end = plan_end(plan)
     if plan.closed:
         state = t(
             "ui.detail.closed",

@@ -200,9 +200,17 @@ class DateField(Field):
     """A date typed freely; under it, the date understood (with its weekday) before you confirm."""
 
     def __init__(
-        self, label: str, *, today: date, validator: DateText | None = None, **kwargs: Any
+        self,
+        label: str,
+        *,
+        today: date,
+        validator: DateText | None = None,
+        warn_after: date | None = None,
+        **kwargs: Any,
     ):
         self.date_validator = validator or DateText(today)
+        self.warn_after = warn_after
+        """A valid date after this (the plan's end) is accepted with a warning."""
         kwargs.setdefault("hint", t("ui.field.date_hint"))
         super().__init__(label, validators=[self.date_validator], **kwargs)
         self._touched = True  # the understood date is useful from the first key
@@ -222,7 +230,10 @@ class DateField(Field):
         day = self.date
         if day is None:
             return self.hint
-        return t("ui.field.understood", date=spoken_date(day))
+        understood = t("ui.field.understood", date=spoken_date(day))
+        if self.warn_after is not None and day > self.warn_after:
+            return understood + "\n⚠ " + t("ui.date.after_end", bound=fmt_date(self.warn_after))
+        return understood
 
 
 class ChoiceField(Horizontal):
@@ -352,6 +363,10 @@ register(
         "ui.date.before_start": (
             "{date} is before the plan's start ({bound}).",
             "{date} valt voor de start van het plan ({bound}).",
+        ),
+        "ui.date.after_end": (
+            "after the plan's end ({bound}); saved anyway if you confirm",
+            "na het einde van het plan ({bound}); toch bewaard als je bevestigt",
         ),
         "ui.date.in_future": (
             "{date} is in the future (today is {bound}).",

@@ -95,6 +95,8 @@ class PlanTree(Tree[str]):
         self.show_root = False
         self.guide_depth = 2
         self._by_id: dict[str, TreeNode[str]] = {}
+        self.marked: frozenset[str] = frozenset()
+        """Actions marked to be planned or completed together (shown with »)."""
 
     @property
     def current(self) -> str | None:
@@ -178,6 +180,10 @@ class PlanTree(Tree[str]):
 
     def items(self, plan: PlanState, today: date) -> list[TreeItem]:
         style = self._style
+        if plan.closed is not None:
+            # A closed plan has no deadlines left: judged from the dawn of time nothing is
+            # overdue, while done and planned dates still show.
+            today = date.min
         found = [TreeItem(plan.id, None, self._plan_label(plan), False)]
         total = counts(plan.actions())
         found.append(
@@ -198,7 +204,9 @@ class PlanTree(Tree[str]):
                 found.append(TreeItem(row.id, comp.id, self._row_label(row, today), True))
                 for action in row.actions:
                     status = action.status(today)
+                    mark = "» " if action.id in self.marked else ""
                     label = self._label(
+                        (mark, style("plan-tree--branch")),
                         (f"{STATUS_SYMBOL[status]} {action.id} ", style(STATUS_COMPONENT[status])),
                         (status_word(action, today), style(STATUS_COMPONENT[status])),
                         (f" {one_line(action.text)}", ""),
