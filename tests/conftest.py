@@ -38,6 +38,10 @@ def _isolated_home(
     monkeypatch.setenv("HOME", str(home))
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
+    # The site config too: a real /etc/xdg/leerpad/config.toml must not steer any test.
+    site = home / "xdg_config_dirs"
+    site.mkdir()
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(site))
     monkeypatch.delenv("LEERPAD_STORE", raising=False)
     monkeypatch.delenv("LEERPAD_TODAY", raising=False)
 
