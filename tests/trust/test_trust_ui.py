@@ -4,8 +4,6 @@ plan screen checks signatures in a worker, never on the UI thread."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -37,12 +35,8 @@ def test_the_sign_off_form_signs_through_the_agent_and_the_pane_shows_it_good(
     agent: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    kim = keys.make("kim")
-    subprocess.run(["ssh-add", "-q", str(kim)], check=True, capture_output=True)
+    kim, public_only = keys.in_agent_only("kim")
     allowed([keys.line(current_actor(), kim)])
-    public_only = kim.with_name("kim-in-agent.pub")
-    shutil.copy(f"{kim}.pub", public_only)
-    kim.unlink()  # the private half now lives only in the agent
     use_key(public_only)
 
     checked_on: list[bool] = []
