@@ -3,6 +3,8 @@ the real user config and the site config of the machine running the tests."""
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
 from core import config
@@ -13,9 +15,10 @@ def test_every_config_and_data_path_is_a_temporary_one(
 ) -> None:
     root = tmp_path_factory.getbasetemp()
     for path in (
-        config.site_config_path(),
         config.user_config_path(),
         config.default_store_path(),
         config.user_catalog_dir(),
     ):
         assert path.is_relative_to(root), path
+    site = config.site_config_path()
+    assert site.is_relative_to(tempfile.gettempdir()) and not site.exists(), site
