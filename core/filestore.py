@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import msgspec
 
@@ -44,7 +44,9 @@ from core.log import (
 )
 from core.projections import StoreState, apply, apply_unknown
 from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
-from core.verify import Report, verify_store
+
+if TYPE_CHECKING:
+    from core.verify import Report
 
 BULK_READ = 1 << 20
 """Catching up on more bytes than this pauses the cyclic garbage collector meanwhile."""
@@ -400,6 +402,8 @@ class FileBackend:
         return FileHistory(self)
 
     def verify(self) -> Report:
+        from core.verify import verify_store  # `leerpad verify` only: not on every open
+
         return verify_store(self.path)
 
     def wait(self, seq: int, timeout: float) -> bool:
