@@ -211,19 +211,7 @@ class FileBackend:
             # The very bytes a record-by-record check passed when the checkpoint was
             # written: hashed in C at disk speed instead of decoded one by one.
             return False
-        scan = self.log.scan(HEADER_SIZE, stop)
-        prev, seq = self.log.header.hash, 0
-        sha256 = hashlib.sha256
-        decode = _LINK_DECODER.decode
-        try:
-            for _, payload in scan:
-                link = decode(payload)
-                if link.seq != seq + 1 or link.prev != prev:
-                    return True
-                prev, seq = sha256(payload).hexdigest(), link.seq
-        except msgspec.DecodeError:
-            return True
-        return scan.problem is not None or scan.end != stop
+        return self.checked_digest(stop) is None
 
     def check_covered(self) -> StoreState | None:
         """Check the records a checkpoint stood in for, once; damage makes the store read-only.
