@@ -49,6 +49,9 @@ COMMANDS = {
 """Each subcommand and the module that registers it, in the order `--help` lists them.
 Only the module of the command given is imported: start-up pays for what it runs."""
 
+EXTENDED_BY = {"log": ("cli.cmd_export",)}
+"""Modules that add to another command when registered (export gives `log` csv and md)."""
+
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 _GLOBAL_OPTIONS = ("--store", "--lang")
@@ -135,7 +138,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--lang", choices=("nl", "en"), help="language of messages (default: config, locale)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    modules = (COMMANDS[command],) if command is not None else COMMAND_MODULES
+    if command is None:
+        modules = COMMAND_MODULES
+    else:
+        modules = (COMMANDS[command], *EXTENDED_BY.get(command, ()))
     for name in modules:
         importlib.import_module(name).register(sub)
     for child in sub.choices.values():
