@@ -199,6 +199,31 @@ async def test_a_damaged_log_is_named_in_the_header(store_path, make_app):
             last = len(list(store.records())) + 1
             assert f"log damaged at record {last}" in verdict
             assert "checksum" in verdict
+            # The whole verdict is shown, wrapped under the title, never cut at 80 columns.
+            shown = screen.query_one("#hist-verify")
+            assert shown.size.height >= 2 and shown.has_class("-damaged")
+            assert verdict.rstrip().endswith("writing)")
+            app.messages.clear()
+            await pilot.press("v")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert any(f"log damaged at record {last}" in m for m in app.messages)
+
+
+async def test_v_verifies_again_and_says_what_it_found(open_store: Store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        app.messages.clear()  # what the automatic check found is not announced
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        total = open_store.state.seq
+        assert app.messages == [
+            f"✔ log intact: {total} records, last hash {open_store.state.hash[:12]}…"
+        ]
+        assert "log intact" in line(screen, "#hist-verify")
+        assert not screen.query_one("#hist-verify").has_class("-damaged")
 
 
 async def test_dutch(open_store: Store, make_app):
