@@ -28,6 +28,7 @@ from core.history import entry_for
 from core.history_index import HistoryIndex
 from core.store import Decide, ReadOnly, Store, StoreError
 from tui.commands import ScreenCommands, localize_bindings
+from tui.key_order import KeyOrder
 
 POLL_SECONDS = 0.25
 """How often the log's size is checked for appends by other processes."""
@@ -42,7 +43,7 @@ HISTORY_SHOW_SECONDS = 0.3
 """While the log is first read, `history_seq` reports progress at most this often."""
 
 
-class LeerpadApp(App[None]):
+class LeerpadApp(KeyOrder):
     CSS_PATH = "app.tcss"
     TITLE = "leerpad"
     COMMANDS = App.COMMANDS | {ScreenCommands}

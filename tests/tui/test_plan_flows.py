@@ -14,6 +14,7 @@ from tui.screens.plan import PlanScreen
 from tui.screens.text_form import TextForm
 from tui.widgets.detail import DetailPane
 from tui.widgets.fields import DateField
+from tui.widgets.find_bar import FindBar
 from tui.widgets.plan_tree import PlanTree
 
 
@@ -227,19 +228,49 @@ async def test_find_jumps_to_a_node_by_id_or_text(open_store, make_app):
     app = make_app(open_store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_plan(pilot)
+        bar = screen.query_one(FindBar)
         await pilot.press("slash", *"a1.2")
         await pilot.pause()
         assert screen.selected == "A1.2"  # opened on the way
-        await pilot.press("enter")
+        assert bar.status == "A1.2 · 1 of 5 · ↓↑ enter esc"
+        await pilot.press("down")
         assert screen.selected == "A1.2.1"
+        await pilot.press("up", "up")  # wraps round to the last match
+        assert screen.selected == "A1.2.4"
         await pilot.press("ctrl+a", "ctrl+k", *"klantenfiches")  # words from the own action
         await pilot.pause()
         assert screen.selected == "A1.2.4"
+        await pilot.press("enter")  # stay there
+        assert not bar.active
+        assert screen.query_one(PlanTree).has_focus
+        assert screen.selected == "A1.2.4"
+        await pilot.press("left", "left")  # and the tree keys work again
+        assert screen.selected == "A1.2"
+        assert app.messages == []  # the status line said it all, no notices
+
+
+async def test_find_escape_goes_back_to_where_the_search_began(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot)
+        tree = screen.query_one(PlanTree)
+        await pilot.press("down", "down")
+        before = tree.remember()
+        start = screen.selected
+        await pilot.press("slash", *"a3.2", "down", "down")
+        await pilot.pause()
+        assert screen.selected.startswith("A3.2") and tree.remember() != before
+        await pilot.press(*"xyz")  # no match: the tree is as it was, the line says so
+        await pilot.pause()
+        assert screen.query_one(FindBar).status == "nothing matches “a3.2xyz”"
+        assert tree.remember() == before
+        await pilot.press("backspace", "backspace", "backspace")
+        assert screen.selected.startswith("A3.2")
         await pilot.press("escape")
         assert isinstance(app.screen, PlanScreen)  # escape closed the find line only
-        assert screen.query_one(PlanTree).has_focus
-        await pilot.press("left")  # and the tree keys work again
-        assert screen.selected == "A1.2"
+        assert screen.selected == start and tree.remember() == before
+        assert tree.has_focus
+        assert app.messages == []
 
 
 async def test_keys_that_open_the_other_screens_pass_the_plan_and_subject(open_store, make_app):

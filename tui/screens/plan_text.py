@@ -52,14 +52,11 @@ register(
         "ui.key.back": ("Back", "Terug"),
         "ui.key.find": ("Find", "Zoek"),
         "ui.key.find.tip": (
-            "Jump to a node by id (a3.2) or by words from its text; enter: next match",
-            "Spring naar een onderdeel op id (a3.2) of op woorden uit de tekst; enter: volgende",
+            "Jump to a node by id (a3.2) or by words from its text; ↓↑ next/previous match, "
+            "enter: stay there, escape: back to where you were",
+            "Spring naar een onderdeel op id (a3.2) of op woorden uit de tekst; ↓↑ volgende/"
+            "vorige, enter: daar blijven, escape: terug naar waar je was",
         ),
-        "ui.plan.find_placeholder": (
-            "Find: an id such as a3.2.1, or words from the text (enter: next, escape: close)",
-            "Zoek: een id zoals a3.2.1, of woorden uit de tekst (enter: volgende, escape: sluiten)",
-        ),
-        "ui.plan.not_found": ("Nothing matches “{query}”.", "Niets past bij “{query}”."),
         "ui.key.details": ("Details", "Gegevens"),
         "ui.plan.as_of": (
             "As it was after change {seq} ({when}). Read-only: press escape to go back.",
