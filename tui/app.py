@@ -46,7 +46,8 @@ HISTORY_SHOW_SECONDS = 0.3
 class LeerpadApp(KeyOrder):
     CSS_PATH = "app.tcss"
     TITLE = "leerpad"
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMANDS: ClassVar = {ScreenCommands}
+    """One provider: the screen's own commands first, then the app-wide ones (see ScreenCommands)."""
 
     BINDINGS: ClassVar = [
         Binding("question_mark", "help", "ui.key.help", id="help", tooltip="ui.key.help.tip"),
