@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
@@ -47,7 +47,7 @@ class LeerpadApp(KeyOrder):
     CSS_PATH = "app.tcss"
     TITLE = "leerpad"
     COMMANDS: ClassVar = {ScreenCommands}
-    """One provider: the screen's own commands first, then the app-wide ones (see ScreenCommands)."""
+    """One provider: the screen's own commands first, then the app-wide ones."""
 
     BINDINGS: ClassVar = [
         Binding("question_mark", "help", "ui.key.help", id="help", tooltip="ui.key.help.tip"),
