@@ -9,7 +9,8 @@ or a find line loses the text typed after it, which lands on the screen below.
 
 The app therefore hands out one key at a time: the next waits until the previous one
 was used (a widget stopped it) or came back up through the bindings, and until what
-that started (a screen being mounted, a focus change queued with `call_later`) is done.
+that started is done: the messages it set off (enter submits a field, the form moves
+on), a screen being mounted, a focus change queued with `call_later`.
 """
 
 from __future__ import annotations
@@ -40,9 +41,14 @@ class KeyOrder(App[None]):
         self._settling = False
 
     def _done(self, key: events.Key) -> bool:
-        if key._stop_propagation or id(key) in self._back:
-            return self.screen.is_mounted
-        return time.monotonic() - self._flying_since > GIVE_UP_SECONDS
+        if time.monotonic() - self._flying_since > GIVE_UP_SECONDS:
+            return True
+        if not (key._stop_propagation or id(key) in self._back):
+            return False
+        screen = self.screen
+        if not screen.is_mounted:
+            return False
+        return all(node.message_queue_size == 0 for node in screen.walk_children(with_self=True))
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:

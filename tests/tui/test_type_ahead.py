@@ -45,3 +45,21 @@ async def test_a_key_that_opens_a_line_gets_the_text_typed_after_it(open_store: 
         await pilot.pause()
         await pilot.pause()
         assert screen.selected == "A1.2"
+
+
+async def test_enter_in_a_burst_moves_on_before_the_next_key(open_store: Store, make_app):
+    from tui.screens.evaluation import EvaluationScreen
+    from tui.widgets.evaluation_rating import EvaluationRating
+
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(EvaluationScreen("P1"))
+        await pilot.pause()
+        screen = app.screen
+        # Date, participants, A1's level 3 and its comment: typed ahead in one go.
+        burst(app, "enter", "enter", "3", "enter", *"ok")
+        for _ in range(5):
+            await pilot.pause()
+        a1 = screen.query_one("#rating-A1", EvaluationRating)
+        assert a1.level == "verworven" and a1.comment.value == "ok"
+        assert "Jan Peeters" in screen.query_one("#eval-participants-input").value
