@@ -322,3 +322,34 @@ async def test_close_and_reopen_the_plan(open_store, make_app):
         event = last_event(open_store)
         assert isinstance(event, ev.PlanReopened) and event.reason == "Toch verder"
         assert open_store.state.plan("P1").closed is None
+
+
+def footer_keys(screen) -> dict[str, bool]:
+    """What the footer shows: key -> can act (False: dimmed)."""
+    return {
+        key: active.enabled for key, active in screen.active_bindings.items() if active.binding.show
+    }
+
+
+async def test_footer_at_80_columns_keeps_back_and_dims_what_cannot_act(open_store, make_app):
+    for lang in ("en", "nl"):
+        app = make_app(open_store, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_plan(pilot)
+            shown = footer_keys(screen)
+            assert {"e", "s", "o", "C", "escape"} <= set(shown)  # on the plan itself
+            screen.query_one(PlanTree).select("A1.1.1")  # done
+            await pilot.pause()
+            shown = footer_keys(screen)
+            assert {"p", "d", "r", "x", "escape"} <= set(shown)
+            assert shown["d"] is False and shown["r"] is True  # done: d dimmed, not hidden
+            await pilot.press("d")  # and pressing it says why
+            assert app.messages and "A1.1.1" in app.messages[-1]
+            # Everything shown fits on the line beside the palette's hint.
+            from textual.widgets import Footer
+
+            keys = list(screen.query_one(Footer).query("FooterKey"))
+            assert len(keys) == len(shown) + 1  # and the palette's
+            assert all(k.region.width > 0 and k.region.right <= 80 for k in keys)
+            right = sorted(keys, key=lambda k: k.region.x)
+            assert all(a.region.right <= b.region.x for a, b in zip(right, right[1:]))

@@ -96,6 +96,7 @@ class HelpScreen(ModalScreen[None]):
         lines = key_help(self.app.BINDINGS, self.app.get_key_display)
         lines.append(KeyHelp("esc", t("ui.help.back")))
         lines.append(KeyHelp("tab / shift+tab", t("ui.help.focus")))
+        lines.append(KeyHelp(t("ui.help.footer_key"), t("ui.help.footer")))
         return lines
 
     def _typing(self) -> list[KeyHelp]:
@@ -137,6 +138,15 @@ register(
         "ui.help.typing": ("Typing in forms", "Typen in formulieren"),
         "ui.help.back": ("Back, or cancel a form", "Terug, of een formulier annuleren"),
         "ui.help.focus": ("Next / previous field or pane", "Volgend / vorig veld of paneel"),
+        "ui.help.footer_key": ("(footer)", "(voetregel)"),
+        "ui.help.footer": (
+            "The keys for what is selected. A dimmed key cannot act right now: press it to "
+            "hear why. When the line is too short the least important are left out; "
+            "every key is listed here and in ctrl+p.",
+            "De toetsen voor wat gekozen is. Een gedimde toets kan nu niets doen: druk erop "
+            "om te horen waarom. Is de regel te kort, dan vallen de minst belangrijke weg; "
+            "elke toets staat hier en in ctrl+p.",
+        ),
         "ui.help.dates": ("dates", "datums"),
         "ui.help.enter": (
             "Next field; in the last field: save",

@@ -75,7 +75,6 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
             "close_plan",
             "ui.key.close_plan",
             id="close_plan",
-            show=False,
             tooltip="ui.key.close_plan.tip",
         ),
         Binding("slash", "find", "ui.key.find", id="find", tooltip="ui.key.find.tip"),
@@ -259,11 +258,11 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
             return reason
         return rules.refusal(self.state, plan, self.selected, action, self.today(), self.marked)
 
-    def footer_actions(self) -> set[str] | None:
+    def footer_actions(self) -> list[str] | None:
         """Only what concerns the selected node; everything else stays in help and ctrl+p."""
         plan = self.plan
         if self.as_of is not None or plan is None:
-            return {"back", "history"}
+            return ["back", "history"]
         return rules.footer_keys(
             plan, self.selected, wide=self.size.width >= 100, marking=bool(self.marked)
         )

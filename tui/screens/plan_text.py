@@ -44,7 +44,7 @@ register(
             "Trainee, company, contact, start and duration",
             "Cursist, bedrijf, contactpersoon, start en duurtijd",
         ),
-        "ui.key.close_plan": ("Close or reopen plan", "Plan afsluiten of heropenen"),
+        "ui.key.close_plan": ("Close/reopen", "Sluit/heropen"),
         "ui.key.close_plan.tip": (
             "Close the plan (completed or stopped), or reopen a closed one",
             "Het plan afsluiten (afgerond of stopgezet), of een afgesloten plan heropenen",
