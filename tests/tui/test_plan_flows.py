@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from tui_support import TODAY
 
@@ -352,4 +353,4 @@ async def test_footer_at_80_columns_keeps_back_and_dims_what_cannot_act(open_sto
             assert len(keys) == len(shown) + 1  # and the palette's
             assert all(k.region.width > 0 and k.region.right <= 80 for k in keys)
             right = sorted(keys, key=lambda k: k.region.x)
-            assert all(a.region.right <= b.region.x for a, b in zip(right, right[1:]))
+            assert all(a.region.right <= b.region.x for a, b in pairwise(right))
