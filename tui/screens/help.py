@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from core.i18n import register, t
+from tui import editor  # noqa: F401 - registers the editor key's words
 from tui.commands import KeyHelp, key_help
 from tui.widgets.banner import TitleBar
 
@@ -104,6 +105,7 @@ class HelpScreen(ModalScreen[None]):
             KeyHelp(t("ui.help.dates"), t("ui.field.date_hint")),
             KeyHelp("enter", t("ui.help.enter")),
             KeyHelp("^s", t("ui.help.save")),
+            KeyHelp("^e", t("ui.editor.key"), t("ui.editor.key.tip")),
         ]
 
     @staticmethod
