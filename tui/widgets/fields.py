@@ -107,6 +107,7 @@ EDITOR_BINDING = Binding(
     "edit_externally",
     "ui.editor.key",
     id="field.editor",
+    show=False,
     priority=True,
     tooltip="ui.editor.key.tip",
 )
