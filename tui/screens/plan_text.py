@@ -86,8 +86,8 @@ register(
         "ui.plan.note_title": ("Note on {node}", "Notitie bij {node}"),
         "ui.plan.note_label": ("Note", "Notitie"),
         "ui.plan.multiline_hint": (
-            "Enter starts a new line; ctrl+e: your editor; ctrl+s saves, escape cancels.",
-            "Enter begint een nieuwe regel; ctrl+e: je editor; ctrl+s bewaart, escape annuleert.",
+            "enter: new line · ctrl+e: your editor · ctrl+s: save · escape: cancel",
+            "enter: nieuwe regel · ctrl+e: je editor · ctrl+s: bewaar · escape: annuleer",
         ),
         "ui.plan.reopen_plan_title": ("Reopen plan {plan}", "Plan {plan} heropenen"),
         "ui.plan.planned": ("{node} planned for {date}.", "{node} gepland op {date}."),
