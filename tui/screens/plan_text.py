@@ -86,8 +86,8 @@ register(
         "ui.plan.note_title": ("Note on {node}", "Notitie bij {node}"),
         "ui.plan.note_label": ("Note", "Notitie"),
         "ui.plan.multiline_hint": (
-            "enter: new line · ctrl+e: your editor · ctrl+s: save · escape: cancel",
-            "enter: nieuwe regel · ctrl+e: je editor · ctrl+s: bewaar · escape: annuleer",
+            "enter: new line · ctrl+e: your editor · ctrl+s: save · esc: cancel",
+            "enter: nieuwe regel · ctrl+e: editor · ctrl+s: bewaar · esc: annuleer",
         ),
         "ui.plan.reopen_plan_title": ("Reopen plan {plan}", "Plan {plan} heropenen"),
         "ui.plan.planned": ("{node} planned for {date}.", "{node} gepland op {date}."),
