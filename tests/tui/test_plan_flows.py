@@ -200,7 +200,7 @@ async def test_cursor_and_expansion_survive_a_refresh(open_store, make_app, stor
         assert tree.cursor_line == line + 1  # one line more above it
         assert {n.data for n in tree._by_id.values() if n.is_expanded} == expanded
         assert "A1.1.6" in tree._by_id
-        assert any("jan added own action A1.1.6" in m for m in app.messages)
+        assert "jan added own action A1.1.6" in app.change_notices.text
 
 
 async def test_export_writes_the_plan_document(open_store, make_app, tmp_path, monkeypatch):
