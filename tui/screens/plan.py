@@ -78,6 +78,9 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
             tooltip="ui.key.close_plan.tip",
         ),
         Binding("slash", "find", "ui.key.find", id="find", tooltip="ui.key.find.tip"),
+        Binding(
+            "f", "form_table", "ui.key.form_table", id="form_table", tooltip="ui.key.form_table.tip"
+        ),
         Binding("escape", "back", "ui.key.back", id="back"),
     ]
     GUARDED = frozenset(
@@ -326,6 +329,19 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
         from tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(plan_id=self.plan_id))
+
+    def action_form_table(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.competencies:
+            return
+        from tui.screens.form_table import FormTableScreen, competency_of
+
+        def back(node_id: str | None) -> None:
+            if node_id:
+                self.query_one(PlanTree).select(node_id)
+
+        competency = competency_of(plan, self.selected)
+        self.app.push_screen(FormTableScreen(self, competency, select=self.selected), back)
 
     def action_export(self) -> None:
         from tui.screens.export_form import start_export

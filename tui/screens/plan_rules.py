@@ -135,7 +135,7 @@ def footer_keys(plan: PlanState, node_id: str, *, wide: bool, marking: bool = Fa
             keys = {"plan_date", "done", "toggle_na"}
         return keys | {"add_action", "note", "history"}
     if isinstance(node, (RowState, CompetencyState)):
-        return {"plan_date", "add_action", "note", "history", "back"}
+        return {"plan_date", "form_table", "add_action", "note", "history", "back"}
     if node_id == JOB:
         return {"add_action", "note", "history", "back"}
     if node_id == plan.id:
