@@ -13,6 +13,8 @@ LANGS = ["en", "nl"]
 SCENES = {
     "form_table": (at("A3.2.3", "f"), ()),
     "form_table_row_form": (at("A3.2", "f", "p"), ()),
+    "progress": (at("P2", "g"), ()),
+    "progress_not_started": (at("P5", "g", plan="P5"), ()),
 }
 
 

@@ -81,6 +81,7 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
         Binding(
             "f", "form_table", "ui.key.form_table", id="form_table", tooltip="ui.key.form_table.tip"
         ),
+        Binding("g", "progress", "ui.key.progress", id="progress", tooltip="ui.key.progress.tip"),
         Binding("escape", "back", "ui.key.back", id="back"),
     ]
     GUARDED = frozenset(
@@ -342,6 +343,11 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
 
         competency = competency_of(plan, self.selected)
         self.app.push_screen(FormTableScreen(self, competency, select=self.selected), back)
+
+    def action_progress(self) -> None:
+        from tui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen(self))
 
     def action_export(self) -> None:
         from tui.screens.export_form import start_export

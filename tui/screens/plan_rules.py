@@ -137,10 +137,10 @@ def footer_keys(plan: PlanState, node_id: str, *, wide: bool, marking: bool = Fa
     if isinstance(node, (RowState, CompetencyState)):
         return {"plan_date", "form_table", "add_action", "note", "history", "back"}
     if node_id == JOB:
-        return {"add_action", "note", "history", "back"}
+        return {"add_action", "form_table", "progress", "note", "history", "back"}
     if node_id == plan.id:
         keys = {"edit_plan", "note", "evaluate", "sign_off", "history"}
-        return keys | {"export", "back"} if wide else keys
+        return keys | {"export", "progress", "back"} if wide else keys
     return {"evaluate", "sign_off", "note", "history", "back"}
 
 
