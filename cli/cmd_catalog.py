@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
-import stat
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.context import EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail, print_json
 from cli.render import literal, table
-from core import i18n
+from core import i18n, storefiles
 from core.commands import instantiate
 from core.export import jsonout
 from core.i18n import t
-from core.store import make_store_dir, new_file_mode
+from core.store import make_store_dir
 
 if TYPE_CHECKING:
     from catalog import Catalog, Profile
@@ -240,40 +237,12 @@ def _parse_form(path: Path, profile_id: str | None) -> Profile:
         raise Fail(message, EXIT_REJECTED) from exc
 
 
-def _catalog_folder(store: Path) -> Path:
-    """The store's catalog folder, made like the store: in a team store (setgid) 2770,
-    so every member of the group may import, whatever the umask of who made it."""
-    make_store_dir(store)
-    folder = store / "catalog"
-    try:
-        folder.mkdir()
-    except FileExistsError:
-        return folder
-    mode = os.stat(store).st_mode
-    if mode & stat.S_ISGID:
-        os.chmod(folder, stat.S_IMODE(mode))
-    return folder
-
-
-def _write_atomically(target: Path, text: str, store: Path) -> None:
-    _catalog_folder(store)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".new")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        # mkstemp makes the file private; a catalog file is for the whole team.
-        mode = new_file_mode(store)
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_atomically(target: Path, text: str) -> None:
+    make_store_dir(target.parent.parent)
+    # Never through a planted link: neither catalog/ nor the file itself.
+    storefiles.replace_in_subdir(
+        target.parent.parent, target.parent.name, target.name, text.encode("utf-8")
+    )
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
@@ -299,7 +268,9 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     if ctx.directory().exists() and not ctx.directory().is_dir():
         raise Fail(t("cli.store_not_dir", path=ctx.store_path), EXIT_STORE)
     try:
-        _write_atomically(target, text, ctx.store_path)
+        _write_atomically(target, text)
+    except storefiles.UnsafeFile as exc:
+        raise Fail(str(exc), EXIT_STORE) from exc
     except OSError as exc:
         why = exc.strerror or str(exc)
         raise Fail(t("cli.catalog.cannot_write", path=target, why=why), EXIT_STORE) from exc

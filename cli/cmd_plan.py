@@ -22,7 +22,7 @@ from core.projections import (
     RowState,
     acquired,
     counts,
-    signoff_current,
+    signoff_status,
     summaries,
     summarize,
 )
@@ -92,6 +92,11 @@ i18n.register(
         ),
         "cli.show.current": ("still current", "nog actueel"),
         "cli.show.outdated": ("changed since", "intussen gewijzigd"),
+        "cli.show.mismatch": (
+            "DOES NOT MATCH the record it names (not made by leerpad; run leerpad verify)",
+            "KLOPT NIET met het record dat het noemt (niet door leerpad gemaakt; "
+            "voer leerpad verify uit)",
+        ),
         "cli.show.latest": ("latest rating: {level}", "laatste beoordeling: {level}"),
         "cli.show.none": ("none", "geen"),
         "cli.edit.nothing": (
@@ -475,7 +480,7 @@ def plan_text(
     if not plan.signoffs:
         lines.append("  " + t("cli.show.none"))
     for so in plan.signoffs:
-        current = so.subject != "plan" or signoff_current(plan, so)
+        status = signoff_status(plan, so)
         lines.append(
             "  "
             + t(
@@ -485,7 +490,7 @@ def plan_text(
                 seq=so.covers_seq,
                 actor=so.actor,
                 time=fmt_time(so.time),
-                current=t("cli.show.current" if current else "cli.show.outdated"),
+                current=t(f"cli.show.{status}"),
             )
         )
         if verdicts and so.seq in verdicts:

@@ -93,6 +93,8 @@ def cmd_init_store(args: argparse.Namespace, ctx: Context) -> int:
         raise Fail(str(exc), EXIT_USAGE if exc.usage else EXIT_STORE) from exc
     key = "cli.team.created" if result.created else "cli.team.repaired"
     print(t(key, path=literal(str(result.path)), group=result.group))
+    for warning in result.warnings:
+        warn(warning)
     site = config.site_config_path()
     if _site_names(site, result.path):
         print(t("cli.team.configured", site=site))

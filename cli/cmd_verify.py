@@ -104,6 +104,8 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     problem = report.problem
     if problem is None:
         print(t("cli.verify.intact", records=report.records, hash=report.last_hash))
+    elif problem.kind == "not-regular":
+        warn(problem.message)
     elif problem.kind in ("header", "newer-format", "roles"):
         warn(t("cli.verify.bad_header", path=report.path, what=problem.message))
     else:

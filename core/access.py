@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import events as ev
+from core import storefiles
 from core.i18n import register, t
 from core.identity import login_exists
-from core.log import fsync_dir
 from core.projections import RoleGrant, StoreState
 from core.team import new_file_mode, toml_string
 
@@ -471,25 +471,18 @@ def render_access_file(state: StoreState) -> str:
 
 
 def write_access_file(store_path: Path, state: StoreState) -> Path:
-    """Atomically (re)write access.toml from the projection, with the store's file mode."""
+    """Atomically (re)write access.toml from the projection, with the store's file mode.
+
+    Through a new file with an unpredictable name in the store's directory (never
+    a planted link to someone's private file), renamed over the old one.
+    """
     target = Path(store_path) / ACCESS_FILE
-    tmp = target.with_name(f".{ACCESS_FILE}.{os.getpid()}.new")
     data = render_access_file(state).encode("utf-8")
-    mode = new_file_mode(target.parent)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else mode)
+    dir_fd = storefiles.open_dir(target.parent)
     try:
-        if mode is not None:
-            os.fchmod(fd, mode)  # beats the umask
-        os.write(fd, data)
-        os.fsync(fd)
+        storefiles.replace_file(dir_fd, ACCESS_FILE, data, mode=new_file_mode(target.parent))
     finally:
-        os.close(fd)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        os.unlink(tmp)
-        raise
-    fsync_dir(target.parent)
+        os.close(dir_fd)
     return target
 
 
@@ -497,9 +490,11 @@ def access_file_notice(store_path: Path, state: StoreState) -> str | None:
     """A warning when access.toml and the log disagree (the log wins), else None."""
     path = Path(store_path) / ACCESS_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = storefiles.read_regular(Path(store_path), ACCESS_FILE, limit=1 << 20).decode()
     except FileNotFoundError:
         text = None
+    except storefiles.UnsafeFile as exc:
+        return str(exc)
     except OSError:
         return None  # cannot read it (no permission): nothing to compare
     except UnicodeDecodeError:

@@ -6,12 +6,18 @@ format change; adding a field needs a default so old records still decode.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any, ClassVar, NamedTuple
 
 import msgspec
 
 FORMAT_VERSION = 1
-"""Version of the record envelope written by this code (see docs/FORMAT.md)."""
+"""Version of the record envelope written by this code (see docs/FORMAT.md).
+
+A record's `v` is the version of its event type (`Event.version`), which starts
+at this and rises only for that type when its shape changes; see `UPCASTERS`.
+"""
 
 
 # Every struct here is an immutable tree without cycles, so none needs the cycle
@@ -78,8 +84,13 @@ class Rating(msgspec.Struct, frozen=True, gc=False):
 
 
 class Event(msgspec.Struct, frozen=True, gc=False, tag_field="type"):
-    """Base of every event body. `plan` names the plan the event belongs to."""
+    """Base of every event body. `plan` names the plan the event belongs to.
 
+    `version` is the shape this code writes for the type (the record's `v`); a
+    type whose shape changes raises it and adds an upcaster for the old shape.
+    """
+
+    version: ClassVar[int] = FORMAT_VERSION
     plan: str
 
 
@@ -268,3 +279,121 @@ def event_tag(event: Event) -> str:
 ENCODER = msgspec.msgpack.Encoder()
 RECORD_DECODER = msgspec.msgpack.Decoder(Record)
 OPAQUE_DECODER = msgspec.msgpack.Decoder(OpaqueRecord)
+EVENT_DECODER = msgspec.msgpack.Decoder(EventBody)
+"""Decodes an event body alone (a database store keeps the envelope in columns)."""
+
+
+# --- reading records of every version ------------------------------------------------------
+
+BY_TAG: dict[str, type[Event]] = {
+    cls.__struct_config__.tag: cls  # type: ignore[misc]
+    for cls in EVENT_TYPES
+}
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+"""(tag, version) -> a function turning an event body of that version into the next one.
+
+Applied to the plain decoded body before typed decoding, so a type's struct only
+ever describes its newest shape. Each upcaster raises ValueError naming the
+field when the old body cannot be carried over.
+"""
+
+
+class NewerEvent(NamedTuple):
+    """An event this version cannot interpret: an unknown type, or a newer version of one."""
+
+    type: str
+
+
+class InvalidEvent(NamedTuple):
+    """An event of a known type and version that does not have that type's shape."""
+
+    type: str
+    field: str
+
+
+class Newer(NamedTuple):
+    """A record this version cannot interpret: an unknown event type or a newer version."""
+
+    record: OpaqueRecord
+    type: str
+
+
+class Invalid(NamedTuple):
+    """A record of a known type and version whose event does not have that type's shape."""
+
+    record: OpaqueRecord
+    type: str
+    field: str
+
+
+def read_event(body: bytes, v: int) -> Event | NewerEvent | InvalidEvent:
+    """Decode an event body written at version `v` of its type, upcasting an older one.
+
+    The one reading of event bodies, for every backend. Raises msgspec.DecodeError
+    when the bytes are not MessagePack at all. An event whose `v` is above its
+    type's version but that decodes is returned as read (the caller treats it as
+    newer).
+    """
+    try:
+        event = EVENT_DECODER.decode(body)
+    except msgspec.ValidationError:
+        pass
+    else:
+        if v >= type(event).version:
+            return event
+    plain = msgspec.msgpack.decode(body)
+    tag = plain.get("type") if isinstance(plain, dict) else None
+    cls = BY_TAG.get(tag) if isinstance(tag, str) else None
+    if cls is None or v > cls.version:
+        return NewerEvent(str(tag) if tag is not None else "?")
+    assert isinstance(plain, dict) and isinstance(tag, str)
+    try:
+        for version in range(v, cls.version):
+            plain = UPCASTERS[(tag, version)](plain)
+    except (KeyError, ValueError) as exc:
+        return InvalidEvent(tag, str(exc.args[0]) if exc.args else "?")
+    try:
+        return EVENT_DECODER.decode(ENCODER.encode(plain))
+    except msgspec.ValidationError:
+        return InvalidEvent(tag, invalid_field(cls, plain))
+
+
+def read_record(payload: bytes) -> Record | Newer | Invalid:
+    """Decode a record payload, upcasting an older event version to the current shape.
+
+    Raises msgspec.DecodeError when the bytes are not a record envelope at all.
+    A record whose `v` is above its type's version is returned as read (the
+    caller treats it as newer).
+    """
+    try:
+        record = RECORD_DECODER.decode(payload)
+    except msgspec.ValidationError:
+        pass
+    else:
+        if record.v >= type(record.event).version:
+            return record
+    opaque = OPAQUE_DECODER.decode(payload)
+    event = read_event(opaque.event, opaque.v)
+    if isinstance(event, NewerEvent):
+        return Newer(opaque, event.type)
+    if isinstance(event, InvalidEvent):
+        return Invalid(opaque, event.type, event.field)
+    return Record(
+        opaque.seq, opaque.id, opaque.time, opaque.actor, opaque.prev, event, type(event).version
+    )
+
+
+def invalid_field(cls: type[Event], body: dict[str, Any]) -> str:
+    """The first field of `body` that does not fit `cls` (decided by trying each alone)."""
+    for info in msgspec.structs.fields(cls):
+        if info.name not in body:
+            if info.required:
+                return info.name
+            continue
+        try:
+            msgspec.msgpack.decode(ENCODER.encode(body[info.name]), type=info.type)
+        except msgspec.ValidationError:
+            return info.name
+    return "type"

@@ -1,8 +1,10 @@
 """The file backend of a store: a directory holding one log, appended under an OS file lock.
 
-Writers serialise on the log's file lock; under it they catch up on what others
-appended, re-run their command against that fresh state and write one record.
-Readers never wait for writers: they stop at an incomplete record at the tail.
+Writers serialise on the log's file lock; under it they check the open file is
+still the log at its name, catch up on what others appended, re-run their
+command against that fresh state and write one record. Readers never wait for
+writers: they stop at an incomplete record at the tail. Every name in the
+directory may have been planted by another member (core/storefiles.py).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import msgspec
 
 from core import events as ev
-from core import team
+from core import storefiles, team
 from core.history import Unknown
 from core.i18n import t
 from core.identity import login_exists
@@ -40,7 +43,7 @@ from core.log import (
     payload_hash,
 )
 from core.projections import StoreState, apply, apply_unknown
-from core.storage import BrokenChain, Head, ReadOnly, StoreError
+from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
 from core.verify import Report, verify_store
 
 BULK_READ = 1 << 20
@@ -52,26 +55,28 @@ WAIT_POLL = 0.2
 def decode_payload(payload: bytes, digest: str) -> tuple[ev.Record | Unknown, str]:
     """Decode one record payload: (the record, its `prev` hash).
 
-    An event type this version does not know becomes `Unknown`; bytes that are
-    not a record at all raise `msgspec.DecodeError`.
+    An older event version is upcast; an event this version cannot interpret
+    becomes `Unknown`; bytes that are not a record at all raise `msgspec.DecodeError`.
     """
-    try:
-        record = ev.RECORD_DECODER.decode(payload)
-    except msgspec.ValidationError:
-        return _decode_unknown(payload, digest)
-    return record, record.prev
-
-
-def _decode_unknown(payload: bytes, digest: str) -> tuple[Unknown, str]:
-    opaque = ev.OPAQUE_DECODER.decode(payload)
-    body = msgspec.msgpack.decode(opaque.event)
-    kind = body.get("type", "?") if isinstance(body, dict) else "?"
-    unknown = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, str(kind), digest)
+    result = ev.read_record(payload)
+    if isinstance(result, ev.Record):
+        return result, result.prev
+    opaque = result.record
+    unknown = Unknown(opaque.seq, opaque.id, opaque.time, opaque.actor, result.type, digest)
     return unknown, opaque.prev
 
 
 class _RecordId(msgspec.Struct):
     id: str
+
+
+class _Link(msgspec.Struct):
+    seq: int
+    prev: str
+
+
+_LINK_DECODER = msgspec.msgpack.Decoder(_Link)
+"""Reads a record's place in the chain (any event type), skipping the rest."""
 
 
 _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
@@ -84,17 +89,41 @@ class FileBackend:
     actor = None  # the OS login of the process owner
     login_exists = staticmethod(login_exists)
 
-    def __init__(self, path: Path, log: LogFile) -> None:
+    def __init__(self, path: Path, log: LogFile, *, refused: str | None = None) -> None:
         self.path = path
         self.log = log
+        self.refused = refused
+        """Why the store may not be written whatever its log says (a network filesystem)."""
+        self.notices: list[str] = []
+        self._start_reading()
+
+    def _start_reading(self) -> None:
+        """Set up to read `self.log` from its first record (on open, and after a re-open)."""
+        log = self.log
+        header = log.header
+        self.read_only: str | None = None
+        if self.refused is not None:
+            self.read_only = self.refused
+        elif not log.writable:
+            self.read_only = t("store.no_write", path=log.path)
+        elif header.version > LOG_VERSION:
+            self.read_only = t("store.newer", what=t("store.what.log", v=header.version))
+        elif header.problem is not None:
+            self.read_only = t("store.bad_header", what=t(header.problem))
         self.end = HEADER_SIZE
         """Offset just after the last record folded into the state."""
         self.last_offset = HEADER_SIZE
         """Offset of the last record folded (where a checkpoint can check it)."""
-        self.read_only: str | None = None
-        self.notices: list[str] = []
         self.corruption: CorruptLog | None = None
         self._ids: tuple[set[str], int] = (set(), HEADER_SIZE)
+        self.unchecked = HEADER_SIZE
+        """Records before this offset came from a checkpoint and were not checked yet."""
+
+    def _fresh_state(self) -> StoreState:
+        """An empty state to read the log into from its first record."""
+        state = StoreState(log_id=self.log_id)
+        state.hash = self.genesis
+        return state
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> FileBackend:
@@ -105,7 +134,7 @@ class FileBackend:
         except team.NoAccess as exc:
             raise StoreError(str(exc)) from exc
         try:
-            if not log_path.exists():
+            if not log_path.is_symlink() and not log_path.exists():
                 if not create:
                     raise StoreError(t("store.missing", path=path))
                 if checked.read_only is not None:
@@ -113,23 +142,16 @@ class FileBackend:
                 make_store_dir(path)
                 create_log(log_path, mode=team.new_file_mode(path))
             log = LogFile.open(log_path)
+        except storefiles.UnsafeFile as exc:
+            raise StoreError(str(exc)) from exc
         except PermissionError as exc:
             raise StoreError(t("store.no_access", path=path, why=exc.strerror)) from exc
         except LogError as exc:
             raise StoreError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(t("store.cannot_open", path=path, why=exc.strerror)) from exc
-        backend = cls(path, log)
+        backend = cls(path, log, refused=checked.read_only)
         backend.notices.extend(checked.warnings)
-        header = log.header
-        if checked.read_only is not None:
-            backend.read_only = checked.read_only
-        elif not log.writable:
-            backend.read_only = t("store.no_write", path=log_path)
-        elif header.version > LOG_VERSION:
-            backend.read_only = t("store.newer", what=t("store.what.log", v=header.version))
-        elif header.problem is not None:
-            backend.read_only = t("store.bad_header", what=t(header.problem))
         return backend
 
     @property
@@ -150,6 +172,72 @@ class FileBackend:
 
     def close(self) -> None:
         self.log.close()
+
+    def _read_failed(self, exc: OSError) -> StoreError:
+        return StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror))
+
+    def _reopen(self) -> StoreState:
+        """Open the file now at the log's name; the state read from its start.
+
+        Called when the open file was replaced or removed by someone else: what the
+        name leads to now is what everyone else reads and writes.
+        """
+        log = LogFile.open(self.log.path)
+        old, self.log = self.log, log
+        old.close()
+        self._start_reading()
+        state = self._fresh_state()
+        self.catch_up(state, None, settle=False)
+        return state
+
+    # --- records a checkpoint stood in for -------------------------------------------
+
+    def covered_damaged(self) -> bool:
+        """True when the records a checkpoint stood in for are damaged (checksum, seq, chain).
+
+        Reads only the log (safe from a background thread) and changes nothing;
+        `check_covered` then makes the damage the store's. Cheaper than a replay:
+        no event is decoded or folded.
+        """
+        stop = self.unchecked
+        if stop <= HEADER_SIZE:
+            return False
+        scan = self.log.scan(HEADER_SIZE, stop)
+        prev, seq = self.log.header.hash, 0
+        sha256 = hashlib.sha256
+        decode = _LINK_DECODER.decode
+        try:
+            for _, payload in scan:
+                link = decode(payload)
+                if link.seq != seq + 1 or link.prev != prev:
+                    return True
+                prev, seq = sha256(payload).hexdigest(), link.seq
+        except msgspec.DecodeError:
+            return True
+        return scan.problem is not None or scan.end != stop
+
+    def check_covered(self) -> StoreState | None:
+        """Check the records a checkpoint stood in for, once; damage makes the store read-only.
+
+        On damage the log is read again from its start, so the state (returned, to
+        replace the store's), the message and the read-only reason are exactly
+        those of an open without a checkpoint. None: nothing to replace.
+        """
+        if self.unchecked <= HEADER_SIZE:
+            return None
+        try:
+            damaged = self.covered_damaged()
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+        self.unchecked = HEADER_SIZE
+        if not damaged:
+            return None
+        self._start_reading()
+        state = self._fresh_state()
+        problem = self._consume(state, None)
+        if problem is not None and not problem.torn:
+            self._settle(state, problem)
+        return state
 
     # --- reading ---------------------------------------------------------------------
 
@@ -174,7 +262,7 @@ class FileBackend:
             finally:
                 self.log.unlock()
         except OSError as exc:
-            raise StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror)) from exc
+            raise self._read_failed(exc) from exc
 
     def _consume(self, state: StoreState, found: list[ev.Record] | None) -> TailProblem | None:
         """Fold every valid record after `end`; return what stopped the scan at the tail.
@@ -193,20 +281,26 @@ class FileBackend:
         try:
             decode = ev.RECORD_DECODER.decode
             sha256 = hashlib.sha256
-            newest = ev.FORMAT_VERSION
             for offset, payload in scan:
                 digest = sha256(payload).hexdigest()
                 try:
                     record = decode(payload)
+                    odd = record.v != type(record.event).version
                 except msgspec.DecodeError:
-                    if not self._fold_odd(state, offset, payload, digest):
-                        return None
-                    last, last_payload = offset, payload
-                    continue
+                    odd = True
+                if odd:
+                    # Another version's shape, a type from a newer leerpad, or damage.
+                    found_record = self._read_odd(state, offset, payload, digest)
+                    if found_record is None:
+                        if self.corruption is not None:
+                            return None
+                        last, last_payload = offset, payload
+                        continue
+                    record = found_record
                 if record.seq != state.seq + 1 or record.prev != state.hash:
                     self._broken(state, offset, record.seq)
                     return None
-                if record.v > newest and self.read_only is None:
+                if record.v > type(record.event).version and self.read_only is None:
                     self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
                 try:
                     apply(state, record, digest)
@@ -228,21 +322,35 @@ class FileBackend:
                 gc.freeze()
                 gc.enable()
 
-    def _fold_odd(self, state: StoreState, offset: int, payload: bytes, digest: str) -> bool:
-        """A payload the record decoder refused: an event type from a newer version, or damage."""
+    def _read_odd(
+        self, state: StoreState, offset: int, payload: bytes, digest: str
+    ) -> ev.Record | None:
+        """A payload the fast path could not take as it is: the record to fold, or None.
+
+        None after folding a record this version cannot interpret (unknown type,
+        newer version: the store becomes read-only) or after finding damage (a
+        known type whose event does not have its shape, or not a record at all).
+        """
         try:
-            unknown, prev = _decode_unknown(payload, digest)
+            result = ev.read_record(payload)
         except msgspec.DecodeError as exc:
             what = t("store.what.undecodable", error=str(exc))
             self._corrupt(offset, state.seq + 1, what)
-            return False
-        if unknown.seq != state.seq + 1 or prev != state.hash:
-            self._broken(state, offset, unknown.seq)
-            return False
-        apply_unknown(state, unknown.seq, unknown.id, digest)
+            return None
+        if isinstance(result, ev.Record):
+            return result
+        opaque = result.record
+        if opaque.seq != state.seq + 1 or opaque.prev != state.hash:
+            self._broken(state, offset, opaque.seq)
+            return None
+        if isinstance(result, ev.Invalid):
+            what = t("store.what.invalid", type=result.type, field=result.field)
+            self._corrupt(offset, opaque.seq, what)
+            return None
+        apply_unknown(state, opaque.seq, opaque.id, digest)
         if self.read_only is None:
-            self.read_only = t("store.newer", what=t("store.what.event", type=unknown.type))
-        return True
+            self.read_only = t("store.newer", what=t("store.what.event", type=result.type))
+        return None
 
     def _broken(self, state: StoreState, offset: int, found_seq: int) -> None:
         seq = state.seq + 1
@@ -311,23 +419,38 @@ class FileBackend:
 
     @contextmanager
     def writing(self, state: StoreState) -> Iterator[None]:
-        """Hold the file lock from catching up to fsync: appends never conflict."""
+        """Hold the file lock from catching up to fsync: appends never conflict.
+
+        First, under the lock, the open file must still be the log at its name:
+        appending to a file someone renamed away would go where nobody reads.
+        """
         try:
             self.log.lock()
         except OSError as exc:
             raise StoreError(t("store.lock_failed", path=self.log.path, why=exc.strerror)) from exc
         try:
             try:
-                problem = self._consume(state, None)
-                if problem is not None:
-                    self._settle(state, problem)
+                replaced = self.log.replaced()
+                if replaced is None:
+                    problem = self._consume(state, None)
+                    if problem is not None:
+                        self._settle(state, problem)
             except OSError as exc:
-                raise StoreError(
-                    t("store.read_failed", path=self.log.path, why=exc.strerror)
-                ) from exc
-            yield
+                raise self._read_failed(exc) from exc
+            if replaced is None:
+                yield
+                return
         finally:
             self.log.unlock()
+        self._read_again(replaced)
+
+    def _read_again(self, why: str) -> NoReturn:
+        """The open log is no longer the one at its name: open that one, then refuse."""
+        try:
+            state = self._reopen()
+        except (LogError, OSError) as exc:
+            raise StoreError(f"{why} {exc}") from exc
+        raise Reread(f"{why} {t('store.reread', path=self.log.path)}", state)
 
     def append(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
@@ -339,6 +462,7 @@ class FileBackend:
             actor=actor,
             prev=state.hash,
             event=event,
+            v=type(event).version,
         )
         return self.write_record(state, record)
 

@@ -6,11 +6,11 @@ describes the layout so a record can be read without this code.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import hashlib
 import os
+import secrets
 import stat
 import struct
 import uuid
@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import storefiles
 from core.i18n import register, t
 
 LOG_NAME = "events.log"
@@ -117,36 +118,32 @@ def payload_hash(payload: bytes) -> str:
 
 
 def create_log(path: Path, *, mode: int | None = None, log_id: bytes | None = None) -> None:
-    """Create an empty log atomically; an existing log (made by a racing process) is kept.
+    """Create an empty log atomically; an existing entry (made by a racing process) is kept.
 
     `mode` set means exactly these permission bits, whatever the umask. `log_id`
     (16 bytes) is only given to build reproducible stores (the demo); it is random otherwise.
+    Whatever else holds the name (a planted link) is left for opening to refuse.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.new")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    dir_fd = storefiles.open_dir(path.parent)
     try:
+        tmp, fd = storefiles.create_new(dir_fd, path.name, mode=0o666 if mode is None else mode)
         try:
-            if mode is not None:
-                os.fchmod(fd, mode)
-            header = encode_header(log_id or uuid.uuid4().bytes)
-            if os.write(fd, header) != len(header):
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            os.fsync(fd)
+            try:
+                if mode is not None:
+                    os.fchmod(fd, mode)
+                storefiles.write_all(fd, encode_header(log_id or uuid.uuid4().bytes))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            # link() fails if the name exists, so two processes creating at once keep one log.
+            os.link(tmp, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+        except FileExistsError:
+            pass
         finally:
-            os.close(fd)
-    except BaseException:
-        # A full disk or a file size limit: leave no half-made log behind.
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:
-        # link() fails if the name exists, so two processes creating at once keep one log.
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
+            storefiles.unlink_quietly(dir_fd, tmp)
+        os.fsync(dir_fd)
     finally:
-        os.unlink(tmp)
-    fsync_dir(path.parent)
+        os.close(dir_fd)
 
 
 def fsync_dir(path: Path) -> None:
@@ -303,15 +300,23 @@ def scan_frames(data: bytes | memoryview, base: int) -> tuple[list[Frame], int, 
 
 
 class LogFile:
-    """An open log: reading from any offset, and appending under the lock."""
+    """An open log: reading from any offset, and appending under the lock.
+
+    The log is opened relative to its directory, never through a link and only
+    when it is a regular file; the directory's descriptor is kept to check,
+    before each append, that the name still leads to the file that is open.
+    """
 
     def __init__(self, path: Path, *, writable: bool) -> None:
         self.path = path
-        flags = (os.O_RDWR | os.O_APPEND) if writable else os.O_RDONLY
-        self.fd = os.open(path, flags)
+        self.fd = -1
+        self.dir_fd = storefiles.open_dir(path.parent)
         self.writable = writable
         try:
-            self.header = parse_header(os.pread(self.fd, HEADER_SIZE, 0), path)
+            flags = (os.O_RDWR | os.O_APPEND) if writable else os.O_RDONLY
+            self.fd = storefiles.open_regular(self.dir_fd, path.name, flags, shown=path)
+            self.header_bytes = os.pread(self.fd, HEADER_SIZE, 0)
+            self.header = parse_header(self.header_bytes, path)
         except BaseException:
             self.close()
             raise
@@ -322,14 +327,39 @@ class LogFile:
         try:
             return cls(path, writable=True)
         except OSError as exc:
-            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) or isinstance(
+                exc, storefiles.UnsafeFile
+            ):
                 raise
         return cls(path, writable=False)
+
+    def replaced(self) -> str | None:
+        """Why the open file is no longer the log at its name, or None when it still is.
+
+        Another member can rename a copy over the log, remove it or hard-link it
+        while it is open: appending then would go into a file nobody reads. The
+        open file must still be the entry's inode, with one name, and start with
+        the header read when it was opened.
+        """
+        mine = os.fstat(self.fd)
+        there = storefiles.lstat(self.dir_fd, self.path.name)
+        if there is None:
+            return t("log.gone", path=self.path)
+        if (there.st_dev, there.st_ino) != (mine.st_dev, mine.st_ino):
+            return t("log.replaced", path=self.path)
+        if mine.st_nlink != 1:
+            return t("log.links", path=self.path, count=mine.st_nlink)
+        if os.pread(self.fd, HEADER_SIZE, 0) != self.header_bytes:
+            return t("log.header_changed", path=self.path)
+        return None
 
     def close(self) -> None:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+        if self.dir_fd >= 0:
+            os.close(self.dir_fd)
+            self.dir_fd = -1
 
     def size(self) -> int:
         return os.fstat(self.fd).st_size
@@ -409,23 +439,21 @@ class LogFile:
         """
         size = self.size()
         data = os.pread(self.fd, size - offset, offset) if size > offset else b""
-        side = self.path.with_name(f"{self.path.name}.torn-{offset}-{uuid.uuid4().hex[:8]}")
-        fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        side = f"{self.path.name}.torn-{offset}-{secrets.token_hex(4)}"
+        fd = storefiles.create_named(self.dir_fd, side, mode=0o600)
         try:
             os.fchmod(fd, stat.S_IMODE(os.fstat(self.fd).st_mode))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            storefiles.write_all(fd, data)
             os.fsync(fd)
         except BaseException:
             os.close(fd)
-            os.unlink(side)
+            storefiles.unlink_quietly(self.dir_fd, side)
             raise
         os.close(fd)
-        fsync_dir(self.path.parent)
+        os.fsync(self.dir_fd)
         os.ftruncate(self.fd, offset)
         os.fsync(self.fd)
-        return side, len(data)
+        return self.path.with_name(side), len(data)
 
 
 def _write_failure(path: Path, exc: OSError) -> str:
@@ -457,6 +485,25 @@ register(
         "log.header.reserved": (
             "reserved bytes of the log header are not zero",
             "gereserveerde bytes in de hoofding van het logboek zijn niet nul",
+        ),
+        "log.gone": (
+            "{path} was removed while leerpad had it open; nothing was written.",
+            "{path} werd verwijderd terwijl leerpad het open had; er werd niets geschreven.",
+        ),
+        "log.replaced": (
+            "{path} was replaced by another file while leerpad had it open; nothing was written.",
+            "{path} werd door een ander bestand vervangen terwijl leerpad het open had; "
+            "er werd niets geschreven.",
+        ),
+        "log.links": (
+            "{path} has {count} names (hard links) instead of one; nothing was written.",
+            "{path} heeft {count} namen (harde koppelingen) in plaats van een; "
+            "er werd niets geschreven.",
+        ),
+        "log.header_changed": (
+            "The header of {path} changed while leerpad had it open; nothing was written.",
+            "De hoofding van {path} veranderde terwijl leerpad het open had; "
+            "er werd niets geschreven.",
         ),
         "log.too_big": (
             "A record of {size} bytes is larger than the limit of {limit} bytes; "

@@ -48,7 +48,6 @@ POLL_SECONDS = 1.0
 """Notifications can be lost (a dropped connection): `wait` also looks this often."""
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COLUMNS = "seq, id, time, actor, plan, type, subject, payload, v, prev, hash"
-EVENT_DECODER = msgspec.msgpack.Decoder(ev.EventBody)
 
 register(
     {
@@ -212,7 +211,12 @@ class RowProblem(Exception):
 
 
 def decode_row(row: Row) -> ev.Record | Unknown:
-    """The record a row holds; RowProblem when it does not hold together."""
+    """The record a row holds; RowProblem when it does not hold together.
+
+    The payload is read as a file store reads its records' events: an older
+    version upcast, a type or version this leerpad does not know `Unknown`, a
+    known type without its shape damage.
+    """
     expected = record_hash(
         row.prev,
         row.seq,
@@ -228,18 +232,22 @@ def decode_row(row: Row) -> ev.Record | Unknown:
     if expected != row.hash:
         raise RowProblem(t("pg.what.hash"))
     try:
-        event = EVENT_DECODER.decode(row.payload)
-    except msgspec.ValidationError:
-        return Unknown(row.seq, row.id, row.time, row.actor, row.type, row.hash)
+        event = ev.read_event(bytes(row.payload), row.v)
     except msgspec.DecodeError as exc:
         raise RowProblem(t("store.what.undecodable", error=str(exc))) from exc
+    if isinstance(event, ev.NewerEvent):
+        return Unknown(row.seq, row.id, row.time, row.actor, row.type, row.hash)
+    if isinstance(event, ev.InvalidEvent):
+        raise RowProblem(t("store.what.invalid", type=event.type, field=event.field))
     if (
         event.plan != row.plan
         or ev.event_tag(event) != row.type
         or subject_of(event) != (row.subject)
     ):
         raise RowProblem(t("pg.what.columns"))
-    return ev.Record(row.seq, row.id, row.time, row.actor, row.prev, event, row.v)
+    # An upcast event has its type's version now; a newer one keeps its own (read-only).
+    v = max(row.v, type(event).version)
+    return ev.Record(row.seq, row.id, row.time, row.actor, row.prev, event, v)
 
 
 # --- the backend -----------------------------------------------------------------------------
@@ -387,7 +395,7 @@ class PgBackend:
             if self.read_only is None:
                 self.read_only = t("store.newer", what=t("store.what.event", type=record.type))
             return True
-        if record.v > ev.FORMAT_VERSION and self.read_only is None:
+        if record.v > type(record.event).version and self.read_only is None:
             self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
         try:
             apply(state, record, row.hash)
@@ -464,7 +472,7 @@ class PgBackend:
                 ev.event_tag(event),
                 subject_of(event),
                 payload,
-                ev.FORMAT_VERSION,
+                type(event).version,
                 access_change(event),
             ),
         )
@@ -508,7 +516,9 @@ class PgBackend:
         if row is None:
             raise Conflict()
         seq, when, actor, prev, digest = row
-        record = ev.Record(seq, event_id, when.astimezone(UTC), actor, prev, event)
+        record = ev.Record(
+            seq, event_id, when.astimezone(UTC), actor, prev, event, type(event).version
+        )
         self.head = seq
         apply(state, record, digest)
         return record
@@ -586,7 +596,7 @@ def _encoded(event: ev.Event) -> tuple[bytes, ev.Event]:
     """The event's payload, and the event as readers will decode it (what is folded)."""
     payload = ev.ENCODER.encode(event)
     try:
-        return payload, EVENT_DECODER.decode(payload)
+        return payload, ev.EVENT_DECODER.decode(payload)
     except msgspec.DecodeError as exc:
         raise StoreError(t("store.unencodable", error=str(exc))) from exc
 
@@ -667,7 +677,8 @@ def verify_database(url: str) -> Report:
     """Check every record this user may read: its hash, its link, its seq, that it applies.
 
     Someone who may read every record (no roles yet, an admin, mentor or
-    consultant) checks the whole chain, up to the head the store row names.
+    consultant) checks the whole chain, up to the head the store row names. A
+    sign-off that does not name the state it was given on fails, as in a file.
     """
     from core.verify import Problem, Report
 
@@ -682,14 +693,21 @@ def verify_database(url: str) -> Report:
         state.hash = backend.genesis
         report.last_hash = state.hash
         report.state = state
-        backend.catch_up(state, None, settle=True)
+        found: list[ev.Record] = []
+        backend.catch_up(state, found, settle=True)
         corruption = backend.corruption
+        forged = _first_forged_signoff(state, found)
         report.records = state.seq
         report.last_hash = state.hash
         report.unknown = state.unknown
         if corruption is not None:
             report.records = corruption.seq - 1
             report.problem = Problem(corruption.seq, 0, "chain", backend.damage)
+        elif forged is not None:
+            report.records = forged.seq - 1
+            report.last_hash = forged.prev
+            what = t("verify.signoff", covers=forged.event.covers_seq)  # type: ignore[union-attr]
+            report.problem = Problem(forged.seq, 0, "signoff", what)
         elif backend.sees_all:
             (head, head_hash) = backend.conn.execute(
                 "SELECT last_seq, last_hash FROM leerpad.store"
@@ -704,6 +722,17 @@ def verify_database(url: str) -> Report:
     finally:
         backend.close()
     return report
+
+
+def _first_forged_signoff(state: StoreState, records: list[ev.Record]) -> ev.Record | None:
+    """The first sign-off the projection found not naming what it covers (see verify.py)."""
+    forged = {
+        signoff.seq
+        for plan in state.plans.values()
+        for signoff in plan.signoffs
+        if signoff.mismatch
+    }
+    return next((record for record in records if record.seq in forged), None)
 
 
 Grants = dict[tuple[str, str], tuple[bool, tuple[str, ...]]]

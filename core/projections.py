@@ -136,6 +136,9 @@ class SignOff(msgspec.Struct, gc=False):
     seq: int
     actor: str
     time: datetime
+    mismatch: bool = False
+    """Its `covers_seq`/`covers_hash` do not name the state its subject had when it was
+    recorded: it was not written by leerpad's sign-off command (see `signoff_status`)."""
     signature: str = ""
     """The SSHSIG (armored) over the sign-off's message; "" when signed without a key."""
     signed_at: datetime | None = None
@@ -416,7 +419,14 @@ def _evaluation(state: StoreState, record: Record) -> None:
 
 def _signed(state: StoreState, record: Record) -> None:
     e: ev.SignedOff = record.event  # type: ignore[assignment]
-    state.plans[e.plan].signoffs.append(
+    plan = state.plans[e.plan]
+    # A sign-off is recorded against its subject as it is at that moment (the command
+    # re-decides under the lock), so that state's record is the one it must name.
+    covered: tuple[int, str] | None = (plan.version, plan.version_hash)
+    if e.subject != "plan":
+        evaluation = plan.evaluation(e.subject)
+        covered = (evaluation.seq, evaluation.hash) if evaluation is not None else None
+    plan.signoffs.append(
         SignOff(
             e.role,
             e.subject,
@@ -426,8 +436,9 @@ def _signed(state: StoreState, record: Record) -> None:
             record.seq,
             record.actor,
             record.time,
-            e.signature,
-            e.signed_at,
+            mismatch=covered != (e.covers_seq, e.covers_hash),
+            signature=e.signature,
+            signed_at=e.signed_at,
         )
     )
 
@@ -620,6 +631,24 @@ def acquired(plan: PlanState) -> dict[str, bool]:
     return result
 
 
+SIGNOFF_CURRENT = "current"
+SIGNOFF_OUTDATED = "outdated"
+SIGNOFF_MISMATCH = "mismatch"
+
+
+def signoff_status(plan: PlanState, signoff: SignOff) -> str:
+    """current, outdated (the plan changed since), or mismatch (it names another record).
+
+    The one place that decides it. An evaluation never changes once recorded, so
+    its sign-off stays current; a plan sign-off goes stale on any later change.
+    """
+    if signoff.mismatch:
+        return SIGNOFF_MISMATCH
+    if signoff.subject != "plan" or plan.version <= signoff.covers_seq:
+        return SIGNOFF_CURRENT
+    return SIGNOFF_OUTDATED
+
+
 def signoff_current(plan: PlanState, signoff: SignOff) -> bool:
-    """True when the plan's content has not changed since the state the sign-off covers."""
-    return plan.version <= signoff.covers_seq
+    """True when the sign-off still covers what it names (see `signoff_status`)."""
+    return signoff_status(plan, signoff) == SIGNOFF_CURRENT

@@ -40,6 +40,18 @@ class ReadOnly(StoreError):
     pass
 
 
+class Reread(StoreError):
+    """The records were replaced under the store (its log file): nothing was written.
+
+    The backend now reads the replacement; `state` is what it read from the
+    start, to take the place of the store's state before the user tries again.
+    """
+
+    def __init__(self, message: str, state: StoreState) -> None:
+        super().__init__(message)
+        self.state = state
+
+
 class MissingDriver(StoreError):
     """A database store was asked for, but its driver (psycopg) is not installed."""
 
@@ -154,7 +166,10 @@ class Backend(Protocol):
         ...
 
     def writing(self, state: StoreState) -> AbstractContextManager[None]:
-        """Prepare an append: within it `state` is caught up and the command is decided."""
+        """Prepare an append: within it `state` is caught up and the command is decided.
+
+        Raises Reread when the records were replaced under the store (nothing decided).
+        """
         ...
 
     def append(

@@ -29,6 +29,7 @@ from core.storage import (
     Conflict,
     Decide,
     ReadOnly,
+    Reread,
     StoreError,
     is_database_url,
     new_event_id,
@@ -78,12 +79,16 @@ class Store:
         create: bool = True,
         clock: Callable[[], datetime] = utc_now,
         cache_dir: Path | None = None,
+        check_now: bool = True,
     ) -> Store:
         """Open (or create) the store at `path` (a directory or a postgresql:// URL) and read it.
 
         With `cache_dir`, a valid checkpoint there replaces replaying the records
         a file store's checkpoint covers, and a long replay leaves a new one
-        (see core/checkpoint.py).
+        (see core/checkpoint.py). The records a checkpoint stands in for are
+        still checked (checksums and hash chain): now, or with `check_now` off
+        before the first write (a UI calls `covered_damaged` in the background
+        meanwhile).
         """
         if is_database_url(path):
             from core import pgstore  # only database stores need psycopg
@@ -97,11 +102,13 @@ class Store:
             store.actor = backend.actor
         store.state.hash = backend.genesis
         try:
-            if cache_dir is not None:
-                checkpoint.restore(store, cache_dir)
+            if cache_dir is not None and checkpoint.restore(store, cache_dir):
+                store._file().unchecked = store.end
             restored = store.state.seq
             # On open a problem at the tail is settled now, waiting for a writer if needed.
             backend.catch_up(store.state, None, settle=True)
+            if check_now:
+                store.check_covered()
             if cache_dir is not None and checkpoint.worth_saving(store, store.state.seq - restored):
                 checkpoint.save(store, cache_dir)
         except BaseException:
@@ -191,6 +198,26 @@ class Store:
             raise AttributeError("only a file store has a log file")
         return backend
 
+    # --- records a file store's checkpoint stood in for -------------------------------
+
+    def covered_damaged(self) -> bool:
+        """True when the records a checkpoint stood in for are damaged (checksum, seq, chain).
+
+        Reads only the log (safe from a background thread) and changes nothing;
+        `check_covered` then makes the damage the store's.
+        """
+        backend = self.backend
+        return isinstance(backend, FileBackend) and backend.covered_damaged()
+
+    def check_covered(self) -> None:
+        """Check the records a checkpoint stood in for, once; damage makes the store read-only."""
+        with self._mutex:
+            backend = self.backend
+            if isinstance(backend, FileBackend):
+                state = backend.check_covered()
+                if state is not None:
+                    self.state = state
+
     # --- reading ---------------------------------------------------------------------
 
     def refresh(self) -> list[ev.Record]:
@@ -234,39 +261,49 @@ class Store:
         Catch up, re-validate (`decide` raises `Rejected` when the command no
         longer applies), append one record; when others appended first (a
         database store), catch up and decide again. With `event_id`, a retry of
-        an append that already landed returns the existing record.
+        an append that already landed returns the existing record. When the
+        records were replaced under the store (Reread), nothing is decided: the
+        replacement is read and the command refused, for the user to look first.
         """
         with self._mutex:
+            # Never append to a log not checked end to end.
+            self.check_covered()
             for _ in range(CONFLICT_RETRIES):
-                if self.read_only:
-                    raise ReadOnly(t("store.read_only", reason=self.read_only))
-                with self.backend.writing(self.state):
-                    if self.read_only:
-                        raise ReadOnly(t("store.read_only", reason=self.read_only))
-                    if event_id is not None:
-                        landed = self.backend.find(event_id)
-                        if landed is not None:
-                            return landed
-                    event = decide(self.state)
-                    if not isinstance(event, ev.EVENT_TYPES):
-                        raise TypeError(f"a command returned {event!r}, not an event")
-                    if self.authorize is not None:
-                        self.authorize(self.state, self.actor, event)
-                    try:
-                        now = check_clock(self.clock())
-                    except ClockError as exc:
-                        raise StoreError(str(exc)) from exc
-                    try:
-                        return self.backend.append(
-                            self.state,
-                            event,
-                            event_id=event_id or new_event_id(now),
-                            actor=self.actor,
-                            time=now,
-                        )
-                    except Conflict:
-                        continue
+                try:
+                    return self._append_once(decide, event_id)
+                except Conflict:
+                    continue
+                except Reread as exc:
+                    self.state = exc.state
+                    raise
             raise StoreError(t("store.busy", location=self.location))
+
+    def _append_once(self, decide: Decide, event_id: str | None) -> ev.Record:
+        if self.read_only:
+            raise ReadOnly(t("store.read_only", reason=self.read_only))
+        with self.backend.writing(self.state):
+            if self.read_only:
+                raise ReadOnly(t("store.read_only", reason=self.read_only))
+            if event_id is not None:
+                landed = self.backend.find(event_id)
+                if landed is not None:
+                    return landed
+            event = decide(self.state)
+            if not isinstance(event, ev.EVENT_TYPES):
+                raise TypeError(f"a command returned {event!r}, not an event")
+            if self.authorize is not None:
+                self.authorize(self.state, self.actor, event)
+            try:
+                now = check_clock(self.clock())
+            except ClockError as exc:
+                raise StoreError(str(exc)) from exc
+            return self.backend.append(
+                self.state,
+                event,
+                event_id=event_id or new_event_id(now),
+                actor=self.actor,
+                time=now,
+            )
 
 
 register(
@@ -317,6 +354,10 @@ register(
             "Event {id} is in the log but could not be read back.",
             "Gebeurtenis {id} staat in het logboek maar kon niet teruggelezen worden.",
         ),
+        "store.reread": (
+            "It was read again from {path}; look at it, then try again.",
+            "Het werd opnieuw gelezen uit {path}; bekijk het en probeer dan opnieuw.",
+        ),
         "store.what.log": ("log format {v}", "logformaat {v}"),
         "store.what.record": ("record format {v}", "recordformaat {v}"),
         "store.what.event": ("event type {type}", "gebeurtenistype {type}"),
@@ -331,6 +372,10 @@ register(
         "store.what.header_changed": (
             "hash chain broken: the log header was changed",
             "hashketen gebroken: de hoofding van het logboek werd gewijzigd",
+        ),
+        "store.what.invalid": (
+            "its {type} event is not valid: field {field} is missing or has the wrong type",
+            "de gebeurtenis {type} is ongeldig: veld {field} ontbreekt of heeft het verkeerde type",
         ),
         "store.what.undecodable": (
             "not a readable record: {error}",

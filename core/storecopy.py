@@ -93,6 +93,7 @@ def _copy(src: Store, dst: Store, where: str) -> Copied:
             event=ev.StoreCopied(
                 plan="", source=where, records=src.state.seq, last_hash=src.state.hash
             ),
+            v=ev.StoreCopied.version,
         )
         backend.import_record(state, marker)
         for record, _ in src.records():

@@ -12,9 +12,11 @@ import json
 import os
 import pwd
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import storefiles
 from core.i18n import register, t
 from core.identity import current_actor
 from core.log import LOG_NAME, create_log
@@ -111,6 +113,15 @@ register(
             "kies een nieuwe of lege map.",
         ),
         "team.not_dir": ("{path} is not a directory.", "{path} is geen map."),
+        "team.python_closed": (
+            "The Python running leerpad cannot be used by the other members of "
+            "{group} ({path} is closed to them), so they cannot run this leerpad: install "
+            "it in a venv made with the system Python (see the README's team section).",
+            "De Python waarmee leerpad draait is onbruikbaar voor de andere "
+            "leden van {group} ({path} is voor hen afgesloten), dus kunnen zij deze leerpad "
+            "niet starten: installeer ze in een venv gemaakt met de systeem-Python (zie de "
+            "teamsectie van de README).",
+        ),
         "team.os_error": (
             "Cannot set up {path}: {why}.",
             "Kan {path} niet inrichten: {why}.",
@@ -410,6 +421,7 @@ class InitResult:
     group: str
     created: bool
     """False when an existing store had its permissions set right."""
+    warnings: tuple[str, ...] = ()
 
 
 def init_store(path: Path, group: str) -> InitResult:
@@ -440,25 +452,83 @@ def init_store(path: Path, group: str) -> InitResult:
         else:
             created = True
             path.mkdir(parents=True)
-        os.chown(path, -1, gid)
-        os.chmod(path, STORE_MODE)
-        if created:
-            create_log(log_path, mode=new_file_mode(path))
-        # What was there before (an existing store being shared) joins the group, loses "others".
-        for top, dirs, files in os.walk(path):
-            for name_ in dirs:
-                os.chown(os.path.join(top, name_), -1, gid, follow_symlinks=False)
-                os.chmod(os.path.join(top, name_), STORE_MODE, follow_symlinks=False)
-            for name_ in files:
-                target = os.path.join(top, name_)
-                if not os.path.islink(target):
-                    os.chown(target, -1, gid)
-                    os.chmod(target, 0o660)
+        dir_fd = storefiles.open_dir(path)
+        try:
+            # Anything but files and directories (a planted link, a FIFO) stops it before a change.
+            _share_tree(dir_fd, path, gid, change=False)
+            os.fchown(dir_fd, -1, gid)
+            os.fchmod(dir_fd, STORE_MODE)
+            if created:
+                create_log(log_path, mode=new_file_mode(path))
+            # What was there before (an existing store being shared) joins the group,
+            # loses "others".
+            _share_tree(dir_fd, path, gid, change=True)
+        finally:
+            os.close(dir_fd)
+    except storefiles.UnsafeFile as exc:
+        raise SetupError(str(exc)) from exc
     except SetupError:
         raise
     except OSError as exc:
         raise SetupError(t("team.os_error", path=path, why=exc.strerror or str(exc))) from exc
-    return InitResult(path, name, created)
+    closed = interpreter_closed_to(gid)
+    warnings = (t("team.python_closed", path=closed, group=name),) if closed else ()
+    return InitResult(path, name, created, warnings)
+
+
+def interpreter_closed_to(gid: int, paths: tuple[str, ...] | None = None) -> Path | None:
+    """The first file or directory on the way to this Python that members of `gid` cannot use.
+
+    Other members run leerpad with the same interpreter and venv; one under a
+    private home (a pyenv build in /root) fails for them with "bad interpreter".
+    `paths` replaces the interpreter, the venv and the standard library (for tests).
+    """
+    if paths is None:
+        paths = (os.path.realpath(sys.executable), sys.prefix, os.path.dirname(os.__file__))
+    for item in paths:
+        target = Path(item).absolute()
+        for step in (*reversed(target.parents), target):
+            try:
+                st = os.stat(step)
+            except OSError:
+                continue
+            mode = st.st_mode
+            usable = mode & stat.S_IXOTH or (st.st_gid == gid and mode & stat.S_IXGRP)
+            if not usable:
+                return step
+    return None
+
+
+def _share_tree(dir_fd: int, shown: Path, gid: int, *, change: bool) -> None:
+    """Give everything under a directory to `gid` (directories 2770, files 0660).
+
+    Each entry is opened without following links and changed through its own
+    descriptor, so a name swapped for a link meanwhile is never changed; anything
+    that is not a file or directory raises UnsafeFile. Without `change`, only checks.
+    """
+    for entry in sorted(os.scandir(dir_fd), key=lambda e: e.name):
+        st = entry.stat(follow_symlinks=False)
+        where = shown / entry.name
+        if stat.S_ISDIR(st.st_mode):
+            flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+            fd = os.open(entry.name, flags, dir_fd=dir_fd)
+            try:
+                if change:
+                    os.fchown(fd, -1, gid)
+                    os.fchmod(fd, STORE_MODE)
+                _share_tree(fd, where, gid, change=change)
+            finally:
+                os.close(fd)
+        elif stat.S_ISREG(st.st_mode):
+            if change:
+                fd = storefiles.open_regular(dir_fd, entry.name, os.O_RDONLY, shown=where)
+                try:
+                    os.fchown(fd, -1, gid)
+                    os.fchmod(fd, 0o660)
+                finally:
+                    os.close(fd)
+        else:
+            raise storefiles.UnsafeFile(where, st.st_mode)
 
 
 def new_file_mode(directory: Path) -> int | None:
@@ -467,10 +537,7 @@ def new_file_mode(directory: Path) -> int | None:
     A setgid directory is a team store: its files get the directory's group
     read/write bits and nothing for others, whatever the creator's umask.
     """
-    mode = directory.stat().st_mode
-    if not mode & stat.S_ISGID:
-        return None
-    return 0o600 | (mode & 0o060)
+    return storefiles.file_mode(directory.stat().st_mode)
 
 
 def site_config_line(path: Path) -> str:

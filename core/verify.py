@@ -20,6 +20,7 @@ from pathlib import Path
 import msgspec
 
 from core import events as ev
+from core import storefiles
 from core.i18n import register, t
 from core.log import (
     FRAME,
@@ -77,9 +78,25 @@ register(
             "its link to the previous record does not match: the hash chain is broken",
             "de verwijzing naar het vorige record klopt niet: de hashketen is verbroken",
         ),
+        "verify.header_changed": (
+            "its link to the log header does not match: the header was changed",
+            "de verwijzing naar de hoofding van het logboek klopt niet: de hoofding werd gewijzigd",
+        ),
         "verify.apply": (
             "its {type} event does not apply to the plans before it ({error})",
             "de gebeurtenis {type} past niet bij de plannen ervoor ({error})",
+        ),
+        "verify.invalid": (
+            "its {type} event is not valid: field {field} is missing or has the wrong type "
+            "(this is damage, not a newer format: leerpad knows this event type)",
+            "de gebeurtenis {type} is ongeldig: veld {field} ontbreekt of heeft het verkeerde "
+            "type (dit is schade, geen nieuwer formaat: leerpad kent dit gebeurtenistype)",
+        ),
+        "verify.signoff": (
+            "this sign-off names record {covers}, but its covers_hash is not that record's hash "
+            "(or that record is not the state it was signed on)",
+            "deze aftekening noemt record {covers}, maar haar covers_hash is niet de hash van "
+            "dat record (of dat record is niet de toestand waarop ze getekend werd)",
         ),
         "verify.bad_id": (
             "its event id {id!r} is not 32 lowercase hex digits (a clock before 1970 gives "
@@ -108,8 +125,8 @@ class Problem:
     offset: int
     """Byte offset of the record's frame in the log file (0 for the header)."""
     kind: str
-    """header, newer-format, frame, checksum, decode, sequence, chain, bad-id, duplicate-id
-    or apply."""
+    """header, not-regular, newer-format, frame, checksum, decode, sequence, chain,
+    bad-id, duplicate-id, invalid, apply or signoff."""
     message: str
 
 
@@ -200,22 +217,20 @@ class _Checker:
             self.fail(pos, "frame", t("verify.frame"))
 
     def record(self, offset: int, payload: bytes) -> bool:
-        known = True
         try:
-            rec: ev.Record | ev.OpaqueRecord = ev.RECORD_DECODER.decode(payload)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            try:
-                rec = ev.OPAQUE_DECODER.decode(payload)
-                known = False
-            except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-                self.fail(offset, "decode", t("verify.decode", error=exc))
-                return False
+            result = ev.read_record(payload)
+        except msgspec.DecodeError as exc:
+            self.fail(offset, "decode", t("verify.decode", error=exc))
+            return False
+        rec = result if isinstance(result, ev.Record) else result.record
         if rec.seq != self.seq + 1:
             message = t("verify.sequence", found=rec.seq, expected=self.seq + 1)
             self.fail(offset, "sequence", message)
             return False
         if rec.prev != self.prev:
-            self.fail(offset, "chain", t("verify.chain"))
+            self.fail(
+                offset, "chain", t("verify.header_changed" if rec.seq == 1 else "verify.chain")
+            )
             return False
         if not _EVENT_ID.fullmatch(rec.id):
             self.fail(offset, "bad-id", t("verify.bad_id", id=rec.id))
@@ -224,8 +239,12 @@ class _Checker:
             message = t("verify.duplicate", id=rec.id, other=self.ids[rec.id])
             self.fail(offset, "duplicate-id", message)
             return False
+        if isinstance(result, ev.Invalid):
+            message = t("verify.invalid", type=result.type, field=result.field)
+            self.fail(offset, "invalid", message, seq=rec.seq)
+            return False
         digest = hashlib.sha256(payload).hexdigest()
-        if not known or rec.v > ev.FORMAT_VERSION:
+        if not isinstance(rec, ev.Record) or rec.v > type(rec.event).version:
             self.report.unknown += 1
             apply_unknown(self.state, rec.seq, rec.id, digest)
         else:
@@ -236,12 +255,21 @@ class _Checker:
                 kind = ev.event_tag(rec.event)  # type: ignore[arg-type]
                 self.fail(offset, "apply", t("verify.apply", type=kind, error=repr(exc)))
                 return False
+            if type(rec.event) is ev.SignedOff and self._signoff_mismatch(rec.event):
+                message = t("verify.signoff", covers=rec.event.covers_seq)
+                self.fail(offset, "signoff", message, seq=rec.seq)
+                return False
         self.ids[rec.id] = rec.seq
         self.seq = rec.seq
         self.prev = digest
         self.report.records = self.seq
         self.report.last_hash = self.prev
         return True
+
+    def _signoff_mismatch(self, event: ev.SignedOff) -> bool:
+        """The projection decided whether the sign-off just folded names what it covers."""
+        plan = self.state.plans.get(event.plan)
+        return plan is not None and bool(plan.signoffs) and plan.signoffs[-1].mismatch
 
 
 def _map(fd: int, size: int) -> mmap.mmap | bytes:
@@ -257,7 +285,15 @@ def verify_log(path: Path) -> Report:
     """Check one log file; the report names the first problem, if any."""
     report = Report(path=path)
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # Opened as the store opens it: never through a link, never waiting on a FIFO.
+        dir_fd = storefiles.open_dir(path.parent)
+        try:
+            fd = storefiles.open_regular(dir_fd, path.name, os.O_RDONLY, shown=path)
+        finally:
+            os.close(dir_fd)
+    except storefiles.UnsafeFile as exc:
+        report.problem = Problem(0, 0, "not-regular", str(exc))
+        return report
     except FileNotFoundError:
         report.problem = Problem(0, 0, "header", t("verify.no_log", path=path))
         return report
@@ -283,12 +319,16 @@ def _verify_fd(fd: int, report: Report) -> Report:
     except LogError:
         report.problem = Problem(0, 0, "header", t("verify.magic"))
         return report
-    if header.version > LOG_VERSION:
-        report.problem = Problem(0, 0, "newer-format", t("verify.newer", version=header.version))
+    odd = header.version > LOG_VERSION or header.problem is not None
+    if odd and not _first_record_unlinked(fd, header.hash):
+        # Its first record links to it: the header was written like this, not changed since.
+        if header.version > LOG_VERSION:
+            message = t("verify.newer", version=header.version)
+            report.problem = Problem(0, 0, "newer-format", message)
+        else:
+            report.problem = Problem(0, 0, "header", t(header.problem or ""))
         return report
-    if header.problem is not None:
-        report.problem = Problem(0, 0, "header", t(header.problem))
-        return report
+    # Otherwise a changed header shows, as when the store opens, as record 1's broken link.
     header_hash = header.hash
     report.last_hash = header_hash
     report.end = HEADER_SIZE
@@ -320,6 +360,23 @@ def _verify_fd(fd: int, report: Report) -> Report:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
     return report
+
+
+def _first_record_unlinked(fd: int, header_hash: str) -> bool:
+    """True when the log's first record is readable and does not link to the header."""
+    head = os.pread(fd, FRAME_SIZE, HEADER_SIZE)
+    if len(head) < FRAME_SIZE:
+        return False
+    n, check, crc = FRAME.unpack(head)
+    if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
+        return False
+    payload = os.pread(fd, n, HEADER_SIZE + FRAME_SIZE)
+    if len(payload) != n or zlib.crc32(payload) != crc:
+        return False
+    try:
+        return ev.OPAQUE_DECODER.decode(payload).prev != header_hash
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return False
 
 
 def verify_store(store: Path) -> Report:

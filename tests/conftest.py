@@ -113,6 +113,18 @@ def tiny_profile() -> Profile:
     return build_tiny_profile()
 
 
+BAD_NOTES = {
+    "wrong-type": ({"type": "note.added", "plan": "P1", "target": "P1", "text": 42}, "text"),
+    "missing": ({"type": "note.added", "plan": "P1", "text": "x"}, "target"),
+}
+
+
+@pytest.fixture(params=list(BAD_NOTES))
+def bad_note(request: pytest.FixtureRequest) -> tuple[dict[str, object], str]:
+    """A note.added body that does not have the type's shape, and the field at fault."""
+    return BAD_NOTES[request.param]
+
+
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     return tmp_path / "store"

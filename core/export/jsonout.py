@@ -116,9 +116,7 @@ def scale_data(scale: Iterable[LevelSpec]) -> list[dict[str, Any]]:
 def signoff_is_current(plan: PlanState, signoff: SignOff) -> bool:
     """A plan sign-off is current while the plan is unchanged; an evaluation is never changed
     once recorded, so its sign-off stays current."""
-    if signoff.subject == "plan":
-        return signoff_current(plan, signoff)
-    return plan.evaluation(signoff.subject) is not None
+    return signoff_current(plan, signoff)
 
 
 def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, Any]:

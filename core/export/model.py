@@ -14,13 +14,14 @@ from datetime import date, datetime
 from core import signoffs
 from core.i18n import fmt_date, register, t
 from core.projections import (
+    SIGNOFF_CURRENT,
     STATUS_SYMBOL,
     ActionState,
     PlanState,
     Status,
     StoreState,
     latest_evaluation,
-    signoff_current,
+    signoff_status,
     summarize,
 )
 
@@ -100,6 +101,10 @@ register(
         "export.signoff.outdated": (
             "no: the plan changed after version {seq}",
             "nee: het plan is gewijzigd na versie {seq}",
+        ),
+        "export.signoff.mismatch": (
+            "no: it does not match record {seq}, which it names",
+            "nee: het klopt niet met record {seq}, dat het noemt",
         ),
         "export.footer": (
             "Plan {plan}, version {version} · log up to record {seq}, sha256 {hash} · "
@@ -409,16 +414,11 @@ def signoff_items(
     for signoff in plan.signoffs:
         if signoff.subject == "plan":
             subject = t("export.signoff.plan", lang, seq=signoff.covers_seq)
-            current = signoff_current(plan, signoff)
         else:
             subject = t("export.signoff.evaluation", lang, id=signoff.subject)
-            # An evaluation is never changed once recorded, so its sign-off stays current.
-            current = plan.evaluation(signoff.subject) is not None
-        state = (
-            t("export.signoff.current", lang)
-            if current
-            else t("export.signoff.outdated", lang, seq=signoff.covers_seq)
-        )
+        status = signoff_status(plan, signoff)
+        state = t(f"export.signoff.{status}", lang, seq=signoff.covers_seq)
+        current = status == SIGNOFF_CURRENT
         items.append(
             SignOffItem(
                 role=t(f"role.{signoff.role}", lang),

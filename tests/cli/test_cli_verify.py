@@ -17,7 +17,7 @@ import pytest
 from cli_support import Run, log_bytes
 
 from core import events as ev
-from core.log import FRAME_SIZE, HEADER_SIZE
+from core.log import FRAME_SIZE, HEADER_SIZE, encode_header
 from core.store import LOG_NAME
 from core.verify import Report, verify_store
 
@@ -249,13 +249,24 @@ def test_bad_header(run: Run, store_dir: Path, content: bytes, message: str) -> 
     assert result.code == 3 and message in result.err
 
 
-def test_newer_log_format(run: Run, busy: Path) -> None:
-    path = busy / LOG_NAME
-    data = bytearray(path.read_bytes())
-    data[8:12] = (99).to_bytes(4, "big")
-    path.write_bytes(bytes(data))
+def test_newer_log_format(run: Run, store_dir: Path) -> None:
+    store_dir.mkdir()
+    (store_dir / LOG_NAME).write_bytes(encode_header(bytes(16), version=99))
     result = run("verify")
     assert result.code == 3 and "format 99" in result.err
+
+
+def test_a_changed_header_version_is_damage_as_when_the_store_opens(run: Run, busy: Path) -> None:
+    """Its records do not link to the changed header: verify and `plan list` say the same."""
+    path = busy / LOG_NAME
+    data = bytearray(path.read_bytes())
+    data[11] ^= 0x02  # one bit of the version field: 1 -> 3
+    path.write_bytes(bytes(data))
+    result = run("verify")
+    assert result.code == 3 and "record 1 at byte 32" in result.err
+    assert "header was changed" in result.err
+    listed = run("plan", "list")
+    assert "record 1 at byte 32" in listed.err and "header was changed" in listed.err
 
 
 def test_json(run: Run, busy: Path) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, register, t
 from core.projections import (
+    SIGNOFF_CURRENT,
     STATUS_SYMBOL,
     ActionState,
     CompetencyState,
@@ -25,7 +26,7 @@ from core.projections import (
     RowState,
     counts,
     plan_end,
-    signoff_current,
+    signoff_status,
     summarize,
 )
 from core.signoffs import BAD, GOOD, UNKNOWN, Verdict
@@ -188,8 +189,9 @@ def _signoffs(
         )
     lines = [heading(t(heading_key))]
     for s in signoffs:
-        current = s.subject != "plan" or signoff_current(plan, s)
-        note = t("ui.detail.current") if current else t("ui.detail.changed_since")
+        status = signoff_status(plan, s)
+        current = status == SIGNOFF_CURRENT
+        note = t(f"ui.detail.signoff_{status}")
         lines.append(
             Content.assemble(
                 f"✔ {t(f'role.{s.role}')} ",
@@ -454,8 +456,12 @@ register(
             "Nog door niemand afgetekend (toets s).",
         ),
         "ui.detail.version": ("version {seq}", "versie {seq}"),
-        "ui.detail.current": ("still current", "nog actueel"),
-        "ui.detail.changed_since": ("changed since", "sindsdien gewijzigd"),
+        "ui.detail.signoff_current": ("still current", "nog actueel"),
+        "ui.detail.signoff_outdated": ("changed since", "sindsdien gewijzigd"),
+        "ui.detail.signoff_mismatch": (
+            "does not match the record it names",
+            "klopt niet met het record dat het noemt",
+        ),
         "ui.detail.no_evaluations": (
             "No evaluations yet; press e to record one.",
             "Nog geen evaluaties; druk op e om er een vast te leggen.",

@@ -26,7 +26,7 @@ def signed_what(plan: PlanState, signoff: SignOff, lang: str | None = None) -> s
 
 def is_current(plan: PlanState, signoff: SignOff) -> bool:
     """Evaluations never change once recorded; a plan sign-off goes stale on any change."""
-    return signoff.subject != "plan" or signoff_current(plan, signoff)
+    return signoff_current(plan, signoff)
 
 
 def signoff_lines(plan: PlanState, lang: str | None = None) -> list[Text]:
@@ -50,7 +50,9 @@ def signoff_lines(plan: PlanState, lang: str | None = None) -> list[Text]:
                 at=fmt_time(signoff.time),
             )
         )
-        if not current:
+        if signoff.mismatch:
+            line.append(" — " + t("ui.signoffs.mismatch", lang), style="bold")
+        elif not current:
             line.append(
                 " — " + t("ui.signoffs.changed_since", lang, seq=plan.version),
                 style="bold",
@@ -86,6 +88,10 @@ register(
         ),
         "ui.signoffs.evaluation": ("evaluation {evaluation}", "evaluatie {evaluation}"),
         "ui.signoffs.signed": ("signed {what} on {at}", "tekende {what} af op {at}"),
+        "ui.signoffs.mismatch": (
+            "does not match the record it names (run leerpad verify)",
+            "klopt niet met het record dat het noemt (voer leerpad verify uit)",
+        ),
         "ui.signoffs.changed_since": (
             "changed since (now at change {seq})",
             "sindsdien gewijzigd (nu na wijziging {seq})",
