@@ -16,6 +16,7 @@ from core.i18n import register, t
 from core.projections import summarize
 from tui.screens.base import LeerpadScreen
 from tui.widgets.banner import TitleBar
+from tui.widgets.plan_table import state_label
 from tui.widgets.progress_chart import chart, competency_bars, legend
 from tui.widgets.text import one_line
 
@@ -74,13 +75,7 @@ class ProgressScreen(LeerpadScreen):
         # its labels, the gap and the bars goes to the plot.
         spare = self.size.height - 2 - 2 - 3 - 1 - len(competencies)
         rows = max(CHART_ROWS[0], min(CHART_ROWS[1], spare))
-        state = (
-            f"■ {t(f'outcome.{plan.closed.outcome}')}"
-            if plan.closed
-            else f"▼ {t('ui.label.behind')}"
-            if summary.behind
-            else f"✔ {t('ui.label.on_track')}"
-        )
+        state, _ = state_label(summary)
         self.query_one("#progress-summary", Static).update(
             Content(
                 t(
