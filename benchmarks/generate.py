@@ -29,7 +29,7 @@ from core.log import encode_header, frame, fsync_dir, parse_header, payload_hash
 from core.projections import StoreState, apply
 from core.store import LOG_NAME, Store
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the generated stream changes, so cached stores are rebuilt."""
 
 EVENTS_PER_PLAN = 330
@@ -220,6 +220,10 @@ COMMENTS = (
 class Person:
     login: str
     name: str
+
+
+CLOSE_REASON = "Afgerond na overleg; wat nog open staat, volgt de mentor verder op."
+"""Closing as completed with actions still open needs a reason (core.commands)."""
 
 
 def person(rng: random.Random, used: set[str]) -> Person:
@@ -420,7 +424,12 @@ def plan_life(
             at(close_at, rng) + timedelta(days=1),
             consultant.login,
             lambda s: commands.close_plan(
-                s, plan_id, outcome=outcome, on=close_at, today=close_at, reason=""
+                s,
+                plan_id,
+                outcome=outcome,
+                on=close_at,
+                today=close_at,
+                reason=CLOSE_REASON if outcome == "completed" else "",
             ),
         )
     )

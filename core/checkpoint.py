@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import msgspec
 
 from core import events as ev
+from core.filestore import FileBackend
 from core.log import FRAME, FRAME_SIZE, MAX_PAYLOAD, LogFile, fsync_dir
 from core.projections import PlanState, StoreState, index_nodes
 
@@ -64,6 +65,9 @@ class Head(msgspec.Struct, array_like=True):
     """SHA-256 of that record's payload."""
     body_size: int
     body_crc: int
+    covered: str = ""
+    """SHA-256 of the log's bytes up to `end`, taken as they passed a record-by-record
+    check: an open checks them again by hashing alone ("" none: record by record)."""
 
 
 def default_dir() -> Path | None:
@@ -400,6 +404,9 @@ def restore(store: Store, cache_dir: Path) -> bool:
     store.state = state
     store.end = head.end
     store.last_offset = head.offset
+    backend = store.backend
+    assert isinstance(backend, FileBackend)
+    backend.unchecked, backend.unchecked_digest = head.end, head.covered
     return True
 
 
@@ -432,6 +439,14 @@ def save(store: Store, cache_dir: Path) -> Path | None:
     if not code_version():
         return None
     target = checkpoint_path(cache_dir, log.path, log.header.log_id)
+    backend = store.backend
+    assert isinstance(backend, FileBackend)
+    try:
+        covered = backend.checked_digest(store.end)
+    except OSError:
+        return None
+    if covered is None:
+        return None  # the records it would stand in for are damaged: replay finds it
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -453,6 +468,7 @@ def save(store: Store, cache_dir: Path) -> Path | None:
                         hash=store.state.hash,
                         body_size=size,
                         body_crc=crc,
+                        covered=covered,
                     )
                 )
                 out.write(head + _LENGTH.pack(len(head)) + MAGIC)

@@ -6,7 +6,6 @@ when shown, so the same error reads right in the CLI, the UI and the tests.
 
 from __future__ import annotations
 
-import locale
 import os
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -43,6 +42,8 @@ def detect_language(environ: Mapping[str, str] | None = None) -> str:
         if value:
             return "nl" if value.lower().startswith("nl") else "en"
     if environ is None:
+        import locale  # rarely reached: the variables above are almost always set
+
         loc = locale.getlocale()[0] or ""
         return "nl" if loc.lower().startswith("nl") else "en"
     return "en"

@@ -204,6 +204,13 @@ class HistoryScreen(Screen[None]):
             return Text(t("ui.hist.verifying"))
         if isinstance(result, str):
             return literal_text("? " + t("ui.hist.verify_failed", error=result))
+        readable = self.table.readable
+        if readable is not None:
+            # A trainee learns that the log holds, not how much others wrote (core.access).
+            if result.problem is not None:
+                return Text("✘ " + t("ui.hist.damaged_own"))
+            own = self.index.select(min(result.records, self.index.count), within=readable)
+            return Text("✔ " + t("ui.hist.intact_own", count=fmt_count(len(own))))
         if result.problem is None:
             text = "✔ " + t(
                 "ui.hist.intact", count=fmt_count(result.records), hash=result.last_hash[:12]
@@ -414,6 +421,14 @@ register(
         "ui.hist.intact": (
             "log intact: {count} records, last hash {hash}…",
             "logboek intact: {count} records, laatste hash {hash}…",
+        ),
+        "ui.hist.intact_own": (
+            "log intact, the {count} changes to your plan included",
+            "logboek intact, de {count} wijzigingen aan je plan inbegrepen",
+        ),
+        "ui.hist.damaged_own": (
+            "log damaged: a mentor or consultant sees where with 'leerpad verify'",
+            "logboek beschadigd: een begeleider of consulent ziet waar met 'leerpad verify'",
         ),
         "ui.hist.damaged": (
             "log damaged at record {seq} (byte {offset}): {what}",

@@ -19,7 +19,6 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input
 
-from core import signoffs
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
 from core.projections import ActionState, PlanState, StoreState
@@ -28,6 +27,7 @@ from tui.screens import plan_text  # noqa: F401 - registers the screen's message
 from tui.screens.base import LeerpadScreen
 from tui.screens.plan_bulk import BulkKeys
 from tui.screens.plan_keys import NodeKeys
+from tui.screens.plan_signatures import SignatureVerdicts
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.detail import DetailPane, describe
 from tui.widgets.plan_tree import PlanTree
@@ -36,7 +36,7 @@ from tui.widgets.text import one_line
 EXPORT_AVAILABLE = importlib.util.find_spec("core.export") is not None
 
 
-class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
+class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
     CSS_PATH = "plan.tcss"
     HELP_WIDGETS = (PlanTree,)
 
@@ -221,7 +221,7 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
         if plan is None:
             return
         entries = self._plan_history(plan.id)
-        verdicts = signoffs.verdicts(self.state, plan)
+        verdicts = self.signature_verdicts(plan)
         self.query_one(DetailPane).show(
             describe(plan, node_id, entries, self.today(), verdicts),
             same_node=node_id == self._shown_node,
