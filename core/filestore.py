@@ -446,7 +446,7 @@ class FileBackend:
     # --- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, state: StoreState) -> Iterator[None]:
+    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
         """Hold the file lock from catching up to fsync: appends never conflict.
 
         First, under the lock, the open file must still be the log at its name:
@@ -460,7 +460,7 @@ class FileBackend:
             try:
                 replaced = self.log.replaced()
                 if replaced is None:
-                    problem = self._consume(state, None)
+                    problem = self._consume(state, found)
                     if problem is not None:
                         self._settle(state, problem)
             except OSError as exc:

@@ -602,7 +602,8 @@ def summarize(plan: PlanState, today: date) -> PlanSummary:
 
 
 def summaries(state: StoreState, today: date) -> list[PlanSummary]:
-    return [summarize(plan, today) for plan in state.plans.values()]
+    # A copy of the plans first: the UI reads while its command thread may fold a new plan.
+    return [summarize(plan, today) for plan in list(state.plans.values())]
 
 
 def latest_evaluation(plan: PlanState) -> Evaluation | None:

@@ -255,7 +255,13 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------
 
-    def execute(self, decide: Decide, *, event_id: str | None = None) -> ev.Record:
+    def execute(
+        self,
+        decide: Decide,
+        *,
+        event_id: str | None = None,
+        caught_up: list[ev.Record] | None = None,
+    ) -> ev.Record:
         """Run a command against the freshest state and append its event.
 
         Catch up, re-validate (`decide` raises `Rejected` when the command no
@@ -264,13 +270,15 @@ class Store:
         an append that already landed returns the existing record. When the
         records were replaced under the store (Reread), nothing is decided: the
         replacement is read and the command refused, for the user to look first.
+        With `caught_up`, the records of others folded on the way are added to it
+        (also when the command is refused): nobody need read the log again for them.
         """
         with self._mutex:
             # Never append to a log not checked end to end.
             self.check_covered()
             for _ in range(CONFLICT_RETRIES):
                 try:
-                    return self._append_once(decide, event_id)
+                    return self._append_once(decide, event_id, caught_up)
                 except Conflict:
                     continue
                 except Reread as exc:
@@ -278,10 +286,12 @@ class Store:
                     raise
             raise StoreError(t("store.busy", location=self.location))
 
-    def _append_once(self, decide: Decide, event_id: str | None) -> ev.Record:
+    def _append_once(
+        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None
+    ) -> ev.Record:
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
-        with self.backend.writing(self.state):
+        with self.backend.writing(self.state, caught_up):
             if self.read_only:
                 raise ReadOnly(t("store.read_only", reason=self.read_only))
             if event_id is not None:
