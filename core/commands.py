@@ -84,6 +84,13 @@ def _plan(state: StoreState, plan_id: str, *, open_only: bool = True) -> PlanSta
     plan = state.plan(plan_id)
     if plan is None:
         raise Rejected("err.unknown_plan", plan=plan_id)
+    if plan.erased is not None:
+        raise Rejected(
+            "err.plan_erased",
+            plan=plan.id,
+            on=fmt_date(plan.erased.time.date()),
+            actor=plan.erased.actor,
+        )
     if open_only and plan.closed is not None:
         raise Rejected(
             "err.plan_closed",
