@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "cli.cmd_schedule",
     "cli.cmd_copy",
     "cli.cmd_checkpoint",
+    "cli.cmd_privacy",
 )
 
 DEBUG_VARIABLE = "LEERPAD_DEBUG"

@@ -434,7 +434,6 @@ def save(store: Store, cache_dir: Path) -> Path | None:
     A checkpoint is only a cache, so any failure (no space, no permission) is
     ignored: the next open simply replays the log again.
     """
-    log = store.log
     keys = store.keys
     if not code_version() or keys is None:
         return None

@@ -32,6 +32,10 @@ register(
             "databaseopslag), dus een plan kan hier niet gewist worden; er werd niets "
             "geschreven.",
         ),
+        "err.access.erase": (
+            "{actor} may not erase a plan: only an administrator may ({admins}).",
+            "{actor} mag geen plan wissen: alleen een beheerder mag dat ({admins}).",
+        ),
         "plan.erased_by": ("erased on {on} by {actor}", "gewist op {on} door {actor}"),
     }
 )

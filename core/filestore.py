@@ -24,10 +24,10 @@ import msgspec
 
 from core import events as ev
 from core import storefiles, team
-from core.keystore import FileKeyStore, Keys
 from core.history import Unknown
 from core.i18n import t
 from core.identity import login_exists
+from core.keystore import FileKeyStore, Keys
 from core.log import (
     FRAME,
     FRAME_SIZE,

@@ -175,9 +175,7 @@ class FileKeyStore:
                 if storefiles.lstat(sub_fd, name) is None:
                     return False
                 try:
-                    fd = storefiles.open_regular(
-                        sub_fd, name, os.O_WRONLY, shown=self.path / name
-                    )
+                    fd = storefiles.open_regular(sub_fd, name, os.O_WRONLY, shown=self.path / name)
                 except storefiles.UnsafeFile:
                     fd = -1  # not a key leerpad wrote: remove the name, write nothing through it
                 if fd >= 0:

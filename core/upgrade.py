@@ -53,6 +53,10 @@ register(
 )
 
 
+class AlreadyCurrent(StoreError):
+    """The log is already in the current format: nothing to do."""
+
+
 @dataclass(frozen=True, slots=True)
 class Upgraded:
     records: int
@@ -75,7 +79,7 @@ def upgrade_store(directory: Path, *, today: date, cache_dir: Path | None = None
             raise StoreError(t("upgrade.database"))
         header = old.log.header
         if header.version >= LOG_VERSION:
-            raise StoreError(t("upgrade.current", path=old.path, v=header.version))
+            raise AlreadyCurrent(t("upgrade.current", path=old.path, v=header.version))
         with old.log.locked():
             old.refresh()
             if old.corruption is not None:
@@ -119,9 +123,7 @@ def _rewrite(old: Store, directory: Path, today: date) -> Upgraded:
             covers_seq, covers_hash = moved[event.covers_seq]
             event = msgspec.structs.replace(event, covers_seq=covers_seq, covers_hash=covers_hash)
         event = seal_event(event, record.id, keys)
-        new = ev.Record(
-            seq, record.id, record.time, record.actor, prev, event, type(event).version
-        )
+        new = ev.Record(seq, record.id, record.time, record.actor, prev, event, type(event).version)
         prev = _add(chunks, new)
         moved[record.seq] = (seq, prev)
     _replace_log(old, directory, kept_name, b"".join(chunks))
@@ -149,7 +151,9 @@ def _replace_log(old: Store, directory: Path, kept_name: str, data: bytes) -> No
             finally:
                 os.close(fd)
             # link(): an existing name (an earlier upgrade today, a planted file) is never replaced.
-            os.link(LOG_NAME, kept_name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            os.link(
+                LOG_NAME, kept_name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False
+            )
             os.rename(tmp, LOG_NAME, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         except BaseException:
             storefiles.unlink_quietly(dir_fd, tmp)

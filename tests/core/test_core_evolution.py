@@ -19,8 +19,8 @@ from core import events as ev
 from core.log import HEADER_SIZE, encode_header, frame, payload_hash
 from core.store import Store
 from core.upgrade import upgrade_store
-from tests.conftest import TODAY
 from core.verify import verify_store
+from tests.conftest import TODAY
 
 FIXTURE = Path(__file__).parents[1] / "data" / "format" / "v1-every-event.log"
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from faultkit import FillingDisk
 
 from core import commands
