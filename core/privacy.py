@@ -8,9 +8,9 @@ Which fields are personal is decided here and nowhere else (`PERSONAL`).
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from os import urandom
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -121,7 +121,7 @@ def seal_event(event: ev.Event, record_id: str, keys: Keys) -> ev.Event:
     def seal(path: str, value: Any) -> Any:
         if not isinstance(value, str) or not value:
             return value  # unchanged (None) and empty texts hold nothing to hide
-        nonce = os.urandom(NONCE_SIZE)
+        nonce = urandom(NONCE_SIZE)
         return ev.Sealed(nonce, cipher.encrypt(nonce, value.encode(), prefix + path.encode()))
 
     return _map_fields(event, fields, seal)
@@ -209,7 +209,7 @@ def sealed_for_cache(state: StoreState, keys: Keys) -> Iterator[bool]:
 
             def seal(value: str, cipher: AESGCM = cipher, ad: bytes = ad) -> str:
                 originals.append(value)  # noqa: B023 - used within this iteration only
-                nonce = os.urandom(NONCE_SIZE)
+                nonce = urandom(NONCE_SIZE)
                 blob = nonce + cipher.encrypt(nonce, value.encode(), ad)
                 return CACHE_TAG + base64.b64encode(blob).decode()
 

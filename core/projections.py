@@ -260,6 +260,9 @@ class StoreState(msgspec.Struct):
     access: AccessState = field(default_factory=AccessState)
     log_id: str = ""
     """The id of the log these records come from (its header): what signatures name."""
+    copied_upto: int = 0
+    """The last record copied from another log (`store.copied`, by a copy or an upgrade):
+    signatures up to it name that log's id and hashes, not this one's."""
 
     def plan(self, plan_id: str) -> PlanState | None:
         return self.plans.get(plan_id.upper())
@@ -484,6 +487,11 @@ def _erased(state: StoreState, record: Record) -> None:
     personal_texts(plan, lambda _text: marker)
 
 
+def _copied(state: StoreState, record: Record) -> None:
+    if record.seq == 1:
+        state.copied_upto = 1 + record.event.records  # type: ignore[union-attr]
+
+
 def personal_texts(plan: PlanState, change: Callable[[str], str]) -> None:
     """Replace every non-empty personal text of `plan` by `change(text)`, in place.
 
@@ -558,6 +566,7 @@ _HANDLERS: dict[type, Callable[[StoreState, Record], None]] = {
     ev.PlanClosed: _closed,
     ev.PlanReopened: _plan_reopened,
     ev.PlanErased: _erased,
+    ev.StoreCopied: _copied,
     ev.AccessGranted: _access_granted,
     ev.AccessRevoked: _access_revoked,
 }

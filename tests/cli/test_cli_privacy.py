@@ -231,6 +231,7 @@ def test_a_crash_between_the_erasure_record_and_the_key_is_completed_by_the_next
     _ok(run, "plan", "list")  # any command
     assert not key.exists()
     assert "[erased]" in _ok(run, "plan", "show", "P1")
-    assert not _files_holding_markers(store_dir) and b"Kill7Qz" not in (
-        store_dir / "events.log"
-    ).read_bytes()
+    assert (
+        not _files_holding_markers(store_dir)
+        and b"Kill7Qz" not in (store_dir / "events.log").read_bytes()
+    )

@@ -7,6 +7,7 @@ Run `python tests/export/export_plans.py` to rewrite the golden files after a de
 from __future__ import annotations
 
 import itertools
+import random
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,6 +41,19 @@ def deterministic() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def deterministic_sealing() -> Iterator[None]:
+    """Plan keys and nonces from a seeded generator, so sealed texts (and the hashes over
+    them) are the same on each run. Only for building golden stores: never reuse nonces."""
+    rng = random.Random(0x5EA1)
+    draw = rng.randbytes
+    with (
+        mock.patch("core.privacy.urandom", draw),
+        mock.patch("core.keystore.secrets", SimpleNamespace(token_bytes=draw)),
+    ):
+        yield
+
+
 def _clock() -> Callable[[], datetime]:
     ticks = itertools.count()
     start = datetime(2026, 9, 7, 7, 30, tzinfo=UTC)
@@ -61,6 +75,11 @@ class Builder:
 
 def build_store(path: Path) -> Store:
     """A store at `path` holding P1 (in progress) and P2 (closed)."""
+    with deterministic_sealing():
+        return _build_store(path)
+
+
+def _build_store(path: Path) -> Store:
     profile = Catalog.load().get(OCCUPATION)
     with deterministic():
         store = Store.open(path, create=True, clock=_clock())
@@ -200,7 +219,8 @@ def build_demo_store(path: Path) -> Store:
     from core.demo import build_demo
 
     counter = itertools.count(1)
-    build_demo(path, TODAY, ids=lambda: f"{next(counter):032x}", log_id=bytes(16), actor="demo")
+    with deterministic_sealing():
+        build_demo(path, TODAY, ids=lambda: f"{next(counter):032x}", log_id=bytes(16), actor="demo")
     return Store.open(path, create=False)
 
 
