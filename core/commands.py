@@ -458,6 +458,10 @@ def sign_off(
 
 register(
     {
+        "err.plan_erased": (
+            "Plan {plan} was erased on {on} by {actor}; it cannot be changed.",
+            "Plan {plan} werd gewist op {on} door {actor}; het kan niet meer gewijzigd worden.",
+        ),
         "err.close_needs_reason": (
             "Plan {plan} still has {open} open actions ({overdue} overdue): give a reason to "
             "close it as completed.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from core import events as ev
-from core.commands import Rejected, _text
+from core.commands import Rejected, _plan, _text
 from core.i18n import fmt_date, register, t
 from core.projections import PlanState, StoreState
 from core.storage import StoreError
@@ -17,10 +17,6 @@ from core.store import Store
 
 register(
     {
-        "err.plan_erased": (
-            "Plan {plan} was erased on {on} by {actor}; it cannot be changed.",
-            "Plan {plan} werd gewist op {on} door {actor}; het kan niet meer gewijzigd worden.",
-        ),
         "err.erase_open": (
             "Plan {plan} is still open: close it first, or erase it anyway with --force.",
             "Plan {plan} is nog open: sluit het eerst af, of wis het toch met --force.",
@@ -45,16 +41,7 @@ def erase_plan(
     state: StoreState, plan_id: str, *, reason: str, force: bool = False
 ) -> ev.PlanErased:
     """The command: erase a closed plan (an open one only with `force`)."""
-    plan = state.plan(plan_id)
-    if plan is None:
-        raise Rejected("err.unknown_plan", plan=plan_id)
-    if plan.erased is not None:
-        raise Rejected(
-            "err.plan_erased",
-            plan=plan.id,
-            on=fmt_date(plan.erased.time.date()),
-            actor=plan.erased.actor,
-        )
+    plan = _plan(state, plan_id, open_only=False)  # unknown or already erased: refused
     reason = _text(reason, "reason")
     if plan.closed is None and not force:
         raise Rejected("err.erase_open", plan=plan.id)
