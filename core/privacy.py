@@ -127,9 +127,30 @@ def seal_event(event: ev.Event, record_id: str, keys: Keys) -> ev.Event:
     return _map_fields(event, fields, seal)
 
 
+_SINGLE: dict[type[ev.Event], str] = {
+    kind: fields[0] for kind, fields in PERSONAL.items() if len(fields) == 1
+}
+"""Types with one personal text (notes, reasons, own actions: most records): a short path."""
+
+
 def open_record(record: ev.Record, keys: Keys | None) -> ev.Record:
     """`record` with its personal texts opened; a marker where the key is gone."""
     event = record.event
+    name = _SINGLE.get(type(event))
+    if name is not None:
+        value = getattr(event, name)
+        if type(value) is not ev.Sealed:
+            return record
+        plan = event.plan
+        cipher = keys.cipher(plan) if keys is not None else None
+        if cipher is None:
+            text = gone_marker(plan, keys)
+        else:
+            text = _decrypt(cipher, value.n, value.c, associated_data(plan, record.id, name))
+        opened = msgspec.structs.replace(event, **{name: text})
+        return ev.Record(
+            record.seq, record.id, record.time, record.actor, record.prev, opened, record.v
+        )
     fields = PERSONAL.get(type(event))
     if fields is None:
         if type(event) is ev.PlanErased and keys is not None:
