@@ -7,7 +7,7 @@ Run `python tests/export/export_plans.py` to rewrite the golden files after a de
 from __future__ import annotations
 
 import itertools
-import random
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,10 +16,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
+if __name__ == "__main__":  # run as a script: the repository root is not on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 from catalog import Catalog
 from core import commands
 from core.events import Rating
 from core.store import Store
+from tests.sealing import deterministic_sealing
 
 TODAY = date(2026, 11, 28)
 OCCUPATION = "commercieel-medewerker-binnendienst"
@@ -38,19 +42,6 @@ def deterministic() -> Iterator[None]:
     """A fixed log header id, so the hash chain (and every hash) is the same on each run."""
     fixed = SimpleNamespace(uuid4=lambda: uuid.UUID(int=0x1EE2_9AD0))
     with mock.patch("core.log.uuid", fixed):
-        yield
-
-
-@contextmanager
-def deterministic_sealing() -> Iterator[None]:
-    """Plan keys and nonces from a seeded generator, so sealed texts (and the hashes over
-    them) are the same on each run. Only for building golden stores: never reuse nonces."""
-    rng = random.Random(0x5EA1)
-    draw = rng.randbytes
-    with (
-        mock.patch("core.privacy.urandom", draw),
-        mock.patch("core.keystore.secrets", SimpleNamespace(token_bytes=draw)),
-    ):
         yield
 
 
