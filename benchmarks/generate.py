@@ -226,6 +226,10 @@ class Person:
     name: str
 
 
+CLOSE_REASON = "Afgerond na overleg; wat nog open staat, volgt de mentor verder op."
+"""Closing as completed with actions still open needs a reason (core.commands)."""
+
+
 def person(rng: random.Random, used: set[str]) -> Person:
     """A realistic name and a Unix login made from it (jpeeters, jpeeters2, ...)."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -419,14 +423,17 @@ def plan_life(
     plan.sort(key=lambda p: p[0])
     close_at = max(plan[-1][0].date() if plan else end, end) + timedelta(days=rng.randint(1, 5))
     outcome = "completed" if rng.random() < 0.85 else "stopped"
-    # Completed with actions left is a judgement the command wants explained.
-    close_reason = "Afgerond in overleg met de consulent" if outcome == "completed" else ""
     plan.append(
         (
             at(close_at, rng) + timedelta(days=1),
             consultant.login,
             lambda s: commands.close_plan(
-                s, plan_id, outcome=outcome, on=close_at, today=close_at, reason=close_reason
+                s,
+                plan_id,
+                outcome=outcome,
+                on=close_at,
+                today=close_at,
+                reason=CLOSE_REASON if outcome == "completed" else "",
             ),
         )
     )

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cli import signing
 from cli.cmd_privacy import add_erase_parser
 from cli.cmd_schedule import add_schedule_parser
 from cli.context import EXIT_USAGE, Context, Fail, print_json
 from cli.render import indent, literal, table
-from core import access, commands, i18n, signoffs
+from core import access, commands, i18n
 from core.erasure import erased_text
-from core.export import jsonout
-from core.export.model import latest_evaluation, level_label
 from core.i18n import fmt_date, fmt_time, t
 from core.projections import (
     STATUS_SYMBOL,
@@ -28,6 +25,13 @@ from core.projections import (
     summaries,
     summarize,
 )
+
+if TYPE_CHECKING:
+    from core import signoffs
+    from core.export import jsonout
+
+# Signing, the export model and the JSON pieces are imported by the handlers that use
+# them: `plan list`, the most frequent command, starts without them.
 
 i18n.register(
     {
@@ -160,6 +164,7 @@ def plan_json(
     The export's JSON (docs/EXPORT.md) is another schema; both are built from the
     pieces in core.export.jsonout so that a plan is walked one way.
     """
+    from core.export import jsonout
 
     def touch(item: jsonout.Touched) -> dict[str, Any]:
         return jsonout.touch_data(item) or {}
@@ -295,6 +300,8 @@ def cmd_reopen(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_sign(args: argparse.Namespace, ctx: Context) -> int:
+    from cli import signing
+
     decide = signing.sign_off_command(
         ctx, args.plan, role=args.role, subject=args.subject, remark=args.remark
     )
@@ -398,6 +405,8 @@ def plan_text(
     verdicts: dict[int, signoffs.Verdict] | None = None,
 ) -> list[str]:
     """The whole plan as lines of text, for `plan show`."""
+    from core.export.model import level_label
+
     s = summarize(plan, today)
     lines = [f"{plan.id}  {literal(plan.trainee)}"]
     facts = [
@@ -506,6 +515,8 @@ def plan_text(
 
 def _latest_levels(plan: PlanState, lang: str) -> dict[str, str]:
     """Each competency's level in the latest evaluation, as a word in `lang`."""
+    from core.export.model import latest_evaluation, level_label
+
     latest = latest_evaluation(plan)
     if latest is None:
         return {}
@@ -513,6 +524,8 @@ def _latest_levels(plan: PlanState, lang: str) -> dict[str, str]:
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    from core import signoffs
+
     plan = ctx.plan(args.plan)
     verdicts = signoffs.verdicts(ctx.state(), plan)
     if args.json:

@@ -12,7 +12,6 @@ import importlib
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import date
 
@@ -29,23 +28,35 @@ from cli.output import OutputFailed, whole_output
 from core import i18n
 from core.i18n import t
 
-COMMAND_MODULES = (
-    "cli.cmd_catalog",
-    "cli.cmd_plan",
-    "cli.cmd_action",
-    "cli.cmd_note",
-    "cli.cmd_evaluation",
-    "cli.cmd_log",
-    "cli.cmd_verify",
-    "cli.cmd_demo",
-    "cli.cmd_where",
-    "cli.cmd_export",
-    "cli.cmd_team",
-    "cli.cmd_schedule",
-    "cli.cmd_copy",
-    "cli.cmd_checkpoint",
-    "cli.cmd_privacy",
-)
+COMMANDS = {
+    "catalog": "cli.cmd_catalog",
+    "plan": "cli.cmd_plan",
+    "sign": "cli.cmd_plan",
+    "action": "cli.cmd_action",
+    "note": "cli.cmd_note",
+    "evaluation": "cli.cmd_evaluation",
+    "log": "cli.cmd_log",
+    "verify": "cli.cmd_verify",
+    "demo": "cli.cmd_demo",
+    "where": "cli.cmd_where",
+    "export": "cli.cmd_export",
+    "init-store": "cli.cmd_team",
+    "access": "cli.cmd_team",
+    "agenda": "cli.cmd_schedule",
+    "store": "cli.cmd_copy",
+    "checkpoint": "cli.cmd_checkpoint",
+    "erase": "cli.cmd_privacy",
+    "upgrade": "cli.cmd_privacy",
+}
+"""Each subcommand and the module that registers it, in the order `--help` lists them.
+Only the module of the command given is imported: start-up pays for what it runs."""
+
+EXTENDED_BY = {"log": ("cli.cmd_export",)}
+"""Modules that add to another command when registered (export gives `log` csv and md)."""
+
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+
+_GLOBAL_OPTIONS = ("--store", "--lang")
 
 DEBUG_VARIABLE = "LEERPAD_DEBUG"
 
@@ -104,14 +115,36 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
                 _add_global_options(child)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names, when that is certain before parsing; else None.
+
+    Only the global options may come before it: anything else (--help, an
+    abbreviated option) leaves the whole parser to decide.
+    """
+    args = iter(argv)
+    for arg in args:
+        if arg in _GLOBAL_OPTIONS:
+            next(args, None)
+        elif arg.startswith(tuple(f"{option}=" for option in _GLOBAL_OPTIONS)):
+            continue
+        else:
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or only of `command` (one of COMMANDS)."""
     parser = _Parser(prog="leerpad", description=__doc__.splitlines()[0])
     parser.add_argument("--store", metavar="DIR", help="the store to use (overrides the config)")
     parser.add_argument(
         "--lang", choices=("nl", "en"), help="language of messages (default: config, locale)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    if command is None:
+        modules = COMMAND_MODULES
+    else:
+        modules = (COMMANDS[command], *EXTENDED_BY.get(command, ()))
+    for name in modules:
         importlib.import_module(name).register(sub)
     for child in sub.choices.values():
         _add_global_options(child)
@@ -119,8 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
+    args = sys.argv[1:] if argv is None else argv
     try:
-        return build_parser().parse_args(argv)
+        return build_parser(command_of(args)).parse_args(args)
     except SystemExit as exc:
         # argparse exits for --help (0) and usage errors (2, message already printed).
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -173,6 +207,8 @@ def _main(argv: Sequence[str] | None, today: date | None) -> int:
         return EXIT_STORE
     except Exception as exc:
         if os.environ.get(DEBUG_VARIABLE):
+            import traceback  # only a bug needs it: start-up does not pay for it
+
             traceback.print_exc()
         error = f"{type(exc).__name__}: {exc}"
         print(f"leerpad: {t('cli.bug', error=error, var=DEBUG_VARIABLE)}", file=sys.stderr)

@@ -10,7 +10,6 @@ the log's lock, against the freshest state (`authorize`, installed by Store.open
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -505,6 +504,8 @@ def access_file_notice(store_path: Path, state: StoreState) -> str | None:
         text = ""
     if not roles_on(state):
         return None if text is None else t("access.file_ignored", path=path)
+    import tomllib  # only a store with roles has an access file to compare
+
     try:
         users = tomllib.loads(text).get("users") if text is not None else None
     except tomllib.TOMLDecodeError:

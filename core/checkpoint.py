@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import msgspec
 
 from core import events as ev
+from core.filestore import FileBackend
 from core.log import FRAME, FRAME_SIZE, MAX_PAYLOAD, LogFile, fsync_dir
 from core.privacy import open_cached, sealed_for_cache
 from core.projections import PlanState, StoreState, index_nodes
@@ -65,6 +66,9 @@ class Head(msgspec.Struct, array_like=True):
     """SHA-256 of that record's payload."""
     body_size: int
     body_crc: int
+    covered: str = ""
+    """SHA-256 of the log's bytes up to `end`, taken as they passed a record-by-record
+    check: an open checks them again by hashing alone ("" none: record by record)."""
 
 
 def default_dir() -> Path | None:
@@ -406,6 +410,9 @@ def restore(store: Store, cache_dir: Path) -> bool:
     store.state = state
     store.end = head.end
     store.last_offset = head.offset
+    backend = store.backend
+    assert isinstance(backend, FileBackend)
+    backend.unchecked, backend.unchecked_digest = head.end, head.covered
     return True
 
 
@@ -444,6 +451,14 @@ def save(store: Store, cache_dir: Path) -> Path | None:
 def _save(store: Store, cache_dir: Path) -> Path | None:
     log = store.log
     target = checkpoint_path(cache_dir, log.path, log.header.log_id)
+    backend = store.backend
+    assert isinstance(backend, FileBackend)
+    try:
+        covered = backend.checked_digest(store.end)
+    except OSError:
+        return None
+    if covered is None:
+        return None  # the records it would stand in for are damaged: replay finds it
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -465,6 +480,7 @@ def _save(store: Store, cache_dir: Path) -> Path | None:
                         hash=store.state.hash,
                         body_size=size,
                         body_crc=crc,
+                        covered=covered,
                     )
                 )
                 out.write(head + _LENGTH.pack(len(head)) + MAGIC)

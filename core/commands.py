@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from catalog.schema import Profile
 from core import events as ev
 from core.i18n import Term, fmt_date, fmt_time, register, t
 from core.projections import (
@@ -21,6 +21,9 @@ from core.projections import (
     Status,
     StoreState,
 )
+
+if TYPE_CHECKING:
+    from catalog.schema import Profile
 
 MIN_WEEKS = 4
 MAX_WEEKS = 26

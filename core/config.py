@@ -7,7 +7,6 @@ the site config file > the default store in the user data directory.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +114,8 @@ def read_config(path: Path, kind: str) -> ConfigFile:
         raise ConfigError(path, t("config.no_permission")) from exc
     except OSError as exc:
         raise ConfigError(path, t("config.unreadable", why=exc.strerror or exc)) from exc
+    import tomllib  # only when a config file exists
+
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
-import shutil
 import sys
 
 
@@ -51,6 +50,8 @@ def command_name(argv0: str | None = None) -> str:
     started = sys.argv[0] if argv0 is None else argv0
     if os.path.basename(started) != "leerpad":
         return "leerpad"  # run as a module or by a test runner: the documented name
+    import shutil  # for messages only; shutil pulls in compression modules
+
     found = shutil.which("leerpad")
     with contextlib.suppress(OSError):
         if found and os.path.samefile(found, started):

@@ -34,6 +34,7 @@ FRAME = struct.Struct(">III")  # payload length, length ^ 0xFFFFFFFF, crc32(payl
 FRAME_SIZE = FRAME.size  # 12
 MAX_PAYLOAD = 16 * 1024 * 1024
 READ_CHUNK = 1024 * 1024
+DIGEST_CHUNK = 8 * 1024 * 1024
 ZERO_TAIL = 8
 """A last record whose payload ends in this many zero bytes was never fully written.
 
@@ -364,6 +365,18 @@ class LogFile:
 
     def size(self) -> int:
         return os.fstat(self.fd).st_size
+
+    def digest(self, stop: int) -> str:
+        """SHA-256 of the file's bytes [0, stop) (what is there now, however short)."""
+        digest = hashlib.sha256()
+        offset = 0
+        while offset < stop:
+            chunk = os.pread(self.fd, min(DIGEST_CHUNK, stop - offset), offset)
+            if not chunk:
+                break
+            digest.update(chunk)
+            offset += len(chunk)
+        return digest.hexdigest()
 
     def scan(self, offset: int, stop: int | None = None) -> FrameScan:
         """Frames from `offset` up to `stop` (default: the current end of the file)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from catalog.schema import Profile
 from core import checkpoint, commands
 from core import events as ev
-from core.log import HEADER_SIZE, LogFile
+from core.log import FRAME, FRAME_SIZE, HEADER_SIZE, LogFile
 from core.projections import ActionState, StoreState, summaries
 from core.store import LOG_NAME, Store
 
@@ -361,3 +362,33 @@ def _offset_of(store: Store, seq: int) -> int:
         if n == seq:
             return offset
     raise AssertionError(f"no record {seq}")
+
+
+# --- what the checkpoint stands in for is checked by hashing it ------------------------------
+
+
+def test_an_intact_log_behind_a_checkpoint_is_checked_without_reading_its_records(
+    saved: Path, store: Store, cache: Path, open_store: OpenStore, scans: list[int]
+) -> None:
+    covered = checkpoint.read(saved, store.log)
+    assert covered is not None and covered[0].covered
+    reopened = open_store(cache_dir=cache)  # checks what the checkpoint covered, now
+    assert scans == [covered[0].end]  # the tail only: no record before it was decoded
+    assert reopened.writable and reopened.corruption is None
+
+
+def test_a_change_behind_a_checkpoint_that_keeps_every_checksum_is_found(
+    saved: Path, store: Store, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    offset = _offset_of(store, 6)
+    with open(store_dir / LOG_NAME, "r+b") as log:
+        log.seek(offset)
+        n, check, _ = FRAME.unpack(log.read(FRAME_SIZE))
+        payload = bytearray(log.read(n))
+        payload[-1] ^= 0x01  # a changed record, its frame made valid again
+        log.seek(offset)
+        log.write(FRAME.pack(n, check, zlib.crc32(payload)) + payload)
+    reopened = open_store(cache_dir=cache)
+    assert reopened.corruption is not None
+    assert reopened.corruption.seq in (6, 7)  # undecodable, or the next record's link
+    assert reopened.state.seq < 7 and not reopened.writable
