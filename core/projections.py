@@ -17,6 +17,17 @@ from msgspec import field
 
 from core import events as ev
 from core.events import Record
+from core.i18n import register, t
+
+register(
+    {
+        "plan.erased_text": ("[erased]", "[gewist]"),
+        "hist.plan.erased": (
+            "erased the plan's personal data",
+            "persoonsgegevens van het plan gewist",
+        ),
+    }
+)
 
 BEHIND_MARGIN = 10.0
 """Percentage points under the timeline from which a plan counts as behind."""
@@ -153,6 +164,15 @@ class Closure(msgspec.Struct, gc=False):
     time: datetime
 
 
+class Erasure(msgspec.Struct, gc=False):
+    """The plan's key was destroyed: its personal texts show as erased from then on."""
+
+    reason: str
+    seq: int
+    actor: str
+    time: datetime
+
+
 Node = ActionState | RowState | CompetencyState | PersonalState | Evaluation
 
 
@@ -181,6 +201,7 @@ class PlanState(msgspec.Struct):
     evaluations: list[Evaluation] = field(default_factory=list)
     signoffs: list[SignOff] = field(default_factory=list)
     closed: Closure | None = None
+    erased: Erasure | None = None
 
     def node(self, node_id: str) -> Node | None:
         return self.nodes.get(node_id.upper())
@@ -239,6 +260,9 @@ class StoreState(msgspec.Struct):
     access: AccessState = field(default_factory=AccessState)
     log_id: str = ""
     """The id of the log these records come from (its header): what signatures name."""
+    copied_upto: int = 0
+    """The last record copied from another log (`store.copied`, by a copy or an upgrade):
+    signatures up to it name that log's id and hashes, not this one's."""
 
     def plan(self, plan_id: str) -> PlanState | None:
         return self.plans.get(plan_id.upper())
@@ -454,6 +478,53 @@ def _plan_reopened(state: StoreState, record: Record) -> None:
     state.plans[record.event.plan].closed = None
 
 
+def _erased(state: StoreState, record: Record) -> None:
+    e: ev.PlanErased = record.event  # type: ignore[assignment]
+    plan = state.plans[e.plan]
+    plan.erased = Erasure(e.reason, record.seq, record.actor, record.time)
+    # Whatever was opened before the key went (in this process, or a key a crash left).
+    marker = t("plan.erased_text")
+    personal_texts(plan, lambda _text: marker)
+
+
+def _copied(state: StoreState, record: Record) -> None:
+    if record.seq == 1:
+        state.copied_upto = 1 + record.event.records  # type: ignore[union-attr]
+
+
+def personal_texts(plan: PlanState, change: Callable[[str], str]) -> None:
+    """Replace every non-empty personal text of `plan` by `change(text)`, in place.
+
+    The state's side of core/privacy.py's PERSONAL: the fields a cache seals and
+    an erasure clears.
+    """
+    for name in ("trainee", "contract", "contact"):
+        value = getattr(plan, name)
+        if value:
+            setattr(plan, name, change(value))
+    for action in plan.actions():
+        if action.own and action.text:
+            action.text = change(action.text)
+        if action.dropped:
+            action.dropped = change(action.dropped)
+    for note in plan.notes:
+        if note.text:
+            note.text = change(note.text)
+    for evaluation in plan.evaluations:
+        evaluation.participants = [change(p) if p else p for p in evaluation.participants]
+        evaluation.ratings = [
+            msgspec.structs.replace(r, comment=change(r.comment)) if r.comment else r  # type: ignore[arg-type]
+            for r in evaluation.ratings
+        ]
+        if evaluation.remark:
+            evaluation.remark = change(evaluation.remark)
+    for signoff in plan.signoffs:
+        if signoff.remark:
+            signoff.remark = change(signoff.remark)
+    if plan.closed is not None and plan.closed.reason:
+        plan.closed.reason = change(plan.closed.reason)
+
+
 def _access_granted(state: StoreState, record: Record) -> None:
     e: ev.AccessGranted = record.event  # type: ignore[assignment]
     grant = state.access.users.setdefault(e.login, {}).setdefault(e.role, RoleGrant())
@@ -494,6 +565,8 @@ _HANDLERS: dict[type, Callable[[StoreState, Record], None]] = {
     ev.SignedOff: _signed,
     ev.PlanClosed: _closed,
     ev.PlanReopened: _plan_reopened,
+    ev.PlanErased: _erased,
+    ev.StoreCopied: _copied,
     ev.AccessGranted: _access_granted,
     ev.AccessRevoked: _access_revoked,
 }
