@@ -1,15 +1,17 @@
 """The Textual application: a thin composition root around one open store.
 
 Screens read `app.store.state` and `app.today()`, send intents through
-`app.run_command` (written in a thread), and follow `app.seq` (the last record folded) to re-render
-when anything changes, whether the change was theirs or another user's.
+`app.run_command` (another writer is waited for in a thread), and follow `app.seq` (the last
+record folded) to re-render when anything changes, whether the change was theirs or another
+user's. The state is only ever changed on the UI thread: screens iterate it while rendering.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, ClassVar
 
@@ -172,8 +174,9 @@ class LeerpadApp(KeyOrder):
     def run_command(
         self, decide: Decide, *, then: Callable[[Record], object] | None = None
     ) -> bool:
-        """Execute a command in a thread; `then(record)` runs on the UI thread once it is
-        written. A refusal is told to the user. False when it could not even be started."""
+        """Execute a command once no other writer holds the log; `then(record)` runs on
+        the UI thread once it is written. A refusal is told to the user. False when it
+        could not even be started."""
         return self.run_commands(
             [decide], then=(lambda records: then(records[0])) if then is not None else None
         )
@@ -181,11 +184,11 @@ class LeerpadApp(KeyOrder):
     def run_commands(
         self, decides: list[Decide], *, then: Callable[[list[Record]], object] | None = None
     ) -> bool:
-        """Execute commands one after another in a thread, stopping at the first refusal
-        (told to the user); `then(records written)` runs on the UI thread when any were.
+        """Execute commands one after another, stopping at the first refusal (told to
+        the user); `then(records written)` runs on the UI thread when any were.
 
         Commands run in the order given, after those still pending: waiting for
-        another writer's lock, the fsync and the catching up never hold up the screen.
+        another writer's lock happens in a thread and never holds up the screen.
         """
         if self.read_only:
             self.notify(
@@ -219,23 +222,54 @@ class LeerpadApp(KeyOrder):
     def _execute(
         self, decides: list[Decide], then: Callable[[list[Record]], object] | None
     ) -> None:
-        before = self.store.state.seq
+        # Only the waiting happens here. The store's state is what every screen iterates
+        # while rendering, so it is changed on the UI thread alone: the catch-up, the
+        # decision, the append and its fold run there, once this thread holds the lock.
         written: list[Record] = []
         caught: list[Record] = []
         problem: tuple[str, str] | None = None
-        for decide in decides:
-            try:
-                written.append(self.store.execute(decide, caught_up=caught))
-            except Rejected as exc:
-                problem = (exc.message(), "ui.rejected")
-                break
-            except (ReadOnly, StoreError) as exc:
-                problem = (str(exc), "ui.store_problem")
-                break
         try:
+            before = self.call_from_thread(lambda: self.store.state.seq)
+            for decide in decides:
+                with self._log_lock():
+                    problem = self.call_from_thread(self._execute_one, decide, written, caught)
+                if problem is not None:
+                    break
             self.call_from_thread(self._executed, before, written, caught, problem, then)
         except RuntimeError:
             return  # the app is shutting down
+
+    @contextmanager
+    def _log_lock(self) -> Iterator[None]:
+        """Wait, in the command thread, for another process's append to end, and hold the
+        log's lock for the append on the UI thread: taking it again there on the same open
+        file keeps it without waiting. A database store has no lock to wait for."""
+        try:
+            log = self.store.log
+        except AttributeError:
+            yield
+            return
+        try:
+            log.lock()
+        except OSError:
+            yield  # the append says why it cannot lock, on the UI thread
+            return
+        try:
+            yield
+        finally:
+            log.unlock()
+
+    def _execute_one(
+        self, decide: Decide, written: list[Record], caught: list[Record]
+    ) -> tuple[str, str] | None:
+        """On the UI thread: append one command's record; the refusal, if any."""
+        try:
+            written.append(self.store.execute(decide, caught_up=caught))
+        except Rejected as exc:
+            return (exc.message(), "ui.rejected")
+        except (ReadOnly, StoreError) as exc:
+            return (str(exc), "ui.store_problem")
+        return None
 
     def _executed(
         self,
@@ -283,15 +317,19 @@ class LeerpadApp(KeyOrder):
         worker = get_current_worker()
         while not worker.is_cancelled:
             if self.store.wait(POLL_SECONDS) and not worker.is_cancelled:
-                # Read and fold here, not on the UI thread: a long catch-up (or a writer
-                # holding the store) never freezes the screen.
-                before = self.store.state.seq
-                records = self.store.refresh()
+                # Only the waiting happens here: folding changes the state screens iterate
+                # while rendering. Reading just the new records is quick, and never waits
+                # for another writer (a doubtful tail is left for the next look).
                 try:
-                    self.call_from_thread(self._others_appended, before, records)
+                    self.call_from_thread(self._others_may_have_appended)
                 except RuntimeError:
                     return  # the app is shutting down
                 time.sleep(POLL_SECONDS)
+
+    def _others_may_have_appended(self) -> None:
+        # A command being written catches up itself, and tells what it found.
+        if not self.command_running:
+            self.catch_up()
 
     def catch_up(self) -> None:
         """Fold what other processes appended, tell the user what changed, re-render."""

@@ -1,13 +1,29 @@
-"""Commands are written in a thread: the screen answers while another writer holds the log,
+"""Commands wait for other writers in a thread: the screen answers while another holds the log,
 and what others appended meanwhile comes back from the store without reading the log again."""
 
 from __future__ import annotations
 
+import threading
+
 from test_plan_flows import open_plan
 
-from core import commands
+from core import commands, filestore
 from core.store import Store
 from tui.widgets.plan_tree import PlanTree
+
+
+def fold_threads(monkeypatch, store: Store) -> list[int]:
+    """The thread of every record folded into `store`'s state from now on."""
+    threads: list[int] = []
+    apply = filestore.apply
+
+    def recorded(state, record, digest):
+        if state is store.state:
+            threads.append(threading.get_ident())
+        return apply(state, record, digest)
+
+    monkeypatch.setattr(filestore, "apply", recorded)
+    return threads
 
 
 async def test_the_screen_answers_while_a_command_waits_for_another_writer(
@@ -81,3 +97,35 @@ async def test_a_refusal_stops_a_batch_and_says_why(open_store, make_app):
         await app.wait_for_commands()
         assert written == [seq + 1] and open_store.state.seq == seq + 1
         assert app.messages[-1].startswith("The ") and "may not be empty." in app.messages[-1]
+
+
+async def test_the_state_screens_read_is_changed_on_the_ui_thread_only(
+    open_store, store_path, make_app, monkeypatch
+):
+    # Screens iterate the state's plans and nodes while rendering: a fold in another
+    # thread could change a dict under them ("changed size during iteration").
+    app = make_app(open_store, watch_log=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ui = threading.get_ident()
+        threads = fold_threads(monkeypatch, open_store)
+        with Store.open(store_path) as other:
+            other.actor = "els"
+            # Found by the command, on its way to append.
+            other.execute(lambda s: commands.add_note(s, "P2", "P2", text="een"))
+            other.backend.log.lock()
+            try:
+                app.run_command(lambda s: commands.add_note(s, "P1", "P1", text="twee"))
+                assert app.command_running
+            finally:
+                other.backend.log.unlock()
+            await app.wait_for_commands()
+            # Found by the log watcher.
+            theirs = other.execute(lambda s: commands.add_note(s, "P2", "P2", text="drie"))
+            for _ in range(50):
+                if app.seq == theirs.seq:
+                    break
+                await pilot.pause(0.1)
+        assert app.seq == open_store.state.seq == theirs.seq
+        assert len(threads) == 3
+        assert set(threads) == {ui}
