@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -15,6 +16,7 @@ from pathlib import Path
 import msgspec
 
 from catalog.schema import Profile
+from core import storefiles
 
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _AT_RE = re.compile(r"^(?P<what>.*?)(?: - at `(?P<at>[^`]*)`)?$", re.DOTALL)
@@ -144,18 +146,68 @@ def load_profile(path: str | os.PathLike[str]) -> Profile:
 
 
 def _toml_files(folder: Traversable | Path) -> Iterator[tuple[str, bytes | CatalogError]]:
-    if isinstance(folder, Path) and not folder.exists():
-        return  # a store or user without own profiles
-    if not folder.is_dir():
-        yield str(folder), CatalogError(str(folder), "not a directory")
+    if isinstance(folder, Path):
+        yield from _folder_files(folder)
         return
     # Dot files are editor locks and backups, not profiles.
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml") and not entry.name.startswith(".") and entry.is_file():
-            try:
-                yield str(entry), entry.read_bytes()
-            except OSError as exc:
-                yield str(entry), CatalogError(str(entry), f"cannot read: {exc.strerror or exc}")
+            yield str(entry), entry.read_bytes()
+
+
+def _folder_files(folder: Path) -> Iterator[tuple[str, bytes | CatalogError]]:
+    """The profiles in a folder on disk, read without following a link: a store's catalog/
+    is writable by every member of the group, who could plant a link or a FIFO there."""
+    try:
+        parent = storefiles.open_dir(folder.parent)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # a store or user without own profiles
+    except OSError as exc:
+        yield str(folder), CatalogError(str(folder), f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        found = storefiles.lstat(parent, folder.name)
+        if found is None:
+            return
+        if not stat.S_ISDIR(found.st_mode):
+            message = "not a directory"
+            if stat.S_ISLNK(found.st_mode):
+                message = str(storefiles.UnsafeFile(folder, found.st_mode, directory=True))
+            yield str(folder), CatalogError(str(folder), message)
+            return
+        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            fd = os.open(folder.name, flags, dir_fd=parent)
+        except OSError as exc:
+            yield str(folder), CatalogError(str(folder), f"cannot read: {exc.strerror or exc}")
+            return
+    finally:
+        os.close(parent)
+    try:
+        # Dot files are editor locks and backups, not profiles.
+        for name in sorted(os.listdir(fd)):
+            if not name.endswith(".toml") or name.startswith("."):
+                continue
+            entry = storefiles.lstat(fd, name)
+            if entry is not None and not stat.S_ISDIR(entry.st_mode):
+                yield str(folder / name), _read_regular(fd, name, folder / name)
+    finally:
+        os.close(fd)
+
+
+def _read_regular(dir_fd: int, name: str, shown: Path) -> bytes | CatalogError:
+    """A profile's bytes; a link, FIFO or device is refused, naming it."""
+    try:
+        fd = storefiles.open_regular(dir_fd, name, os.O_RDONLY, shown=shown)
+    except storefiles.UnsafeFile as exc:
+        return CatalogError(str(shown), str(exc))
+    except OSError as exc:
+        return CatalogError(str(shown), f"cannot read: {exc.strerror or exc}")
+    with os.fdopen(fd, "rb") as file:
+        try:
+            return file.read()
+        except OSError as exc:
+            return CatalogError(str(shown), f"cannot read: {exc.strerror or exc}")
 
 
 class Catalog:

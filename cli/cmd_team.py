@@ -40,6 +40,12 @@ i18n.register(
             "{location} already holds a leerpad store: {group} now has its grants.",
             "{location} bevat al een leerpad-opslag: {group} heeft nu de rechten erop.",
         ),
+        "cli.team.db_upgraded": (
+            "{location} held a leerpad store of schema {old}: its schema is now {new} (the "
+            "records are unchanged) and {group} has its grants.",
+            "{location} bevatte een leerpad-opslag met schema {old}: het schema is nu {new} (de "
+            "records zijn ongewijzigd) en {group} heeft de rechten erop.",
+        ),
         "cli.team.config_line": (
             "To make it everyone's store, put this line in the site config {site}:",
             "Om er ieders opslag van te maken, zet je deze regel in de siteconfiguratie {site}:",
@@ -115,8 +121,20 @@ def _init_database(url: str, group: str) -> int:
     except (team.SetupError, StoreError) as exc:
         usage = isinstance(exc, team.SetupError) and exc.usage
         raise Fail(str(exc), EXIT_USAGE if usage else EXIT_STORE) from exc
-    key = "cli.team.db_created" if result.created else "cli.team.db_repaired"
-    print(t(key, location=result.location, group=result.group, owner=pgstore.OWNER))
+    if result.upgraded_from:
+        key = "cli.team.db_upgraded"
+    else:
+        key = "cli.team.db_created" if result.created else "cli.team.db_repaired"
+    print(
+        t(
+            key,
+            location=result.location,
+            group=result.group,
+            owner=pgstore.OWNER,
+            old=result.upgraded_from,
+            new=pgstore.SCHEMA_VERSION,
+        )
+    )
     return 0
 
 

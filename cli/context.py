@@ -253,7 +253,9 @@ class Context:
             try:
                 if path.exists() and not path.is_dir():
                     raise Fail(t("cli.store_not_dir", path=path), EXIT_STORE)
-                if not create and not (path / LOG_NAME).exists():
+                # lexists: a planted link, even a dangling one, is a store whose log is
+                # refused by name (Store.open), not "no store here".
+                if not create and not os.path.lexists(path / LOG_NAME):
                     raise Fail(t("cli.no_store", path=path, leerpad=command_name()), EXIT_STORE)
                 self._store = Store.open(path, create=create, cache_dir=checkpoint.default_dir())
             except NoAccess as exc:

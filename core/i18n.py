@@ -14,6 +14,8 @@ LANGUAGES = ("en", "nl")
 _language = "en"
 
 _tables: dict[str, dict[str, str]] = {"en": {}, "nl": {}}
+_keys_of: dict[str, dict[str, str]] = {}
+"""Per language, text -> key (built when first asked for; see translations)."""
 
 
 def register(messages: Mapping[str, tuple[str, str]]) -> None:
@@ -21,6 +23,20 @@ def register(messages: Mapping[str, tuple[str, str]]) -> None:
     for key, (en, nl) in messages.items():
         _tables["en"][key] = en
         _tables["nl"][key] = nl
+    _keys_of.clear()
+
+
+def translations(text: str, lang: str | None = None) -> list[str]:
+    """The same message in the other languages, for a text shown in `lang` (default: the
+    current one); empty when the text is no message of its own (a name, a filled-in one)."""
+    lang = lang or _language
+    keys = _keys_of.get(lang)
+    if keys is None:
+        keys = _keys_of[lang] = {text: key for key, text in _tables[lang].items()}
+    key = keys.get(text)
+    if key is None:
+        return []
+    return [_tables[other][key] for other in LANGUAGES if other != lang]
 
 
 def set_language(lang: str) -> None:

@@ -44,6 +44,9 @@ OWNER = "leerpad_owner"
 """The role that owns the schema and its functions; nobody logs in as it."""
 BATCH = 5_000
 """Records read per query while catching up."""
+SCHEMA_VERSION = 2
+"""What core/sql/schema.sql makes; init-store brings an older store's schema up to it.
+1: before `leerpad.roles_held` (and this number) existed."""
 POLL_SECONDS = 1.0
 """Notifications can be lost (a dropped connection): `wait` also looks this often."""
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -92,6 +95,12 @@ register(
         "pg.corrupt": (
             "record {seq} is damaged ({what}); run 'leerpad verify' for details.",
             "record {seq} is beschadigd ({what}); voer 'leerpad verify' uit voor details.",
+        ),
+        "pg.old_schema": (
+            "The store in {location} has an older schema: the database administrator runs "
+            "'leerpad init-store URL --group ROLE' again to upgrade it.",
+            "De opslag in {location} heeft een ouder schema: de databasebeheerder voert "
+            "'leerpad init-store URL --group ROLE' opnieuw uit om ze bij te werken.",
         ),
         "pg.newer_format": (
             "the store was made by a newer leerpad (format {v})",
@@ -207,7 +216,12 @@ class Row(msgspec.Struct, array_like=True):
 
 
 class RowProblem(Exception):
-    """A row whose hash, or whose columns, do not match its contents."""
+    """A row whose hash, columns or payload do not hold together; `kind` is the verify
+    problem kind a file store gives the same damage (core/verify.py)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def decode_row(row: Row) -> ev.Record | Unknown:
@@ -230,21 +244,21 @@ def decode_row(row: Row) -> ev.Record | Unknown:
         bytes(row.payload),
     )
     if expected != row.hash:
-        raise RowProblem(t("pg.what.hash"))
+        raise RowProblem(t("pg.what.hash"), "chain")
     try:
         event = ev.read_event(bytes(row.payload), row.v)
     except msgspec.DecodeError as exc:
-        raise RowProblem(t("store.what.undecodable", error=str(exc))) from exc
+        raise RowProblem(t("store.what.undecodable", error=str(exc)), "decode") from exc
     if isinstance(event, ev.NewerEvent):
         return Unknown(row.seq, row.id, row.time, row.actor, row.type, row.hash)
     if isinstance(event, ev.InvalidEvent):
-        raise RowProblem(t("store.what.invalid", type=event.type, field=event.field))
+        raise RowProblem(t("store.what.invalid", type=event.type, field=event.field), "invalid")
     if (
         event.plan != row.plan
         or ev.event_tag(event) != row.type
         or subject_of(event) != (row.subject)
     ):
-        raise RowProblem(t("pg.what.columns"))
+        raise RowProblem(t("pg.what.columns"), "chain")
     # An upcast event has its type's version now; a newer one keeps its own (read-only).
     v = max(row.v, type(event).version)
     return ev.Record(row.seq, row.id, row.time, row.actor, row.prev, event, v)
@@ -275,6 +289,10 @@ class PgBackend:
         """How long `wait` trusts notifications alone before it looks at the head itself."""
         self.damage = ""
         """What is wrong with the first damaged record (for verify)."""
+        self.damage_kind = ""
+        """The verify problem kind of that damage, as a file store names it."""
+        self.schema = SCHEMA_VERSION
+        """The store's schema version (older ones work; init-store upgrades them)."""
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> PgBackend:
@@ -301,17 +319,20 @@ class PgBackend:
             raise StoreError(t("pg.no_store", location=self.location))
         try:
             found = self.conn.execute(
-                "SELECT log_id, format, last_seq, leerpad.sees_all() FROM leerpad.store"
+                "SELECT log_id, format, last_seq, leerpad.sees_all(), "
+                "coalesce((to_jsonb(s) ->> 'schema_version')::integer, 1) FROM leerpad.store s"
             ).fetchone()
         except psycopg.errors.InsufficientPrivilege as exc:
             raise StoreError(t("pg.no_access", user=self.actor, location=self.location)) from exc
         except psycopg.Error as exc:
             raise self._failed(exc) from exc
-        log_id, fmt, self.head, self.sees_all = found
+        log_id, fmt, self.head, self.sees_all, self.schema = found
         self._genesis = genesis(log_id.bytes)
         self._log_id = log_id.hex
         if fmt > 1:
             self.read_only = t("store.newer", what=t("pg.newer_format", v=fmt))
+        elif self.schema < SCHEMA_VERSION:
+            self.notices.append(t("pg.old_schema", location=self.location))
 
     @property
     def location(self) -> str:
@@ -381,15 +402,17 @@ class PgBackend:
         if row.seq == state.seq + 1:
             if row.prev != state.hash:
                 what = t("store.what.header_changed" if row.seq == 1 else "store.what.chain")
-                return self._corrupt(row.seq, what)
+                return self._corrupt(row.seq, what, "chain")
         elif self.sees_all:
             return self._corrupt(
-                state.seq + 1, t("store.what.seq", found=row.seq, expected=state.seq + 1)
+                state.seq + 1,
+                t("store.what.seq", found=row.seq, expected=state.seq + 1),
+                "sequence",
             )
         try:
             record = decode_row(row)
         except RowProblem as exc:
-            return self._corrupt(row.seq, str(exc))
+            return self._corrupt(row.seq, str(exc), exc.kind)
         if isinstance(record, Unknown):
             apply_unknown(state, record.seq, record.id, row.hash)
             if self.read_only is None:
@@ -401,13 +424,14 @@ class PgBackend:
             apply(state, record, row.hash)
         except Exception as exc:
             what = t("store.what.unfoldable", type=row.type, error=repr(exc))
-            return self._corrupt(row.seq, what)
+            return self._corrupt(row.seq, what, "apply")
         if found is not None:
             found.append(record)
         return True
 
-    def _corrupt(self, seq: int, what: str) -> bool:
+    def _corrupt(self, seq: int, what: str, kind: str) -> bool:
         self.damage = what
+        self.damage_kind = kind
         message = t("pg.corrupt", seq=seq, what=what)
         self.corruption = CorruptLog(message, offset=0, seq=seq)
         self.read_only = message
@@ -613,13 +637,17 @@ class DatabaseSetup(msgspec.Struct, frozen=True):
     group: str
     created: bool
     """False when the store existed and only the team's grants were (re)made."""
+    upgraded_from: int = 0
+    """The schema version an existing store had when init-store upgraded it (0: none)."""
 
 
 def init_database(url: str, group: str) -> DatabaseSetup:
-    """Create the schema, the owner role and the grants for the team role `group`.
+    """Create, or upgrade, the schema, the owner role and the grants for the team role `group`.
 
     Run as the database superuser. Raises team.SetupError; an existing store
-    keeps its records and gets the grants again.
+    keeps its records, gets the current schema and the grants again. A store
+    made by a newer leerpad is left alone (its functions would be replaced by
+    older ones).
     """
     from core.team import SetupError
 
@@ -637,15 +665,29 @@ def init_database(url: str, group: str) -> DatabaseSetup:
                 is None
             ):
                 conn.execute(psycopg.sql.SQL("CREATE ROLE {} NOLOGIN").format(quote(OWNER)))
-            created = conn.execute("SELECT to_regclass('leerpad.store')").fetchone()[0] is None
-            if created:
-                conn.execute(_filled(sql_script("schema.sql"), names))
+            found = _schema_version(conn)
+            if found > SCHEMA_VERSION:
+                raise SetupError(t("pg.newer_schema", location=location, v=found))
+            conn.execute(_filled(sql_script("schema.sql"), names))
+            conn.execute("UPDATE leerpad.store SET schema_version = %s", (SCHEMA_VERSION,))
             conn.execute(_filled(sql_script("grants.sql"), names))
     except psycopg.Error as exc:
         raise SetupError(t("pg.setup_failed", location=location, why=_why(exc))) from exc
     finally:
         conn.close()
-    return DatabaseSetup(location, group, created)
+    upgraded = found if 0 < found < SCHEMA_VERSION else 0
+    return DatabaseSetup(location, group, created=found == 0, upgraded_from=upgraded)
+
+
+def _schema_version(conn: psycopg.Connection[Any]) -> int:
+    """The schema version of the store in this database: 0 when there is none."""
+    if conn.execute("SELECT to_regclass('leerpad.store')").fetchone()[0] is None:
+        return 0
+    # Through jsonb, so a store from before the column existed reads as version 1.
+    row = conn.execute(
+        "SELECT coalesce((to_jsonb(s) ->> 'schema_version')::integer, 1) FROM leerpad.store s"
+    ).fetchone()
+    return 1 if row is None else int(row[0])
 
 
 def _filled(script: str, names: dict[str, str]) -> Any:
@@ -661,6 +703,12 @@ register(
         "pg.no_group": (
             "There is no database role {group}: create it first (CREATE ROLE {group}).",
             "Er is geen databaserol {group}: maak ze eerst aan (CREATE ROLE {group}).",
+        ),
+        "pg.newer_schema": (
+            "The store in {location} was made by a newer leerpad (schema {v}): run init-store "
+            "with that version; nothing was changed.",
+            "De opslag in {location} werd gemaakt door een nieuwere leerpad (schema {v}): voer "
+            "init-store uit met die versie; er werd niets gewijzigd.",
         ),
         "pg.setup_failed": (
             "Cannot set up the store in {location}: {why}.",
@@ -702,7 +750,7 @@ def verify_database(url: str) -> Report:
         report.unknown = state.unknown
         if corruption is not None:
             report.records = corruption.seq - 1
-            report.problem = Problem(corruption.seq, 0, "chain", backend.damage)
+            report.problem = Problem(corruption.seq, 0, backend.damage_kind, backend.damage)
         elif forged is not None:
             report.records = forged.seq - 1
             report.last_hash = forged.prev
@@ -715,6 +763,11 @@ def verify_database(url: str) -> Report:
             if (head, head_hash) != (state.seq, state.hash):
                 what = t("pg.what.head", head=head)
                 report.problem = Problem(state.seq + 1, 0, "sequence", what)
+            elif backend.schema < SCHEMA_VERSION:
+                # leerpad.roles_held, which the check below reads, came with schema 2.
+                report.problem = Problem(
+                    state.seq, 0, "schema", t("pg.old_schema", location=report.path)
+                )
             else:
                 wrong = roles_mismatch(backend.conn, state)
                 if wrong is not None:

@@ -200,17 +200,29 @@ class Checker:
 
     def verdict(self, log_id: str, plan_id: str, signoff: SignOff) -> Verdict:
         """The verdict on one recorded sign-off of plan `plan_id` in log `log_id`."""
-        if not signoff.signature:
-            return Verdict(UNSIGNED)
+        settled = self.known(log_id, plan_id, signoff)
+        if settled is not None:
+            return settled
         text = signoff_message(log_id, plan_id, signoff)
-        if text is None or signoff.signed_at is None:
-            return _bad("sig.why.no_time")
+        assert text is not None and signoff.signed_at is not None  # else known() decided
         return self.signature(
             text,
             signoff.signature,
             namespace=NAMESPACE,
             principal=signoff.actor,
             at=signoff.signed_at,
+        )
+
+    def known(self, log_id: str, plan_id: str, signoff: SignOff) -> Verdict | None:
+        """The verdict when deciding it runs nothing (unsigned, no signing time, or checked
+        before), else None: what a UI may ask on its own thread, leaving `verdict` to a worker."""
+        if not signoff.signature:
+            return Verdict(UNSIGNED)
+        text = signoff_message(log_id, plan_id, signoff)
+        if text is None or signoff.signed_at is None:
+            return _bad("sig.why.no_time")
+        return self._cache.get(
+            (text, signoff.signature, NAMESPACE, signoff.actor, signoff.signed_at)
         )
 
     def signature(
@@ -312,6 +324,15 @@ def verdicts(
     """The verdict of each of `plan`'s sign-offs, by the seq of its record."""
     checker = checker or default_checker()
     return {s.seq: checker.verdict(state.log_id, plan.id, s) for s in plan.signoffs}
+
+
+def known_verdicts(log_id: str, plan: PlanState, checker: Checker | None) -> dict[int, Verdict]:
+    """The verdicts of `plan`'s sign-offs that need no check run (see Checker.known); the
+    sign-offs missing from it wait for `verdicts` in a worker. Without a checker yet, only
+    what needs none at all."""
+    checker = checker or Checker(None)
+    found = {s.seq: checker.known(log_id, plan.id, s) for s in plan.signoffs}
+    return {seq: verdict for seq, verdict in found.items() if verdict is not None}
 
 
 def all_signoffs(state: StoreState) -> Iterator[tuple[PlanState, SignOff]]:

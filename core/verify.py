@@ -126,7 +126,8 @@ class Problem:
     """Byte offset of the record's frame in the log file (0 for the header)."""
     kind: str
     """header, not-regular, newer-format, frame, checksum, decode, sequence, chain,
-    bad-id, duplicate-id, invalid, apply or signoff."""
+    bad-id, duplicate-id, invalid, apply or signoff; on a database store also roles or
+    schema (an older schema that init-store upgrades)."""
     message: str
 
 

@@ -7,6 +7,8 @@ fault-injection loops (`@pytest.mark.faults`) unless LEERPAD_FAULTS=1.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,15 +31,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def _empty_site_dir() -> Iterator[Path]:
+    """An empty folder for XDG_CONFIG_DIRS that every user can look into: tests that drop to
+    throwaway Unix users must find no site config there, not be refused a look."""
+    folder = Path(tempfile.mkdtemp(prefix="leerpad-site-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    _empty_site_dir: Path,
 ) -> None:
     """No test reads or writes the real home, config or store."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
+    # The site config too: a real /etc/xdg/leerpad/config.toml must not steer any test.
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(_empty_site_dir))
     monkeypatch.delenv("LEERPAD_STORE", raising=False)
     monkeypatch.delenv("LEERPAD_TODAY", raising=False)
 

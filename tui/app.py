@@ -13,11 +13,11 @@ from datetime import date
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from catalog import Catalog
@@ -28,11 +28,11 @@ from core.history import entry_for
 from core.history_index import HistoryIndex
 from core.store import Decide, ReadOnly, Store, StoreError
 from tui.commands import ScreenCommands, localize_bindings
+from tui.key_order import KeyOrder
+from tui.notices import ChangeNotices
 
 POLL_SECONDS = 0.25
 """How often the log's size is checked for appends by other processes."""
-
-NOTICE_SECONDS = 6
 
 SYNC_HISTORY = 5000
 """Up to this many records the history is read at once; beyond, in a thread."""
@@ -42,10 +42,11 @@ HISTORY_SHOW_SECONDS = 0.3
 """While the log is first read, `history_seq` reports progress at most this often."""
 
 
-class LeerpadApp(App[None]):
+class LeerpadApp(KeyOrder):
     CSS_PATH = "app.tcss"
     TITLE = "leerpad"
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMANDS: ClassVar = {ScreenCommands}
+    """One provider: the screen's own commands first, then the app-wide ones."""
 
     BINDINGS: ClassVar = [
         Binding("question_mark", "help", "ui.key.help", id="help", tooltip="ui.key.help.tip"),
@@ -92,6 +93,7 @@ class LeerpadApp(App[None]):
         self._history_started = False
         self.history_loading = False
         """The log is being indexed for the first time, in a thread."""
+        self.change_notices = ChangeNotices(self)
         self._touched: dict[str, int] = {}
         """Per plan, the seq of the last record folded here that named it (see changed_plans)."""
         localize_bindings(self)
@@ -128,6 +130,8 @@ class LeerpadApp(App[None]):
         """Every screen's key descriptions are rendered in the current language."""
         if isinstance(screen, Screen):
             localize_bindings(screen)
+        if isinstance(screen, ModalScreen):
+            self.change_notices.form_opened()
         return super().push_screen(screen, *args, **kwargs)
 
     def action_help(self) -> None:
@@ -257,25 +261,18 @@ class LeerpadApp(App[None]):
         # this user may read (a trainee hears only of their own plan).
         state, actor = self.store.state, self.store.actor
         others = [r for r in records if access.can_read(state, actor, getattr(r.event, "plan", ""))]
-        if not others:
-            return
-        if len(others) > 3:
-            self.notify(
-                i18n.t("ui.changes_by_others", count=len(others)),
-                timeout=NOTICE_SECONDS,
-                markup=False,
-            )
-            return
+        changes = []
         for record in others:
             # The description needs only the record, so the state after it will do.
             entry = entry_for(self.store.state, record)
-            self.notify(
-                i18n.t(
-                    "ui.change_by_other", actor=record.actor, what=entry.describe(), plan=entry.plan
-                ),
-                timeout=NOTICE_SECONDS,
-                markup=False,
-            )
+            changes.append((record.actor, entry.plan, entry.describe()))
+        self.change_notices.tell(changes)
+
+    def pop_screen(self) -> Any:
+        """A form closing: what others changed meanwhile is told now (see ChangeNotices)."""
+        done = super().pop_screen()
+        self.call_later(self.change_notices.screen_changed)
+        return done
 
     # --- reading -------------------------------------------------------------------------
 
@@ -357,11 +354,6 @@ i18n.register(
         ),
         "ui.store_problem": ("Store problem", "Probleem met de opslag"),
         "ui.catalog_problem": ("Catalog file skipped", "Catalogusbestand overgeslagen"),
-        "ui.changes_by_others": (
-            "{count} changes by others arrived.",
-            "{count} wijzigingen van anderen zijn binnengekomen.",
-        ),
-        "ui.change_by_other": ("{actor} {what} ({plan})", "{actor}: {what} ({plan})"),
         "ui.cmd.help": ("Help: keyboard map", "Help: alle toetsen"),
         "ui.cmd.help.tip": ("Every key of every screen", "Elke toets van elk scherm"),
         "ui.cmd.theme": ("Theme", "Thema"),

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingsMap
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from core.i18n import register, t
+from core.i18n import register, t, translations
 from tui.widgets.text import literal, visible
 
 if TYPE_CHECKING:
@@ -73,9 +73,35 @@ def key_help(bindings: Iterable[Binding], key_display: partial[str] | None = Non
     return list(lines.values())
 
 
+SYSTEM_WEIGHT = 0.9
+"""An app-wide command (theme, quit) ranks below a screen's own that matches as well."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteCommand:
+    title: str
+    help: str
+    callback: object
+    others: tuple[str, ...] = ()
+    """The title in the other languages: typing those finds the command too."""
+    weight: float = 1.0
+
+
 class ScreenCommands(Provider):
     """Every action the current screen offers through its bindings (what the footer shows,
-    and the keys it hides for lack of room), plus any extra commands the screen yields."""
+    and the keys it hides for lack of room), plus any extra commands the screen yields,
+    then the app-wide ones; each found by its words in either language.
+
+    The app's only provider, so its own commands come first in the list."""
+
+    def _all(self) -> Iterator[PaletteCommand]:
+        for title, help_text, callback in self._commands():
+            yield PaletteCommand(title, help_text, callback, tuple(translations(title)))
+        # The app-wide ones last.
+        for title, help_text, callback, discover in self.app.get_system_commands(self.screen):
+            if discover:
+                others = tuple(translations(title))
+                yield PaletteCommand(title, help_text, callback, others, SYSTEM_WEIGHT)
 
     def _commands(self) -> Iterator[tuple[str, str, object]]:
         screen = self.screen
@@ -89,6 +115,8 @@ class ScreenCommands(Provider):
                 continue
             if not active.enabled:
                 continue
+            if not translations(binding.description):
+                continue  # a Textual widget's own key (Cursor up): not a command of leerpad's
             seen.add(binding.action)
             shown = self.app.get_key_display(binding)
             help_text = t("ui.palette.key", key=shown)
@@ -104,24 +132,31 @@ class ScreenCommands(Provider):
             yield from extra()
 
     async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
+        for command in self._all():
             yield DiscoveryHit(
-                literal(title),
-                callback,  # type: ignore[arg-type]
-                text=title,
-                help=literal(help_text),  # type: ignore[arg-type]
+                literal(command.title),
+                command.callback,  # type: ignore[arg-type]
+                text=command.title,
+                help=literal(command.help),  # type: ignore[arg-type]
             )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for raw, help_text, callback in self._commands():
-            title = visible(raw)
+        for command in self._all():
+            title = visible(command.title)
             score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+            help_text = command.help
+            for other in command.others:
+                # Found by its name in the other language: say that name beside the key.
+                other_score, _ = matcher.fuzzy_search.match(matcher.query, other)
+                if other_score > score:
+                    score, offsets = other_score, ()
+                    help_text = f"{other} · {help_text}"
             if score > 0:
                 yield Hit(
-                    score,
+                    score * command.weight,
                     _highlight(title, offsets, matcher.match_style),
-                    callback,  # type: ignore[arg-type]
+                    command.callback,  # type: ignore[arg-type]
                     text=title,
                     help=literal(help_text),  # type: ignore[arg-type]
                 )

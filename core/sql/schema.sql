@@ -1,11 +1,17 @@
 -- A leerpad store in PostgreSQL: schema leerpad, owned by a role nobody logs in as.
 -- Run by `leerpad init-store postgresql://... --group ROLE` as the database superuser;
 -- {owner} and {group} are replaced by quoted role names. docs/FORMAT.md explains it.
+--
+-- Running it again is safe and is how a store made by an earlier leerpad is upgraded:
+-- every statement creates what is missing or replaces a function, and never touches a
+-- record. init-store then sets leerpad.store.schema_version (core/pgstore.py SCHEMA_VERSION).
+-- A change CREATE OR REPLACE cannot make (a function's result type) drops the old
+-- definition first, here, guarded by IF EXISTS.
 
-CREATE SCHEMA leerpad AUTHORIZATION {owner};
+CREATE SCHEMA IF NOT EXISTS leerpad AUTHORIZATION {owner};
 SET ROLE {owner};
 
-CREATE TABLE leerpad.store (
+CREATE TABLE IF NOT EXISTS leerpad.store (
     one boolean PRIMARY KEY DEFAULT true CHECK (one),
     log_id uuid NOT NULL,
     format integer NOT NULL DEFAULT 1,
@@ -13,8 +19,10 @@ CREATE TABLE leerpad.store (
     last_hash text NOT NULL,
     importing boolean NOT NULL DEFAULT true
 );
+-- Stores made before the column existed are schema 1.
+ALTER TABLE leerpad.store ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 1;
 
-CREATE TABLE leerpad.records (
+CREATE TABLE IF NOT EXISTS leerpad.records (
     seq bigint PRIMARY KEY,
     id text NOT NULL UNIQUE,
     time timestamptz NOT NULL,
@@ -30,7 +38,7 @@ CREATE TABLE leerpad.records (
 
 -- Who has which role, folded from the access.* records by the append function:
 -- what row-level security reads. Nobody but the owner reads or writes it directly.
-CREATE TABLE leerpad.roles (
+CREATE TABLE IF NOT EXISTS leerpad.roles (
     login text NOT NULL,
     role text NOT NULL,
     all_plans boolean NOT NULL DEFAULT false,
@@ -38,17 +46,17 @@ CREATE TABLE leerpad.roles (
     PRIMARY KEY (login, role)
 );
 
-CREATE FUNCTION leerpad.genesis(p_log_id uuid) RETURNS text
+CREATE OR REPLACE FUNCTION leerpad.genesis(p_log_id uuid) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog AS $$
     SELECT encode(sha256(convert_to(E'LEERPAD-PG\n', 'UTF8') || uuid_send(p_log_id)), 'hex')
 $$;
 
-CREATE FUNCTION leerpad.field(p_text text) RETURNS bytea
+CREATE OR REPLACE FUNCTION leerpad.field(p_text text) RETURNS bytea
 LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog AS $$
     SELECT int4send(octet_length(convert_to(p_text, 'UTF8'))) || convert_to(p_text, 'UTF8')
 $$;
 
-CREATE FUNCTION leerpad.record_hash(
+CREATE OR REPLACE FUNCTION leerpad.record_hash(
     p_prev text, p_seq bigint, p_time timestamptz, p_v integer, p_id text, p_actor text,
     p_plan text, p_type text, p_subject text, p_payload bytea
 ) RETURNS text
@@ -66,7 +74,7 @@ $$;
 
 -- What row-level security asks: may the logged-in user read a record of this plan
 -- (about this login)? Mirrors core/access.py's visible_plans.
-CREATE FUNCTION leerpad.may_read(p_plan text, p_subject text) RETURNS boolean
+CREATE OR REPLACE FUNCTION leerpad.may_read(p_plan text, p_subject text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
     SELECT NOT EXISTS (SELECT 1 FROM leerpad.roles)
         OR EXISTS (
@@ -78,7 +86,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
         OR (p_subject <> '' AND p_subject = session_user)
 $$;
 
-CREATE FUNCTION leerpad.sees_all() RETURNS boolean
+CREATE OR REPLACE FUNCTION leerpad.sees_all() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
     SELECT NOT EXISTS (SELECT 1 FROM leerpad.roles)
         OR EXISTS (
@@ -89,14 +97,14 @@ $$;
 
 -- What `leerpad verify` compares with the roles it folds from the records itself;
 -- only for someone who may read every record (the table names every trainee's plans).
-CREATE FUNCTION leerpad.roles_held()
+CREATE OR REPLACE FUNCTION leerpad.roles_held()
 RETURNS TABLE (r_login text, r_role text, r_all_plans boolean, r_plans text[])
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
     SELECT r.login, r.role, r.all_plans, r.plans FROM leerpad.roles r
     WHERE leerpad.sees_all() ORDER BY r.login, r.role
 $$;
 
-CREATE FUNCTION leerpad.fold_access(kind text, change jsonb) RETURNS void
+CREATE OR REPLACE FUNCTION leerpad.fold_access(kind text, change jsonb) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
 DECLARE
     who text := change ->> 'login';
@@ -130,7 +138,7 @@ $$;
 -- The one way records are appended. The database stamps seq, time and actor and
 -- links the hash chain; a caller whose expected seq is stale gets no row back and
 -- decides its command again on the fresh state.
-CREATE FUNCTION leerpad.append(
+CREATE OR REPLACE FUNCTION leerpad.append(
     expected bigint, p_id text, p_plan text, p_type text, p_subject text, p_payload bytea,
     p_v integer, p_access jsonb
 ) RETURNS TABLE (r_seq bigint, r_time timestamptz, r_actor text, r_prev text, r_hash text)
@@ -152,7 +160,7 @@ $$;
 -- For `leerpad store copy` only: records keep the time and actor they had in the
 -- source. Executable by the owner (and superusers) alone, and only while nothing
 -- was ever appended through leerpad.append.
-CREATE FUNCTION leerpad.import_record(
+CREATE OR REPLACE FUNCTION leerpad.import_record(
     p_id text, p_time timestamptz, p_actor text, p_plan text, p_type text, p_subject text,
     p_payload bytea, p_v integer, p_access jsonb
 ) RETURNS TABLE (r_seq bigint, r_time timestamptz, r_actor text, r_prev text, r_hash text)
@@ -171,7 +179,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION leerpad.write_record(
+CREATE OR REPLACE FUNCTION leerpad.write_record(
     head leerpad.store, p_id text, p_time timestamptz, p_actor text, p_plan text, p_type text,
     p_subject text, p_payload bytea, p_v integer, p_access jsonb
 ) RETURNS TABLE (r_seq bigint, r_time timestamptz, r_actor text, r_prev text, r_hash text)
@@ -209,10 +217,12 @@ END
 $$;
 
 ALTER TABLE leerpad.records ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS readable ON leerpad.records;
 CREATE POLICY readable ON leerpad.records FOR SELECT USING (leerpad.may_read(plan, subject));
 
 INSERT INTO leerpad.store (log_id, last_hash)
-SELECT id, leerpad.genesis(id) FROM (SELECT gen_random_uuid() AS id) AS fresh;
+SELECT id, leerpad.genesis(id) FROM (SELECT gen_random_uuid() AS id) AS fresh
+WHERE NOT EXISTS (SELECT 1 FROM leerpad.store);
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA leerpad FROM PUBLIC;
 RESET ROLE;

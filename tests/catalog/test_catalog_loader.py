@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -208,6 +209,35 @@ def test_extra_dir_that_is_a_file(tmp_path: Path) -> None:
     catalog = Catalog.load([path])
     assert [e.path for e in catalog.errors] == [str(path)]
     assert [p.id for p in catalog.profiles()] == [ID]
+
+
+def test_links_and_fifos_in_a_catalog_folder_are_named_not_read(
+    shipped: Profile, tmp_path: Path
+) -> None:
+    """A store's catalog/ is writable by the whole group: what another member planted there
+    (a link to someone's private file, a FIFO that would block) is refused by name."""
+    private = write(tmp_path / "private", "secret.toml", variant(shipped, title="Geheim"))
+    folder = tmp_path / "store" / "catalog"
+    write(folder, "own.toml", variant(shipped, id="eigen", title="Eigen"))
+    (folder / "linked.toml").symlink_to(private)
+    os.mkfifo(folder / "waits.toml")
+    catalog = Catalog.load([folder])
+    assert sorted(p.id for p in catalog.profiles()) == sorted(["eigen", ID])
+    assert all(p.title != "Geheim" for p in catalog.profiles())
+    problems = {Path(e.path).name: str(e) for e in catalog.errors}
+    assert set(problems) == {"linked.toml", "waits.toml"}
+    assert "not a regular file" in problems["linked.toml"]
+
+
+def test_a_catalog_folder_that_is_a_link_is_not_followed(shipped: Profile, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    write(elsewhere, "secret.toml", variant(shipped, title="Geheim"))
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "catalog").symlink_to(elsewhere, target_is_directory=True)
+    catalog = Catalog.load([tmp_path / "store" / "catalog"])
+    assert [p.title for p in catalog.profiles()] != ["Geheim"]
+    assert [Path(e.path).name for e in catalog.errors] == ["catalog"]
+    assert "not a directory" in str(catalog.errors[0])
 
 
 def test_get_by_prefix_and_title(shipped: Profile) -> None:

@@ -35,6 +35,20 @@ def test_store_inside_a_file(run: Run, tmp_path: Path) -> None:
     assert result.err.startswith("leerpad: ") and result.err.count("\n") == 1
 
 
+@pytest.mark.parametrize("argv", [("plan", "list"), ("log",), ("verify",)])
+def test_a_dangling_link_as_the_log_is_named_not_taken_for_no_store(
+    run: Run, store_dir: Path, tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    """Planted by another member, pointing where nothing is (yet): say what it is."""
+    store_dir.mkdir()
+    (store_dir / LOG_NAME).symlink_to(tmp_path / "nowhere" / LOG_NAME)
+    result = run(*argv)
+    assert result.code == 3
+    assert "symbolic link" in result.err and LOG_NAME in result.err
+    assert "There is no leerpad store" not in result.err
+    assert not (tmp_path / "nowhere").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
 def test_no_permission(run: Run, plan: str, store_dir: Path) -> None:
     (store_dir / LOG_NAME).chmod(0o444)

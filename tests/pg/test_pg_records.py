@@ -55,6 +55,7 @@ def test_a_known_type_with_a_bad_field_is_damage_naming_the_field(
     report = pgstore.verify_database(pg_store.url("els"))
     assert report.problem is not None and report.problem.seq == seq
     assert f"field {field}" in report.problem.message
+    assert report.problem.kind == "invalid"  # as verify names it in a log file
 
 
 def test_an_unknown_type_is_newer_not_damage(pg_store: PgStore, tiny_profile: Profile) -> None:

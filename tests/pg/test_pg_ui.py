@@ -180,6 +180,6 @@ def test_another_members_change_appears_in_the_open_ui(
             await pilot.pause()
             assert jan.state.plan("P1").action("A1.2.1").done_on == TODAY
             assert "done 25/11" in str(tree.cursor_node.label)
-            assert any("els completed A1.2.1 (P1)" in m for m in app.messages)
+            assert "els completed A1.2.1 (P1)" in app.change_notices.text
 
     run(body)

@@ -53,14 +53,8 @@ def test_a_key_file_signs_and_verify_names_its_fingerprint(
 def test_signing_through_ssh_agent_with_only_the_public_key(
     run: Run, plan: str, keys: Keys, allowed: Allowed, use_key: UseKey, agent: Path
 ) -> None:
-    import subprocess
-
-    kim = keys.make("kim")
-    subprocess.run(["ssh-add", "-q", str(kim)], check=True, capture_output=True)
+    kim, public_only = keys.in_agent_only("kim")
     allowed([keys.line(current_actor(), kim)])
-    public_only = kim.with_name("kim-in-agent.pub")
-    shutil.copy(f"{kim}.pub", public_only)
-    kim.unlink()  # the private half now lives only in the agent
     use_key(public_only)
     _sign(run, plan)
     assert _show_signature(run, plan)["fingerprint"] == keys.fingerprint(kim)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +60,16 @@ class Keys:
 
     def line(self, login: str, key: Path, namespaces: str = NAMESPACES) -> str:
         return f'{login} namespaces="{namespaces}" {self.public(key)}'
+
+    def in_agent_only(self, name: str) -> tuple[Path, Path]:
+        """A new key added to the running ssh-agent, then its private half deleted: the key
+        (its .pub stays) and a copy of the public key, all a signing_key setting can name."""
+        key = self.make(name)
+        subprocess.run(["ssh-add", "-q", str(key)], check=True, capture_output=True)
+        public_only = key.with_name(f"{name}-in-agent.pub")
+        shutil.copy(f"{key}.pub", public_only)
+        key.unlink()  # the private half now lives only in the agent
+        return key, public_only
 
 
 def rewrite_log(store: Path, change: Callable[[ev.Record], ev.Record | None]) -> None:

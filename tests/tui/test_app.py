@@ -185,3 +185,35 @@ async def test_command_palette_runs_an_action_of_the_screen(open_store, make_app
         from tui.screens.date_form import DateForm
 
         assert isinstance(app.screen, DateForm)
+
+
+async def _palette(screen, query: str) -> list:
+    from tui.commands import ScreenCommands
+
+    provider = ScreenCommands(screen)
+    if not query:
+        return [hit async for hit in provider.discover()]
+    hits = [hit async for hit in provider.search(query)]
+    return sorted(hits, key=lambda hit: hit.score, reverse=True)
+
+
+async def test_palette_finds_commands_in_either_language_own_ones_first(open_store, make_app):
+    app = make_app(open_store)  # English
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listed = [hit.text for hit in await _palette(app.screen, "")]
+        # The dashboard's own commands first, then the app-wide ones.
+        assert listed.index("New") < listed.index("Theme") and listed[-1] in ("Quit", "Screenshot")
+        assert "Cursor up" not in listed  # the table's own keys are no commands of leerpad
+        found = await _palette(app.screen, "nieuw")
+        assert found[0].text == "New" and "Nieuw" in str(found[0].help)
+        assert len(app.COMMANDS) == 1  # no second provider to list Textual's entries first
+    app = make_app(open_store, lang="nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one(PlanTree).select("A1.1.4")
+        await pilot.pause()
+        found = await _palette(app.screen, "done")
+        assert found[0].text == "Afgewerkt"
+        assert "Done" in str(found[0].help)

@@ -137,3 +137,34 @@ async def test_a_closed_plan_says_why_and_keeps_the_form(open_store: Store, make
         assert app.screen is screen
         assert open_store.state.seq == seq
         assert any("Plan P3 is afgesloten" in m for m in app.messages)
+
+
+async def test_enter_moves_on_digits_pick_and_ctrl_r_jumps_to_the_remark(
+    open_store: Store, make_app
+):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot)
+        await pilot.press("enter", "enter")  # date, participants: on to A1's level
+        assert app.focused is screen.query_one("#level-A1")
+        await pilot.press("3", "enter")  # the digit picks, enter goes on to its comment
+        assert screen.query_one("#rating-A1", EvaluationRating).level == "verworven"
+        assert app.focused is screen.query_one("#comment-A1")
+        await pilot.press(*"vlot", "enter")  # and enter in the comment to the next level
+        assert app.focused is screen.query_one("#level-A2")
+        # Text typed on a level is the start of its comment, not lost nor a level change.
+        await pilot.press("2", *"Goed")
+        a2 = screen.query_one("#rating-A2", EvaluationRating)
+        assert a2.level == "in-ontwikkeling" and a2.comment.value == "Goed"
+        assert app.focused is a2.comment
+        await pilot.press("ctrl+r", *"Kort")
+        assert app.focused is screen.query_one("#eval-remark-input")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        event = last_event(open_store)
+        assert isinstance(event, ev.EvaluationRecorded)
+        assert event.ratings == [
+            ev.Rating("A1", "verworven", "vlot"),
+            ev.Rating("A2", "in-ontwikkeling", "Goed"),
+        ]
+        assert event.remark == "Kort"

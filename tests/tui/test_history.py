@@ -199,6 +199,31 @@ async def test_a_damaged_log_is_named_in_the_header(store_path, make_app):
             last = len(list(store.records())) + 1
             assert f"log damaged at record {last}" in verdict
             assert "checksum" in verdict
+            # The whole verdict is shown, wrapped under the title, never cut at 80 columns.
+            shown = screen.query_one("#hist-verify")
+            assert shown.size.height >= 2 and shown.has_class("-damaged")
+            assert verdict.rstrip().endswith("writing)")
+            app.messages.clear()
+            await pilot.press("v")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert any(f"log damaged at record {last}" in m for m in app.messages)
+
+
+async def test_v_verifies_again_and_says_what_it_found(open_store: Store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        app.messages.clear()  # what the automatic check found is not announced
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        total = open_store.state.seq
+        assert app.messages == [
+            f"✔ log intact: {total} records, last hash {open_store.state.hash[:12]}…"
+        ]
+        assert "log intact" in line(screen, "#hist-verify")
+        assert not screen.query_one("#hist-verify").has_class("-damaged")
 
 
 async def test_dutch(open_store: Store, make_app):
@@ -209,3 +234,59 @@ async def test_dutch(open_store: Store, make_app):
         assert f"{total} van {total} wijzigingen" in line(screen, "#hist-title")
         assert "logboek intact" in line(screen, "#hist-verify")
         assert "plan afgesloten" in shown_text(screen.query_one(HistoryTable))
+
+
+LONG_REASON = (
+    "The customer service desk moved to another building and the trainee cannot "
+    "follow the order flow there until January, so this waits for the next plan."
+)
+
+
+async def test_narrow_rows_show_the_whole_change_and_the_reason(open_store: Store, make_app):
+    open_store.execute(lambda s: commands.drop_action(s, "P2", "A1.1.1", reason=LONG_REASON))
+    open_store.execute(lambda s: commands.plan_action(s, "P2", "A1.1.2", due=TODAY))
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one(HistoryTable)
+        assert table.row_height == 2
+        drawn = shown_text(table)
+        # Under each entry, on a line of its own: before → after, then the reason (cut).
+        assert "re-planned A1.1.2" in drawn and "06/11/2026 → 25/11/2026" in drawn
+        assert "planned 06/11/2026 → n/a · “The customer service desk" in drawn
+        assert LONG_REASON[-20:] not in drawn
+        await pilot.press("up")  # the cursor's entry unfolds: the whole reason, wrapped
+        drawn = " ".join(shown_text(table).split())
+        assert f"planned 06/11/2026 → n/a · “{LONG_REASON}”" in drawn
+        assert table.current is not None and table.current.target == "A1.1.1"
+        await pilot.press("down")
+        assert LONG_REASON[-20:] not in " ".join(shown_text(table).split())
+
+
+async def test_wide_rows_keep_one_line_an_entry(open_store: Store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one(HistoryTable)
+        assert table.row_height == 1
+        assert [c.key for c in table.columns(160)][-2:] == ["what", "change"]
+        lines = shown_text(table).splitlines()
+        closed = next(line for line in lines if "closed the plan" in line)
+        assert "open → completed 24/07/2026 · “Klaar”" in closed
+
+
+async def test_the_cursor_stays_in_view_over_two_line_rows(open_store: Store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one(HistoryTable)
+        await pilot.press("home")
+        assert table.current is not None and table.current.seq == 1
+        assert round(table.scroll_y) == 0
+        for _ in range(len(table.rows) - 1):
+            await pilot.press("down")
+            top = round(table.scroll_y)
+            # The top line is always an entry's first, and the cursor's entry is in view.
+            assert top % 2 == 0
+            first = table.cursor * 2
+            assert top <= first < top + table.scrollable_content_region.height - 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from core import access, commands
 from core.store import Store
+from core.verify import Problem, Report
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.plan import PlanScreen
@@ -89,12 +90,36 @@ async def test_a_trainee_hears_only_of_changes_to_their_own_plan(
     app = make_app(open_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        told: list[str] = []
-        app.notify = lambda message, **kw: told.append(message)  # type: ignore[method-assign]
         with Store.open(store_path) as other:
             other.actor = "an"
             other.execute(lambda s: commands.add_note(s, "P1", "P1", text="Geheim voor P1."))
             other.execute(lambda s: commands.add_note(s, "P2", "P2", text="Voor Piet."))
         app.catch_up()
         await pilot.pause()
-        assert len(told) == 1 and "(P2)" in told[0]
+        told = [n.message for n in app._notifications]
+        assert told == ["an added a note to P2 (P2)"]  # one notice, of their own plan only
+
+
+async def test_the_verify_line_says_nothing_of_other_plans(open_store: Store, make_app):
+    make_trainee(open_store)
+    total = open_store.state.seq
+    own = sum(1 for e in open_store.history() if e.plan == "P2")
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_from_dashboard(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = str(screen.query_one("#hist-verify").render())
+        assert f"log intact, the {own} changes to your plan included" in line
+        assert str(total) not in line and "hash" not in line
+        damaged = Report(path=open_store.path, problem=Problem(7, 4242, "chain", "changed"))
+        screen.verify_result = damaged
+        line = str(screen._verify_text())
+        assert "log damaged" in line and "4242" not in line and "7" not in line
+    open_store.actor = "an"  # a consultant reads the whole log's figures
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_from_dashboard(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"log intact: {total} records" in str(screen.query_one("#hist-verify").render())

@@ -74,7 +74,7 @@ async def test_another_process_appends_and_the_plan_screen_follows(
         assert screen.selected == "A1.1.4" and tree.cursor_line == line
         detail = str(screen.query_one(DetailPane).query_one("#detail-text").render())
         assert "done 25/11/2026" in detail
-        assert any("completed A1.1.4 (P1)" in m for m in app.messages)
+        assert "completed A1.1.4 (P1)" in app.change_notices.text
         assert open_store.state.plan("P1").action("A1.1.4").done_on == TODAY
 
 
@@ -120,3 +120,45 @@ async def test_a_refusal_caused_by_someone_else_says_who(open_store, make_app, s
         records = [r for r, _ in open_store.records()]
         assert [r.actor for r in records[-1:]] == ["jan"]
         assert "done 25/11" in str(app.screen.query_one(PlanTree).cursor_node.label)
+
+
+def shown_notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_a_burst_of_changes_is_one_notice_and_waits_for_the_open_form(
+    open_store, make_app, store_path
+):
+    from tui.screens.text_form import TextForm
+
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(PlanScreen("P2"))
+        await pilot.pause()
+        with Store.open(store_path) as other:
+            other.actor = "jan"
+            for action in ("A1.1.1", "A1.1.2", "A2.1.1"):
+                other.execute(
+                    lambda s, a=action: commands.complete_action(s, "P2", a, on=TODAY, today=TODAY)
+                )
+            other.actor = "els"
+            other.execute(lambda s: commands.add_note(s, "P1", "P1", text="Gesprek gepland"))
+        app.catch_up()
+        await pilot.pause()
+        expected = "3 changes by jan in P2\nels added a note to P1 (P1)"
+        assert shown_notices(app) == [expected]
+        # More of jan's changes while that notice is up: it is replaced, not stacked.
+        app.screen.query_one(PlanTree).select("A1.1.3")
+        await pilot.press("m")  # a form is open: nothing may cover its fields
+        assert isinstance(app.screen, TextForm)
+        with Store.open(store_path) as other:
+            other.actor = "jan"
+            other.execute(lambda s: commands.plan_action(s, "P2", "A1.1.3", due=TODAY))
+        app.catch_up()
+        await pilot.pause()
+        assert shown_notices(app) == []  # nothing over the form's fields
+        assert app.change_notices.held
+        await pilot.press("escape")  # the form closes: one notice with everything
+        await pilot.pause()
+        await pilot.pause()
+        assert shown_notices(app) == ["4 changes by jan in P2\nels added a note to P1 (P1)"]

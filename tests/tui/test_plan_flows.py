@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 from tui_support import TODAY
 
@@ -14,6 +15,7 @@ from tui.screens.plan import PlanScreen
 from tui.screens.text_form import TextForm
 from tui.widgets.detail import DetailPane
 from tui.widgets.fields import DateField
+from tui.widgets.find_bar import FindBar
 from tui.widgets.plan_tree import PlanTree
 
 
@@ -198,7 +200,7 @@ async def test_cursor_and_expansion_survive_a_refresh(open_store, make_app, stor
         assert tree.cursor_line == line + 1  # one line more above it
         assert {n.data for n in tree._by_id.values() if n.is_expanded} == expanded
         assert "A1.1.6" in tree._by_id
-        assert any("jan added own action A1.1.6" in m for m in app.messages)
+        assert "jan added own action A1.1.6" in app.change_notices.text
 
 
 async def test_export_writes_the_plan_document(open_store, make_app, tmp_path, monkeypatch):
@@ -227,19 +229,49 @@ async def test_find_jumps_to_a_node_by_id_or_text(open_store, make_app):
     app = make_app(open_store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_plan(pilot)
+        bar = screen.query_one(FindBar)
         await pilot.press("slash", *"a1.2")
         await pilot.pause()
         assert screen.selected == "A1.2"  # opened on the way
-        await pilot.press("enter")
+        assert bar.status == "A1.2 · 1 of 5 · ↓↑ enter esc"
+        await pilot.press("down")
         assert screen.selected == "A1.2.1"
+        await pilot.press("up", "up")  # wraps round to the last match
+        assert screen.selected == "A1.2.4"
         await pilot.press("ctrl+a", "ctrl+k", *"klantenfiches")  # words from the own action
         await pilot.pause()
         assert screen.selected == "A1.2.4"
+        await pilot.press("enter")  # stay there
+        assert not bar.active
+        assert screen.query_one(PlanTree).has_focus
+        assert screen.selected == "A1.2.4"
+        await pilot.press("left", "left")  # and the tree keys work again
+        assert screen.selected == "A1.2"
+        assert app.messages == []  # the status line said it all, no notices
+
+
+async def test_find_escape_goes_back_to_where_the_search_began(open_store, make_app):
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot)
+        tree = screen.query_one(PlanTree)
+        await pilot.press("down", "down")
+        before = tree.remember()
+        start = screen.selected
+        await pilot.press("slash", *"a3.2", "down", "down")
+        await pilot.pause()
+        assert screen.selected.startswith("A3.2") and tree.remember() != before
+        await pilot.press(*"xyz")  # no match: the tree is as it was, the line says so
+        await pilot.pause()
+        assert screen.query_one(FindBar).status == "nothing matches “a3.2xyz”"
+        assert tree.remember() == before
+        await pilot.press("backspace", "backspace", "backspace")
+        assert screen.selected.startswith("A3.2")
         await pilot.press("escape")
         assert isinstance(app.screen, PlanScreen)  # escape closed the find line only
-        assert screen.query_one(PlanTree).has_focus
-        await pilot.press("left")  # and the tree keys work again
-        assert screen.selected == "A1.2"
+        assert screen.selected == start and tree.remember() == before
+        assert tree.has_focus
+        assert app.messages == []
 
 
 async def test_keys_that_open_the_other_screens_pass_the_plan_and_subject(open_store, make_app):
@@ -291,3 +323,34 @@ async def test_close_and_reopen_the_plan(open_store, make_app):
         event = last_event(open_store)
         assert isinstance(event, ev.PlanReopened) and event.reason == "Toch verder"
         assert open_store.state.plan("P1").closed is None
+
+
+def footer_keys(screen) -> dict[str, bool]:
+    """What the footer shows: key -> can act (False: dimmed)."""
+    return {
+        key: active.enabled for key, active in screen.active_bindings.items() if active.binding.show
+    }
+
+
+async def test_footer_at_80_columns_keeps_back_and_dims_what_cannot_act(open_store, make_app):
+    for lang in ("en", "nl"):
+        app = make_app(open_store, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_plan(pilot)
+            shown = footer_keys(screen)
+            assert {"e", "s", "o", "C", "escape"} <= set(shown)  # on the plan itself
+            screen.query_one(PlanTree).select("A1.1.1")  # done
+            await pilot.pause()
+            shown = footer_keys(screen)
+            assert {"p", "d", "r", "x", "escape"} <= set(shown)
+            assert shown["d"] is False and shown["r"] is True  # done: d dimmed, not hidden
+            await pilot.press("d")  # and pressing it says why
+            assert app.messages and "A1.1.1" in app.messages[-1]
+            # Everything shown fits on the line beside the palette's hint.
+            from textual.widgets import Footer
+
+            keys = list(screen.query_one(Footer).query("FooterKey"))
+            assert len(keys) == len(shown) + 1  # and the palette's
+            assert all(k.region.width > 0 and k.region.right <= 80 for k in keys)
+            right = sorted(keys, key=lambda k: k.region.x)
+            assert all(a.region.right <= b.region.x for a, b in pairwise(right))

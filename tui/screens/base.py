@@ -2,13 +2,17 @@
 
 A key that cannot act right now (a read-only store, no action selected, an old
 version on screen) is shown dimmed in the footer, yet still runs, so that
-pressing it says why rather than doing nothing in silence.
+pressing it says why rather than doing nothing in silence. The footer keeps the
+most important keys of the screen that fit on its one line; help (?) and the
+command palette (ctrl+p) list every key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual.screen import Screen
 
 from core import commands
@@ -18,6 +22,10 @@ if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
     from tui.app import LeerpadApp
+
+
+PALETTE_CELLS = 14
+"""What the footer keeps on its right for the command palette (▏^p actions)."""
 
 
 class LeerpadScreen(Screen[None]):
@@ -48,11 +56,12 @@ class LeerpadScreen(Screen[None]):
         self.notify(reason, severity="warning", markup=False)
         return False
 
-    def footer_actions(self) -> set[str] | None:
-        """The actions of this screen worth a place in the footer now (None: all of them).
+    def footer_actions(self) -> Sequence[str] | None:
+        """The actions of this screen worth a place in the footer now, the most important
+        first (None: all of them). Those that cannot act are shown too, dimmed.
 
-        At 80 columns not every key fits; the others still work and are listed
-        in help (?) and the command palette (ctrl+p).
+        At 80 columns not every key fits: the least important are left out; they
+        still work and are listed in help (?) and the command palette (ctrl+p).
         """
         return None
 
@@ -72,11 +81,43 @@ class LeerpadScreen(Screen[None]):
         keep = self.footer_actions()
         if keep is None:
             return bindings
-        return {
+        rank = {action: i for i, action in enumerate(keep)}
+        shown = {
             key: active
             for key, active in bindings.items()
-            if active.node is not self or active.binding.action in keep
+            if active.node is not self or active.binding.action in rank
         }
+        return self._fit(shown, rank)
+
+    def on_resize(self) -> None:
+        # How many keys fit in the footer depends on the width.
+        self.refresh_bindings()
+
+    def _fit(
+        self, shown: dict[str, ActiveBinding], rank: dict[str, int]
+    ) -> dict[str, ActiveBinding]:
+        """Leave out the least important keys until the rest fit on the footer's line.
+
+        Keys of the app (? Help) rank right after the screen's `back`."""
+        after_back = rank.get("back", len(rank)) + 0.5
+
+        def importance(active: ActiveBinding) -> float:
+            if active.node is not self:
+                return after_back
+            return rank.get(active.binding.action, len(rank))
+
+        def cells(active: ActiveBinding) -> int:
+            binding = active.binding
+            return cell_len(self.app.get_key_display(binding)) + cell_len(binding.description) + 2
+
+        visible = [key for key, active in shown.items() if active.binding.show]
+        room = self.size.width - PALETTE_CELLS
+        used = sum(cells(shown[key]) for key in visible)
+        for key in sorted(visible, key=lambda k: importance(shown[k]), reverse=True):
+            if used <= room:
+                break
+            used -= cells(shown.pop(key))
+        return shown
 
     def edit_details(self, plan_id: str) -> None:
         """The details form for a plan; on save, the changed fields are written."""

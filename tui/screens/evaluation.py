@@ -81,6 +81,14 @@ class EvaluationScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar = [
         Binding("escape", "cancel", "ui.eval.key.cancel", id="evaluation.cancel"),
         Binding("ctrl+s", "save", "ui.eval.key.save", id="evaluation.save", priority=True),
+        Binding(
+            "ctrl+r",
+            "remark",
+            "ui.eval.key.remark",
+            id="evaluation.remark",
+            priority=True,
+            tooltip="ui.eval.key.remark.tip",
+        ),
     ]
 
     def __init__(self, plan_id: str) -> None:
@@ -239,6 +247,9 @@ class EvaluationScreen(ModalScreen[str | None]):
         )
         self.dismiss(evaluation)
 
+    def action_remark(self) -> None:
+        self.query_one("#eval-remark", Field).input.focus()
+
     def action_cancel(self) -> None:
         if not self.dirty:
             self.dismiss(None)
@@ -273,13 +284,18 @@ register(
         ),
         "ui.eval.key.cancel": ("Cancel", "Annuleer"),
         "ui.eval.key.save": ("Save", "Bewaar"),
+        "ui.eval.key.remark": ("Remark", "Opmerking"),
+        "ui.eval.key.remark.tip": (
+            "Jump to the remark at the end of the form",
+            "Spring naar de opmerking onderaan het formulier",
+        ),
         "ui.eval.save": ("Save", "Bewaar"),
         "ui.eval.cancel": ("Cancel", "Annuleer"),
         "ui.eval.context": (
-            "Scale: {scale}. Choose with ←/→ or the number; "
-            "competencies left unrated (0) are not stored.",
-            "Schaal: {scale}. Kies met ←/→ of het cijfer; "
-            "competenties zonder niveau (0) worden niet bewaard.",
+            "Scale: {scale}. Choose with ←/→ or the number, enter: next field, "
+            "ctrl+r: remark; competencies left unrated (0) are not stored.",
+            "Schaal: {scale}. Kies met ←/→ of het cijfer, enter: volgend veld, "
+            "ctrl+r: opmerking; competenties zonder niveau (0) worden niet bewaard.",
         ),
         "ui.eval.closed": (
             "This plan is closed: it has to be reopened before an evaluation can be saved.",

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from core.i18n import register, t
+from tui import editor  # noqa: F401 - registers the editor key's words
 from tui.commands import KeyHelp, key_help
 from tui.widgets.banner import TitleBar
 
@@ -96,6 +97,7 @@ class HelpScreen(ModalScreen[None]):
         lines = key_help(self.app.BINDINGS, self.app.get_key_display)
         lines.append(KeyHelp("esc", t("ui.help.back")))
         lines.append(KeyHelp("tab / shift+tab", t("ui.help.focus")))
+        lines.append(KeyHelp(t("ui.help.footer_key"), t("ui.help.footer")))
         return lines
 
     def _typing(self) -> list[KeyHelp]:
@@ -103,6 +105,7 @@ class HelpScreen(ModalScreen[None]):
             KeyHelp(t("ui.help.dates"), t("ui.field.date_hint")),
             KeyHelp("enter", t("ui.help.enter")),
             KeyHelp("^s", t("ui.help.save")),
+            KeyHelp("^e", t("ui.editor.key"), t("ui.editor.key.tip")),
         ]
 
     @staticmethod
@@ -137,6 +140,15 @@ register(
         "ui.help.typing": ("Typing in forms", "Typen in formulieren"),
         "ui.help.back": ("Back, or cancel a form", "Terug, of een formulier annuleren"),
         "ui.help.focus": ("Next / previous field or pane", "Volgend / vorig veld of paneel"),
+        "ui.help.footer_key": ("(footer)", "(voetregel)"),
+        "ui.help.footer": (
+            "The keys for what is selected. A dimmed key cannot act right now: press it to "
+            "hear why. When the line is too short the least important are left out; "
+            "every key is listed here and in ctrl+p.",
+            "De toetsen voor wat gekozen is. Een gedimde toets kan nu niets doen: druk erop "
+            "om te horen waarom. Is de regel te kort, dan vallen de minst belangrijke weg; "
+            "elke toets staat hier en in ctrl+p.",
+        ),
         "ui.help.dates": ("dates", "datums"),
         "ui.help.enter": (
             "Next field; in the last field: save",

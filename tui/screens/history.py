@@ -63,7 +63,6 @@ class HistoryScreen(Screen[None]):
             "verify",
             "ui.hist.key.verify",
             id="history.verify",
-            show=False,
             tooltip="ui.hist.key.verify.tip",
         ),
         Binding("escape", "back", "ui.hist.key.back", id="history.back"),
@@ -76,6 +75,8 @@ class HistoryScreen(Screen[None]):
         self.verify_result: Report | str | None = None
         self.auto_verify = True
         self.verifying = False
+        self.asked_verify = False
+        """v was pressed: say what the check found when it ends, not only in the status line."""
         self.searching = False
         """A text filter is being applied in the background."""
         self._reverify: Timer | None = None
@@ -138,7 +139,7 @@ class HistoryScreen(Screen[None]):
         self.auto_verify = count <= AUTO_VERIFY
         self._catch_up()
         if self.auto_verify:
-            self.action_verify()
+            self._start_verify()
 
     def _visible(self) -> frozenset[str] | None:
         """The plans this user may read (a trainee: their own), None for every plan."""
@@ -161,7 +162,7 @@ class HistoryScreen(Screen[None]):
             # Check the log again once the changes settle (a full check reads every byte).
             if self._reverify is not None:
                 self._reverify.stop()
-            self._reverify = self.set_timer(REVERIFY_SECONDS, self.action_verify)
+            self._reverify = self.set_timer(REVERIFY_SECONDS, self._start_verify)
 
     def _catch_up(self) -> None:
         """Append the entries of records that arrived since the last read (no rebuild)."""
@@ -191,7 +192,10 @@ class HistoryScreen(Screen[None]):
         line = literal_text(title, "bold")
         line.append(f"   {shown}")
         self.query_one("#hist-title", Static).update(line)
-        self.query_one("#hist-verify", Static).update(self._verify_text())
+        verify = self.query_one("#hist-verify", Static)
+        verify.update(self._verify_text())
+        result = self.verify_result
+        verify.set_class(isinstance(result, str) or bool(result and result.problem), "-damaged")
         self.query_one("#hist-filter", Static).update(self._filter_text(table.filter))
 
     def _verify_text(self) -> Text:
@@ -204,6 +208,13 @@ class HistoryScreen(Screen[None]):
             return Text(t("ui.hist.verifying"))
         if isinstance(result, str):
             return literal_text("? " + t("ui.hist.verify_failed", error=result))
+        readable = self.table.readable
+        if readable is not None:
+            # A trainee learns that the log holds, not how much others wrote (core.access).
+            if result.problem is not None:
+                return Text("✘ " + t("ui.hist.damaged_own"))
+            own = self.index.select(min(result.records, self.index.count), within=readable)
+            return Text("✔ " + t("ui.hist.intact_own", count=fmt_count(len(own))))
         if result.problem is None:
             text = "✔ " + t(
                 "ui.hist.intact", count=fmt_count(result.records), hash=result.last_hash[:12]
@@ -321,6 +332,10 @@ class HistoryScreen(Screen[None]):
         self.app.push_screen(PlanScreen(entry.plan, as_of=entry.seq))
 
     def action_verify(self) -> None:
+        self.asked_verify = True
+        self._start_verify()
+
+    def _start_verify(self) -> None:
         self.verify_result = None
         self.verifying = True
         self._run_verify()
@@ -341,6 +356,16 @@ class HistoryScreen(Screen[None]):
         self.verify_result = result
         self.verifying = False
         self._show_status()
+        if self.asked_verify:
+            self.asked_verify = False
+            intact = isinstance(result, Report) and result.problem is None
+            self.notify(
+                self._verify_text().plain,
+                title=t("ui.hist.verified"),
+                severity="information" if intact else "error",
+                timeout=8,
+                markup=False,
+            )
 
     def action_back(self) -> None:
         self.closing = True
@@ -389,8 +414,8 @@ register(
             "Check every record of the log and its hash chain again",
             "Elk record van het logboek en de hashketen opnieuw controleren",
         ),
-        "ui.hist.key.as_of": ("Plan as it was", "Plan zoals het was"),
-        "ui.hist.key.verify": ("Verify log", "Logboek controleren"),
+        "ui.hist.key.as_of": ("Plan as it was", "Plan toen"),
+        "ui.hist.key.verify": ("Verify", "Controleer"),
         "ui.hist.key.back": ("Back", "Terug"),
         "ui.hist.title": ("History of all plans", "Geschiedenis van alle plannen"),
         "ui.hist.title_own": ("History of your plan", "Geschiedenis van je plan"),
@@ -406,6 +431,7 @@ register(
             "Het logboek wordt gelezen… {count} records tot nu toe",
         ),
         "ui.hist.verifying": ("Verifying the log…", "Het logboek wordt gecontroleerd…"),
+        "ui.hist.verified": ("Log verified", "Logboek gecontroleerd"),
         "ui.hist.verify_hint": (
             "Press v to verify the log (reads every record again).",
             "Druk v om het logboek te controleren (leest elk record opnieuw).",
@@ -414,6 +440,14 @@ register(
         "ui.hist.intact": (
             "log intact: {count} records, last hash {hash}…",
             "logboek intact: {count} records, laatste hash {hash}…",
+        ),
+        "ui.hist.intact_own": (
+            "log intact, the {count} changes to your plan included",
+            "logboek intact, de {count} wijzigingen aan je plan inbegrepen",
+        ),
+        "ui.hist.damaged_own": (
+            "log damaged: a mentor or consultant sees where with 'leerpad verify'",
+            "logboek beschadigd: een begeleider of consulent ziet waar met 'leerpad verify'",
         ),
         "ui.hist.damaged": (
             "log damaged at record {seq} (byte {offset}): {what}",

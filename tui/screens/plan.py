@@ -17,9 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
-from core import signoffs
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
 from core.projections import ActionState, PlanState, StoreState
@@ -28,15 +27,17 @@ from tui.screens import plan_text  # noqa: F401 - registers the screen's message
 from tui.screens.base import LeerpadScreen
 from tui.screens.plan_bulk import BulkKeys
 from tui.screens.plan_keys import NodeKeys
+from tui.screens.plan_signatures import SignatureVerdicts
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.detail import DetailPane, describe
+from tui.widgets.find_bar import FindBar
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
 
 EXPORT_AVAILABLE = importlib.util.find_spec("core.export") is not None
 
 
-class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
+class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
     CSS_PATH = "plan.tcss"
     HELP_WIDGETS = (PlanTree,)
 
@@ -74,7 +75,6 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
             "close_plan",
             "ui.key.close_plan",
             id="close_plan",
-            show=False,
             tooltip="ui.key.close_plan.tip",
         ),
         Binding("slash", "find", "ui.key.find", id="find", tooltip="ui.key.find.tip"),
@@ -107,6 +107,8 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
         self._frozen: StoreState | None = None
         self._shown_node: str | None = None
         self.marked: list[str] = []
+        self._before_find: tuple[str | None, frozenset[str]] | None = None
+        """Where the cursor was, and which branches were open, when a search began."""
         self._own_history: tuple[tuple[int, int], list[HistoryEntry]] | None = None
         """This plan's history entries, and (upto, records indexed) when they were computed."""
 
@@ -141,7 +143,7 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Banner()
-        yield Input(id="find", placeholder=t("ui.plan.find_placeholder"), compact=True)
+        yield FindBar(id="find")
         with Horizontal():
             yield PlanTree(id="tree")
             yield DetailPane(id="detail")
@@ -217,7 +219,7 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
         if plan is None:
             return
         entries = self._plan_history(plan.id)
-        verdicts = signoffs.verdicts(self.state, plan)
+        verdicts = self.signature_verdicts(plan)
         self.query_one(DetailPane).show(
             describe(plan, node_id, entries, self.today(), verdicts),
             same_node=node_id == self._shown_node,
@@ -256,11 +258,11 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
             return reason
         return rules.refusal(self.state, plan, self.selected, action, self.today(), self.marked)
 
-    def footer_actions(self) -> set[str] | None:
+    def footer_actions(self) -> list[str] | None:
         """Only what concerns the selected node; everything else stays in help and ctrl+p."""
         plan = self.plan
         if self.as_of is not None or plan is None:
-            return {"back", "history"}
+            return ["back", "history"]
         return rules.footer_keys(
             plan, self.selected, wide=self.size.width >= 100, marking=bool(self.marked)
         )
@@ -273,36 +275,32 @@ class PlanScreen(NodeKeys, BulkKeys, LeerpadScreen):
     # --- keys ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        find = self.query_one("#find", Input)
-        if find.has_class("-active"):
-            find.remove_class("-active")
-            self.query_one(PlanTree).focus()
-            return
         if self.clear_marks():
             return
         self.app.pop_screen()
 
     def action_find(self) -> None:
-        find = self.query_one("#find", Input)
-        find.cursor_blink = False
-        find.add_class("-active")
-        find.focus()
+        self._before_find = self.query_one(PlanTree).remember()
+        self.query_one(FindBar).open()
 
-    @on(Input.Changed, "#find")
-    def _find_typed(self, event: Input.Changed) -> None:
-        self._find(event.value, after=None)
-
-    @on(Input.Submitted, "#find")
-    def _find_next(self, event: Input.Submitted) -> None:
-        self._find(event.value, after=self.query_one(PlanTree).current)
-
-    def _find(self, query: str, *, after: str | None) -> None:
-        tree = self.query_one(PlanTree)
-        found = tree.find(query, after=after)
+    @on(FindBar.Search)
+    def _find(self, event: FindBar.Search) -> None:
+        tree, bar = self.query_one(PlanTree), self.query_one(FindBar)
+        found = tree.search(event.query, event.step, self._before_find)
         if found is not None:
-            tree.select(found)
-        elif query.strip():
-            self.notify(t("ui.plan.not_found", query=query.strip()), timeout=2, markup=False)
+            bar.show(t("ui.find.found", node=tree.current, n=found[0], count=found[1]), found=True)
+        elif event.query.strip():
+            bar.show(t("ui.find.none", query=event.query.strip()), found=False)
+        else:
+            bar.show(t("ui.find.hint"), found=True)
+
+    @on(FindBar.Closed)
+    def _find_closed(self, event: FindBar.Closed) -> None:
+        tree = self.query_one(PlanTree)
+        if not event.keep and self._before_find is not None:
+            tree.restore(self._before_find)
+        self._before_find = None
+        tree.focus()
 
     def action_evaluate(self) -> None:
         if not self.allowed("evaluate"):

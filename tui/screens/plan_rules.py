@@ -121,27 +121,25 @@ def refusal(
     return None
 
 
-def footer_keys(plan: PlanState, node_id: str, *, wide: bool, marking: bool = False) -> set[str]:
-    """The keys worth a place in the footer for this node (the rest: help and ctrl+p)."""
+def footer_keys(plan: PlanState, node_id: str, *, wide: bool, marking: bool = False) -> list[str]:
+    """The keys that concern this node, the most important first, whether or not they can
+    act right now (those that cannot are shown dimmed; pressing one says why). The
+    footer leaves out the last ones when they do not fit; help and ctrl+p list them all."""
     node = plan.node(node_id) if node_id != plan.id else None
+    more = ["find"] if wide else []
     if marking:
-        return {"plan_date", "done", "mark", "back"}
+        return ["plan_date", "done", "mark", "back"]
     if isinstance(node, ActionState):
-        if node.dropped is not None:
-            keys = {"toggle_na"}
-        elif node.done_on is not None:
-            keys = {"reopen"}
-        else:
-            keys = {"plan_date", "done", "toggle_na"}
-        return keys | {"add_action", "note", "history"}
+        keys = ["done", "plan_date", "reopen", "toggle_na", "back", "note", "history"]
+        return [*keys, "mark", "add_action", *more]
     if isinstance(node, (RowState, CompetencyState)):
-        return {"plan_date", "add_action", "note", "history", "back"}
+        return ["plan_date", "add_action", "note", "back", "history", *more]
     if node_id == JOB:
-        return {"add_action", "note", "history", "back"}
+        return ["add_action", "note", "back", "history", *more]
     if node_id == plan.id:
-        keys = {"edit_plan", "note", "evaluate", "sign_off", "history"}
-        return keys | {"export", "back"} if wide else keys
-    return {"evaluate", "sign_off", "note", "history", "back"}
+        keys = ["evaluate", "sign_off", "export", "close_plan", "back", "edit_plan"]
+        return [*keys, "note", "history", *more]
+    return ["evaluate", "sign_off", "note", "back", "history", *more]
 
 
 register(

@@ -44,7 +44,7 @@ register(
             "Trainee, company, contact, start and duration",
             "Cursist, bedrijf, contactpersoon, start en duurtijd",
         ),
-        "ui.key.close_plan": ("Close or reopen plan", "Plan afsluiten of heropenen"),
+        "ui.key.close_plan": ("Close/reopen", "Sluit/heropen"),
         "ui.key.close_plan.tip": (
             "Close the plan (completed or stopped), or reopen a closed one",
             "Het plan afsluiten (afgerond of stopgezet), of een afgesloten plan heropenen",
@@ -52,14 +52,11 @@ register(
         "ui.key.back": ("Back", "Terug"),
         "ui.key.find": ("Find", "Zoek"),
         "ui.key.find.tip": (
-            "Jump to a node by id (a3.2) or by words from its text; enter: next match",
-            "Spring naar een onderdeel op id (a3.2) of op woorden uit de tekst; enter: volgende",
+            "Jump to a node by id (a3.2) or by words from its text; ↓↑ next/previous match, "
+            "enter: stay there, escape: back to where you were",
+            "Spring naar een onderdeel op id (a3.2) of op woorden uit de tekst; ↓↑ volgende/"
+            "vorige, enter: daar blijven, escape: terug naar waar je was",
         ),
-        "ui.plan.find_placeholder": (
-            "Find: an id such as a3.2.1, or words from the text (enter: next, escape: close)",
-            "Zoek: een id zoals a3.2.1, of woorden uit de tekst (enter: volgende, escape: sluiten)",
-        ),
-        "ui.plan.not_found": ("Nothing matches “{query}”.", "Niets past bij “{query}”."),
         "ui.key.details": ("Details", "Gegevens"),
         "ui.plan.as_of": (
             "As it was after change {seq} ({when}). Read-only: press escape to go back.",
@@ -89,8 +86,8 @@ register(
         "ui.plan.note_title": ("Note on {node}", "Notitie bij {node}"),
         "ui.plan.note_label": ("Note", "Notitie"),
         "ui.plan.multiline_hint": (
-            "Enter starts a new line; ctrl+s saves, escape cancels.",
-            "Enter begint een nieuwe regel; ctrl+s bewaart, escape annuleert.",
+            "enter: new line · ctrl+e: your editor · ctrl+s: save · esc: cancel",
+            "enter: nieuwe regel · ctrl+e: editor · ctrl+s: bewaar · esc: annuleer",
         ),
         "ui.plan.reopen_plan_title": ("Reopen plan {plan}", "Plan {plan} heropenen"),
         "ui.plan.planned": ("{node} planned for {date}.", "{node} gepland op {date}."),

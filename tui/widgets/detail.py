@@ -70,7 +70,8 @@ def describe(
     """What the detail pane shows for `node_id` of `plan` (a branch id, a node id or the plan).
 
     `entries` is the store's history, or None while it is still being read;
-    `verdicts` the signature verdict of each sign-off (core.signoffs), by seq.
+    `verdicts` the signature verdict of each sign-off (core.signoffs), by seq; a signed
+    one missing from it is still being checked.
     """
     verdicts = verdicts or {}
     if node_id == plan.id:
@@ -204,6 +205,8 @@ def _signoffs(
         if verdict is not None:
             style = SIGNATURE_STYLE.get(verdict.status, "")
             lines.append(Content.styled(f"  {visible(verdict.text())}", style))
+        elif s.signature:
+            lines.append(Content.styled(f"  {t('ui.detail.signature_checking')}", "$text-muted"))
         if s.remark:
             lines.append(Content.styled(f"  {visible(s.remark)}", "$text-muted"))
     return _lines(*lines)
@@ -456,6 +459,10 @@ register(
             "Nog door niemand afgetekend (toets s).",
         ),
         "ui.detail.version": ("version {seq}", "versie {seq}"),
+        "ui.detail.signature_checking": (
+            "checking the signature…",
+            "de handtekening wordt gecontroleerd…",
+        ),
         "ui.detail.signoff_current": ("still current", "nog actueel"),
         "ui.detail.signoff_outdated": ("changed since", "sindsdien gewijzigd"),
         "ui.detail.signoff_mismatch": (

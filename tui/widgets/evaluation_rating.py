@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -32,6 +32,7 @@ class LevelPicker(Widget, can_focus=True):
     """A level of the scale, or none, chosen with the arrow keys or its number (0 = none).
 
     One line and one widget: a form with eighteen of these opens quickly over SSH.
+    `enter` moves on; a letter typed here is the start of the comment, not lost.
     """
 
     DEFAULT_CSS = """
@@ -45,6 +46,7 @@ class LevelPicker(Widget, can_focus=True):
         Binding("left,minus", "step(-1)", "ui.evalr.key.previous", id="evaluation.level_prev"),
         Binding("0,delete,backspace", "pick(0)", "ui.evalr.key.clear", id="evaluation.level_clear"),
         *[Binding(str(n), f"pick({n})", "", show=False) for n in range(1, 10)],
+        Binding("enter", "submit", "ui.evalr.key.submit", id="evaluation.level_submit"),
     ]
 
     index: reactive[int] = reactive(0, init=False)
@@ -53,6 +55,18 @@ class LevelPicker(Widget, can_focus=True):
     @dataclass
     class Changed(Message):
         picker: LevelPicker
+
+    @dataclass
+    class Submitted(Message):
+        """Enter on the level: on to its comment."""
+
+        picker: LevelPicker
+
+    @dataclass
+    class Typed(Message):
+        """Text typed on the picker: it belongs in the comment."""
+
+        text: str
 
     def __init__(self, levels: list[LevelSpec], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -79,6 +93,15 @@ class LevelPicker(Widget, can_focus=True):
     def action_pick(self, n: int) -> None:
         if n <= len(self.levels):
             self.index = n
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
+
+    def on_key(self, event: events.Key) -> None:
+        # Not a key binding: any printable character other than the level keys is text.
+        if event.is_printable and event.character and event.character not in "0123456789+- ":
+            event.stop()
+            self.post_message(self.Typed(event.character))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +165,8 @@ class EvaluationRating(Horizontal):
             placeholder=t("ui.evalr.comment"),
             validators=[Limited(MAX_TEXT)],
             compact=True,
+            # Text typed on the level moves here; selected, the next key would replace it.
+            select_on_focus=False,
             id=f"comment-{competency}",
         )
         self.comment.cursor_blink = False
@@ -198,6 +223,17 @@ class EvaluationRating(Horizontal):
         if self.has_class("-invalid") or self.problem():
             self.check()
 
+    @on(LevelPicker.Submitted)
+    def _level_chosen(self, event: LevelPicker.Submitted) -> None:
+        event.stop()
+        self.comment.focus()
+
+    @on(LevelPicker.Typed)
+    def _typed(self, event: LevelPicker.Typed) -> None:
+        event.stop()
+        self.comment.insert_text_at_cursor(event.text)
+        self.comment.focus()
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -211,6 +247,7 @@ register(
         "ui.evalr.key.next": ("Next level", "Volgend niveau"),
         "ui.evalr.key.previous": ("Previous level", "Vorig niveau"),
         "ui.evalr.key.clear": ("Not rated", "Niet beoordeeld"),
+        "ui.evalr.key.submit": ("Next field", "Volgend veld"),
         "ui.evalr.comment": ("comment (optional)", "commentaar (niet verplicht)"),
         "ui.evalr.comment_needs_level": (
             "Choose a level for this comment, or clear the comment.",

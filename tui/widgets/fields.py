@@ -9,10 +9,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -22,6 +23,8 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from core.commands import MAX_FIELD, MAX_TEXT, MAX_WEEKS, MIN_WEEKS
 from core.dates import DateError, parse_date
 from core.i18n import fmt_date, register, t
+from tui.commands import localize_bindings
+from tui.editor import edit_text
 
 # --- validators ------------------------------------------------------------------------------
 
@@ -99,6 +102,17 @@ def spoken_date(day: date) -> str:
 
 # --- fields ----------------------------------------------------------------------------------
 
+EDITOR_BINDING = Binding(
+    "ctrl+e",
+    "edit_externally",
+    "ui.editor.key",
+    id="field.editor",
+    show=False,
+    priority=True,
+    tooltip="ui.editor.key.tip",
+)
+"""ctrl+e in a text field: write it in $EDITOR (before the input's own 'go to the end')."""
+
 
 class Field(Vertical):
     """A labelled input with its validation message (or hint) underneath."""
@@ -114,6 +128,8 @@ class Field(Vertical):
     Field > .field--message.-shown { display: block; }
     Field.-invalid > .field--message { color: $error; text-style: bold; }
     """
+
+    BINDINGS: ClassVar = [EDITOR_BINDING]
 
     @dataclass
     class Submitted(Message):
@@ -132,6 +148,7 @@ class Field(Vertical):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        localize_bindings(self)
         self.label = label
         self.hint = hint
         self.input = Input(
@@ -179,6 +196,15 @@ class Field(Vertical):
     def describe_valid(self) -> str:
         """What to show under a valid value: the hint (a date field shows the date understood)."""
         return self.hint
+
+    def action_edit_externally(self) -> None:
+        text = edit_text(self.app, self.value)
+        if text is not None:
+            # One line: the editor's lines are joined, as a paste into the field would be.
+            self.input.value = " ".join(line.strip() for line in text.splitlines() if line.strip())
+            self.input.cursor_position = len(self.input.value)
+            self.input.focus()
+            self.check()
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -293,8 +319,11 @@ class TextAreaField(Vertical):
     TextAreaField.-invalid > .field--message { color: $error; text-style: bold; }
     """
 
+    BINDINGS: ClassVar = [EDITOR_BINDING]
+
     def __init__(self, label: str, *, hint: str = "", id: str | None = None) -> None:
         super().__init__(id=id)
+        localize_bindings(self)
         self.label = label
         self.hint = hint
         self.area = TextArea(soft_wrap=True, tab_behavior="focus", id=f"{id}-area" if id else None)
@@ -328,6 +357,14 @@ class TextAreaField(Vertical):
             self._message = message
             self.query_one(".field--message", Static).update(Content(message))
         return problem is None
+
+    def action_edit_externally(self) -> None:
+        text = edit_text(self.app, self.area.text)
+        if text is not None:
+            self.area.text = text.removesuffix("\n")
+            self.area.move_cursor(self.area.document.end)
+            self.area.focus()
+            self.check()
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:

@@ -2,7 +2,9 @@
 
 Rows are seqs (4 bytes each) over a `HistoryIndex`; an entry is computed only
 when a row is drawn or looked at. New records are appended (and filtered) one
-by one, so a live store never causes a rebuild.
+by one, so a live store never causes a rebuild. Below `WIDE` columns an entry
+takes two lines: what happened, then before → after and the reason under it; the
+entry under the cursor shows its whole change, on as many lines as it needs.
 """
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ from core.i18n import fmt_time, register, t
 from core.identity import full_name
 from tui.commands import localize_bindings
 from tui.widgets.history_filter import HistoryFilter
-from tui.widgets.text import one_line
+from tui.widgets.text import change_text, one_line
 
 TIME_WIDTH = 16
+WIDE = 140
+"""From this width an entry fits on one line; narrower, its change goes on a second line."""
+CURSOR_LINES = 6
+"""At most this many lines for the change of the entry under the cursor."""
 SYNC_SCAN = 100_000
 """Up to this many records a text filter is applied at once; beyond, in the background."""
 ARROW = " → "
@@ -48,11 +54,14 @@ def who(login: str) -> str:
     return f"{login} ({name})" if name and name != login else login
 
 
-def change_text(entry: HistoryEntry) -> str:
-    """before → after, or the one that is set; a note's text when neither is."""
-    if entry.before and entry.after:
-        return f"{entry.before}{ARROW}{entry.after}"
-    return entry.after or entry.before or entry.detail
+def entry_change(entry: HistoryEntry) -> str:
+    """before → after (or the one that is set), then the reason, note or remark it carried."""
+    values = [change_text(entry.kind, v) for v in (entry.before, entry.after) if v]
+    change = ARROW.join(values)
+    if entry.detail:
+        quoted = f"“{entry.detail}”"
+        return f"{change} · {quoted}" if change else quoted
+    return change
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +204,9 @@ class HistoryTable(ScrollView, can_focus=True):
         self.scan = 0
         """Numbers the filter changes; a background scan for an older one is ignored."""
         self.empty_text = ""
-        self._cache: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
+        self._cache: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(512)
+        self._unfolded: tuple[int, int, list[str]] | None = None
+        """(seq, width, lines): the wrapped change of the entry under the cursor."""
 
     # --- data -----------------------------------------------------------------------------
 
@@ -324,8 +335,61 @@ class HistoryTable(ScrollView, can_focus=True):
 
     # --- geometry ---------------------------------------------------------------------------
 
+    @property
+    def row_height(self) -> int:
+        """Lines an entry takes at the current width."""
+        return 1 if self.size.width >= WIDE else 2
+
     def _resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        # The header, and room to scroll so that the top line is always an entry's first.
+        height = self.row_height
+        lines = len(self.rows) * height + len(self._extra_lines()) + height
+        self.virtual_size = Size(self.size.width, lines)
+
+    def _change_width(self, width: int) -> int:
+        """Cells for the change on a line of its own (under the time column onwards)."""
+        return max(1, width - self._indent(width) - 1)
+
+    def _indent(self, width: int) -> int:
+        return self.columns(width)[0].width + 2
+
+    def _cursor_change(self) -> list[str]:
+        """The change of the entry under the cursor, wrapped to the width (every line)."""
+        current, width = self.current, self.scrollable_content_region.width
+        if current is None:
+            return []
+        cached = self._unfolded
+        if cached is not None and cached[:2] == (current.seq, width):
+            return cached[2]
+        change = one_line(entry_change(current))
+        room = self._change_width(width)
+        lines = [line.plain.rstrip() for line in Text(change).wrap(self.app.console, room)]
+        if len(lines) > CURSOR_LINES:
+            # _fit cuts what does not fit with an ellipsis: the last line always ends in one.
+            last = _fit(lines[CURSOR_LINES - 1] + " …", room).rstrip()
+            lines = [*lines[: CURSOR_LINES - 1], last]
+        self._unfolded = (current.seq, width, lines)
+        return lines
+
+    def _extra_lines(self) -> list[str]:
+        """The lines the entry under the cursor takes beyond the others' (its change, unfolded)."""
+        lines = self._cursor_change()
+        if self.row_height == 1:
+            # Wide: the change column is cut; unfold it under the row when it did not fit.
+            column = self.columns(self.scrollable_content_region.width)[-1]
+            return lines if lines and cell_len(" ".join(lines)) > column.width else []
+        return lines[1:]
+
+    def _locate(self, line: int) -> tuple[int, int]:
+        """(row, line within the row) of a line of the table's body."""
+        height, cursor = self.row_height, self.cursor
+        extra = len(self._extra_lines())
+        end = (cursor + 1) * height
+        if line < end:
+            return divmod(line, height)
+        if line < end + extra:
+            return cursor, height + line - end
+        return divmod(line - extra, height)
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
@@ -334,9 +398,11 @@ class HistoryTable(ScrollView, can_focus=True):
 
     @property
     def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        """Entries in view."""
+        return max(1, (self.scrollable_content_region.height - 1) // self.row_height)
 
     def columns(self, width: int) -> list[Column]:
+        """The first line's columns; narrower than WIDE the change has a line of its own."""
         last = self.entries.count or 1
         seq_w = max(3, len(str(last)))
         who_w = 10 if width < 100 else 14
@@ -345,7 +411,9 @@ class HistoryTable(ScrollView, can_focus=True):
             fixed.append(Column("plan", 4))
         gaps = len(fixed) + 1
         rest = max(10, width - sum(c.width for c in fixed) - gaps)
-        what = max(6, rest * 9 // 20)
+        if width < WIDE:
+            return [*fixed, Column("what", rest)]
+        what = max(6, rest * 2 // 5)
         return [*fixed, Column("what", what), Column("change", max(4, rest - what))]
 
     # --- cursor -----------------------------------------------------------------------------
@@ -356,6 +424,7 @@ class HistoryTable(ScrollView, can_focus=True):
             if clamped != new:
                 self.cursor = clamped
                 return
+        self._resize()
         self._scroll_to_cursor()
         # A cursor set together with new rows is scrolled to once the new size is laid out.
         self.call_after_refresh(self._scroll_to_cursor)
@@ -364,12 +433,16 @@ class HistoryTable(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(current.seq if current else None))
 
     def _scroll_to_cursor(self) -> None:
+        height = self.row_height
         top = round(self.scroll_y)
-        page = self._page
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
-        elif self.cursor >= top + page:
-            self.scroll_to(y=self.cursor - page + 1, animate=False, immediate=True, force=True)
+        first = self.cursor * height
+        lines = max(height, self.scrollable_content_region.height - 1)
+        last = min(first + height + len(self._extra_lines()), first + lines) - 1
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True, force=True)
+        elif last >= top + lines:
+            y = last - lines + 1
+            self.scroll_to(y=y + (-y) % height, animate=False, immediate=True, force=True)
 
     def action_cursor(self, step: int) -> None:
         self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
@@ -390,7 +463,7 @@ class HistoryTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         if event.y >= 1:
-            index = round(self.scroll_y) + event.y - 1
+            index = self._locate(round(self.scroll_y) + event.y - 1)[0]
             if 0 <= index < len(self.rows):
                 self.cursor = index
                 if event.chain > 1:
@@ -413,23 +486,34 @@ class HistoryTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             return self._header(width)
-        index = round(self.scroll_y) + y - 1
+        index, part = self._locate(round(self.scroll_y) + y - 1)
         if index >= len(self.rows):
             if not self.rows and y == 1 and self.empty_text:
                 style = base + self.get_component_rich_style("history-table--empty")
                 return self._strip(Text(" " + self.empty_text, style=style), width, style)
             return Strip.blank(width, base)
         is_cursor = index == self.cursor
-        key = (index, is_cursor, width)
+        key = (index, part, is_cursor, width)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         style = base
         if is_cursor:
             style = base + self.get_component_rich_style("history-table--cursor")
-        strip = self._row(self.rows[index], width, style)
+        if part == 0:
+            strip = self._row(self.rows[index], width, style)
+        elif is_cursor:
+            strip = self._change_line(self._unfolded_line(part), width, style)
+        else:
+            change = _fit(one_line(entry_change(self.rows[index])), self._change_width(width))
+            strip = self._change_line(change, width, style)
         self._cache[key] = strip
         return strip
+
+    def _unfolded_line(self, part: int) -> str:
+        """Line `part` of the cursor's entry beyond its first: its change, line by line."""
+        lines = self._cursor_change()
+        return lines[part - 1] if part - 1 < len(lines) else ""
 
     def _header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("history-table--header")
@@ -443,9 +527,15 @@ class HistoryTable(ScrollView, can_focus=True):
             "who": one_line(who(entry.actor)),
             "plan": entry.plan,
             "what": one_line(entry.describe()),
-            "change": one_line(change_text(entry)),
+            "change": one_line(entry_change(entry)),
         }
         return self._cells(cells, width, style)
+
+    def _change_line(self, change: str, width: int, style: Style) -> Strip:
+        """A line of an entry's change, from under the time column to the edge."""
+        text = Text(" " * self._indent(width), style=style, no_wrap=True, end="")
+        text.append(change, style="dim")
+        return self._strip(text, width, style)
 
     def _cells(self, cells: dict[str, str], width: int, style: Style) -> Strip:
         text = Text(" ", style=style, no_wrap=True, end="")
@@ -485,6 +575,6 @@ register(
         "ui.histtab.col.who": ("Who", "Wie"),
         "ui.histtab.col.plan": ("Plan", "Plan"),
         "ui.histtab.col.what": ("What", "Wat"),
-        "ui.histtab.col.change": ("Before → after", "Voor → na"),
+        "ui.histtab.col.change": ("Before → after · reason", "Voor → na · reden"),
     }
 )

@@ -142,19 +142,58 @@ class PlanTree(Tree[str]):
         _ = self.last_line
         self.move_cursor(node)
 
-    def find(self, query: str, *, after: str | None = None) -> str | None:
-        """The first node (after `after`, wrapping round) whose id starts with the query or
-        whose label contains it; case-insensitive. The tree's order is the plan's order."""
+    def matches(self, query: str) -> list[str]:
+        """The nodes whose id starts with the query or whose label contains it, in the
+        plan's order; case-insensitive."""
         needle = query.strip().casefold()
         if not needle:
+            return []
+        return [
+            key
+            for key, node in self._by_id.items()
+            if not key.startswith("#")
+            and (key.casefold().startswith(needle) or needle in str(node.label).casefold())
+        ]
+
+    def search(
+        self, query: str, step: int, origin: tuple[str | None, frozenset[str]] | None
+    ) -> tuple[int, int] | None:
+        """Find-as-you-type: the first match from where the search began (`origin`, as
+        `remember` saw it), or with `step` the next (1) or previous (-1) match. Only the
+        match's branches are opened; without a match the tree is as it was at `origin`.
+
+        Returns (the match's number, how many match), or None when nothing matches."""
+        found, current = self.matches(query), self.current
+        if origin is not None:
+            self.restore((None if found else origin[0], origin[1]))
+        if not found:
             return None
-        keys = [k for k in self._by_id if not k.startswith("#")]
-        start = keys.index(after) + 1 if after in keys else 0
-        for key in keys[start:] + keys[:start]:
-            label = str(self._by_id[key].label).casefold()
-            if key.casefold().startswith(needle) or needle in label:
-                return key
-        return None
+        if step and current in found:
+            at = (found.index(current) + step) % len(found)
+        else:
+            keys = list(self._by_id)
+            start = keys.index(origin[0]) if origin and origin[0] in keys else 0
+            at = next((i for i, key in enumerate(found) if keys.index(key) >= start), 0)
+        self.select(found[at])
+        return at + 1, len(found)
+
+    def remember(self) -> tuple[str | None, frozenset[str]]:
+        """The cursor's node and the open branches, to go back to with `restore`."""
+        opened = frozenset(key for key, node in self._by_id.items() if node.is_expanded)
+        return self.current, opened
+
+    def restore(self, view: tuple[str | None, frozenset[str]]) -> None:
+        """Put the cursor and the open branches back as `remember` saw them."""
+        cursor, opened = view
+        with self.app.batch_update():
+            for key, node in self._by_id.items():
+                if node.is_expanded and key not in opened:
+                    node.collapse()
+                elif not node.is_expanded and key in opened:
+                    node.expand()
+            if cursor is not None and cursor in self._by_id:
+                _ = self.last_line
+                self.move_cursor(self._by_id[cursor])
 
     def action_open_node(self) -> None:
         """Right arrow: open a closed branch, or step into an open one."""
