@@ -346,44 +346,39 @@ def _edited(state: StoreState, e: ev.PlanDetailsEdited, touch: Touch) -> PlanSta
     return plan
 
 
-def _touched(state: StoreState, e: ev.Event, touch: Touch) -> tuple[PlanState, ActionState]:
-    """The plan and action an action.* event names, the action marked as changed by it."""
-    plan = state.plans[e.plan]
-    action = plan.nodes[e.action]  # type: ignore[attr-defined]
-    if type(action) is not ActionState:
-        raise TypeError(f"{e.action} is not an action")  # type: ignore[attr-defined]
-    action.last = touch
-    return plan, action
+def _on_action(change: Callable[[ActionState, Any], None]) -> Handler:
+    """The handler of an action.* event: `change` the action it names, marked as changed by it."""
+
+    def handler(state: StoreState, e: Any, touch: Touch) -> PlanState:
+        plan = state.plans[e.plan]
+        action = plan.nodes[e.action]
+        if type(action) is not ActionState:
+            raise TypeError(f"{e.action} is not an action")
+        action.last = touch
+        change(action, e)
+        return plan
+
+    return handler
 
 
-def _planned(state: StoreState, e: ev.ActionPlanned, touch: Touch) -> PlanState:
-    plan, action = _touched(state, e, touch)
+def _planned(action: ActionState, e: ev.ActionPlanned) -> None:
     action.due = e.due
-    return plan
 
 
-def _completed(state: StoreState, e: ev.ActionCompleted, touch: Touch) -> PlanState:
-    plan, action = _touched(state, e, touch)
+def _completed(action: ActionState, e: ev.ActionCompleted) -> None:
     action.done_on = e.on
-    return plan
 
 
-def _reopened(state: StoreState, e: ev.ActionReopened, touch: Touch) -> PlanState:
-    plan, action = _touched(state, e, touch)
+def _reopened(action: ActionState, e: ev.ActionReopened) -> None:
     action.done_on = None
-    return plan
 
 
-def _dropped(state: StoreState, e: ev.ActionDropped, touch: Touch) -> PlanState:
-    plan, action = _touched(state, e, touch)
+def _dropped(action: ActionState, e: ev.ActionDropped) -> None:
     action.dropped = e.reason
-    return plan
 
 
-def _restored(state: StoreState, e: ev.ActionRestored, touch: Touch) -> PlanState:
-    plan, action = _touched(state, e, touch)
+def _restored(action: ActionState, e: ev.ActionRestored) -> None:
     action.dropped = None
-    return plan
 
 
 def _added(state: StoreState, e: ev.ActionAdded, touch: Touch) -> PlanState:
@@ -493,11 +488,11 @@ Handler = Callable[[StoreState, Any, Touch], "PlanState | None"]
 _HANDLERS: dict[type, Handler] = {
     ev.PlanCreated: _created,
     ev.PlanDetailsEdited: _edited,
-    ev.ActionPlanned: _planned,
-    ev.ActionCompleted: _completed,
-    ev.ActionReopened: _reopened,
-    ev.ActionDropped: _dropped,
-    ev.ActionRestored: _restored,
+    ev.ActionPlanned: _on_action(_planned),
+    ev.ActionCompleted: _on_action(_completed),
+    ev.ActionReopened: _on_action(_reopened),
+    ev.ActionDropped: _on_action(_dropped),
+    ev.ActionRestored: _on_action(_restored),
     ev.ActionAdded: _added,
     ev.NoteAdded: _note,
     ev.EvaluationRecorded: _evaluation,
