@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import msgspec
+
 from catalog import Catalog
 from catalog.schema import Profile
 from core import commands
 from core import events as ev
+from core.keystore import FileKeyStore, Keys
 from core.log import encode_header, frame, fsync_dir, parse_header, payload_hash
+from core.privacy import seal_event
 from core.projections import StoreState, apply
 from core.store import LOG_NAME, Store
 
@@ -482,6 +486,7 @@ def generate(
     state = StoreState()
     state.hash = log.hash
     encode = ev.ENCODER.encode
+    keys = Keys(FileKeyStore(path))
     last = EPOCH
     actors: set[str] = set()
     plans = 0
@@ -489,15 +494,19 @@ def generate(
     for seq, (i, step, life) in enumerate(_merged(n_events, seed, profile, heap), 1):
         when = step.when if step.when > last else last + timedelta(microseconds=1)
         ms = int(when.timestamp() * 1000)
+        event = step.decide(state)
         record = ev.Record(
             seq=seq,
             id=f"{ms:012x}{rng.getrandbits(80):020x}",
             time=when,
             actor=step.actor,
             prev=state.hash,
-            event=step.decide(state),
+            event=event,
+            v=type(event).version,
         )
-        apply(state, record, log.append(encode(record)))
+        # Written sealed, as Store.execute writes it; folded as a reader opens it.
+        sealed = msgspec.structs.replace(record, event=seal_event(event, record.id, keys))
+        apply(state, record, log.append(encode(sealed)))
         last = when
         actors.add(step.actor)
         plans += isinstance(record.event, ev.PlanCreated)

@@ -6,10 +6,12 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cli.cmd_privacy import add_erase_parser
 from cli.cmd_schedule import add_schedule_parser
 from cli.context import EXIT_USAGE, Context, Fail, print_json
 from cli.render import indent, literal, table
 from core import access, commands, i18n
+from core.erasure import erased_text
 from core.i18n import fmt_date, fmt_time, t
 from core.projections import (
     STATUS_SYMBOL,
@@ -180,6 +182,7 @@ def plan_json(
         "weeks": plan.weeks,
         "summary": summary_json(summarize(plan, today)),
         "closed": jsonout.closed_data(plan.closed),
+        "erased": jsonout.erased_data(plan.erased),
         "competencies": [
             {
                 "id": comp.id,
@@ -441,6 +444,9 @@ def plan_text(
         if plan.closed.reason:
             closed += " — " + literal(plan.closed.reason)
         facts.append(("state", closed))
+    erased = erased_text(plan)
+    if erased is not None:
+        facts.append(("state", erased))
     labels = {key: t(f"cli.show.{key}") for key, _ in facts}
     label_width = max(len(label) for label in labels.values()) + 1
     previous = None
@@ -576,6 +582,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_close)
 
     add_schedule_parser(cmds)
+
+    add_erase_parser(cmds)
 
     p = cmds.add_parser("reopen", help="reopen a closed plan")
     p.add_argument("plan", metavar="PLAN")

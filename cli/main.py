@@ -45,6 +45,8 @@ COMMANDS = {
     "agenda": "cli.cmd_schedule",
     "store": "cli.cmd_copy",
     "checkpoint": "cli.cmd_checkpoint",
+    "erase": "cli.cmd_privacy",
+    "upgrade": "cli.cmd_privacy",
 }
 """Each subcommand and the module that registers it, in the order `--help` lists them.
 Only the module of the command given is imported: start-up pays for what it runs."""

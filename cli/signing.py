@@ -77,7 +77,7 @@ def store_verdicts(state: StoreState) -> list[dict[str, Any]]:
             "role": s.role,
             "subject": s.subject,
             "actor": s.actor,
-            "verdict": checker.verdict(state.log_id, plan.id, s),
+            "verdict": signoffs.verdict_of(checker, state, plan, s),
         }
         for plan, s in signoffs.all_signoffs(state)
     ]

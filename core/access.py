@@ -270,6 +270,10 @@ def check(
         if ADMIN not in roles:
             _refuse("err.access.admin_only", actor=actor, admins=_admins_text(state))
         return
+    if kind == "plan.erased":
+        if ADMIN not in roles:
+            _refuse("err.access.erase", actor=actor, admins=_admins_text(state))
+        return
     if kind == "plan.created":
         if not any(r in roles for r in EDITORS):
             _refuse("err.access.create", actor=actor, roles=_role_names(roles))

@@ -31,6 +31,7 @@ import msgspec
 from core import events as ev
 from core.filestore import FileBackend
 from core.log import FRAME, FRAME_SIZE, MAX_PAYLOAD, LogFile, fsync_dir
+from core.privacy import open_cached, sealed_for_cache
 from core.projections import PlanState, StoreState, index_nodes
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ SAVE_AFTER = 10_000
 DISABLE_VARIABLE = "LEERPAD_CHECKPOINTS"
 """Set to 0 (or off/no/false) to neither read nor write checkpoints."""
 _LENGTH = struct.Struct(">I")
-_SOURCES = ("core.projections", "core.events", "core.checkpoint")
+_SOURCES = ("core.projections", "core.events", "core.checkpoint", "core.privacy")
 
 
 class Head(msgspec.Struct, array_like=True):
@@ -401,6 +402,11 @@ def restore(store: Store, cache_dir: Path) -> bool:
     if found is None:
         return False
     head, state = found
+    keys = store.keys
+    if keys is None:
+        return False
+    # Personal texts are sealed with their plans' keys: an erased plan's stay unreadable.
+    open_cached(state, keys)
     store.state = state
     store.end = head.end
     store.last_offset = head.offset
@@ -435,9 +441,15 @@ def save(store: Store, cache_dir: Path) -> Path | None:
     A checkpoint is only a cache, so any failure (no space, no permission) is
     ignored: the next open simply replays the log again.
     """
-    log = store.log
-    if not code_version():
+    keys = store.keys
+    if not code_version() or keys is None:
         return None
+    with sealed_for_cache(store.state, keys) as sealable:
+        return _save(store, cache_dir) if sealable else None
+
+
+def _save(store: Store, cache_dir: Path) -> Path | None:
+    log = store.log
     target = checkpoint_path(cache_dir, log.path, log.header.log_id)
     backend = store.backend
     assert isinstance(backend, FileBackend)

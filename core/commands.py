@@ -87,6 +87,13 @@ def _plan(state: StoreState, plan_id: str, *, open_only: bool = True) -> PlanSta
     plan = state.plan(plan_id)
     if plan is None:
         raise Rejected("err.unknown_plan", plan=plan_id)
+    if plan.erased is not None:
+        raise Rejected(
+            "err.plan_erased",
+            plan=plan.id,
+            on=fmt_date(plan.erased.time.date()),
+            actor=plan.erased.actor,
+        )
     if open_only and plan.closed is not None:
         raise Rejected(
             "err.plan_closed",
@@ -454,6 +461,10 @@ def sign_off(
 
 register(
     {
+        "err.plan_erased": (
+            "Plan {plan} was erased on {on} by {actor}; it cannot be changed.",
+            "Plan {plan} werd gewist op {on} door {actor}; het kan niet meer gewijzigd worden.",
+        ),
         "err.close_needs_reason": (
             "Plan {plan} still has {open} open actions ({overdue} overdue): give a reason to "
             "close it as completed.",

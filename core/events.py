@@ -72,12 +72,30 @@ class PlanStructure(msgspec.Struct, frozen=True, gc=False):
     scale: list[LevelSpec]
 
 
+class Sealed(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    """A personal text encrypted with its plan's key (AES-256-GCM, see core/privacy.py).
+
+    Stored as a two-element array [nonce, ciphertext]; the associated data is the
+    plan id, the record id and the field's path, so it cannot be moved elsewhere.
+    """
+
+    n: bytes
+    c: bytes
+
+
+Text = str | Sealed
+"""A personal text: sealed in a record as written, plain once opened with the plan's key."""
+
+PERSONAL_VERSION = 2
+"""The version of each event type that carries personal texts since they are sealed."""
+
+
 class Rating(msgspec.Struct, frozen=True, gc=False):
     """The level one competency (A or B) got in an evaluation, with a comment."""
 
     competency: str
     level: str
-    comment: str = ""
+    comment: Text = ""
 
 
 # --- events ----------------------------------------------------------------------------
@@ -95,10 +113,11 @@ class Event(msgspec.Struct, frozen=True, gc=False, tag_field="type"):
 
 
 class PlanCreated(Event, tag="plan.created"):
-    trainee: str
-    contract: str
+    version: ClassVar[int] = PERSONAL_VERSION
+    trainee: Text
+    contract: Text
     company: str
-    contact: str
+    contact: Text
     start: date
     weeks: int
     structure: PlanStructure
@@ -107,10 +126,11 @@ class PlanCreated(Event, tag="plan.created"):
 class PlanDetailsEdited(Event, tag="plan.edited"):
     """Only the fields that changed are set; None means unchanged."""
 
-    trainee: str | None = None
-    contract: str | None = None
+    version: ClassVar[int] = PERSONAL_VERSION
+    trainee: Text | None = None
+    contract: Text | None = None
     company: str | None = None
-    contact: str | None = None
+    contact: Text | None = None
     start: date | None = None
     weeks: int | None = None
 
@@ -126,23 +146,26 @@ class ActionCompleted(Event, tag="action.completed"):
 
 
 class ActionReopened(Event, tag="action.reopened"):
+    version: ClassVar[int] = PERSONAL_VERSION
     action: str
-    reason: str
+    reason: Text
 
 
 class ActionAdded(Event, tag="action.added"):
     """An own training action. A row id that does not exist yet opens a new row."""
 
+    version: ClassVar[int] = PERSONAL_VERSION
     row: str
     action: str
-    text: str
+    text: Text
 
 
 class ActionDropped(Event, tag="action.dropped"):
     """The action was marked not applicable for this plan."""
 
+    version: ClassVar[int] = PERSONAL_VERSION
     action: str
-    reason: str
+    reason: Text
 
 
 class ActionRestored(Event, tag="action.restored"):
@@ -152,26 +175,29 @@ class ActionRestored(Event, tag="action.restored"):
 class NoteAdded(Event, tag="note.added"):
     """`target` is the plan id or a node id (A3, A3.2, A3.2.1, B4, E1)."""
 
+    version: ClassVar[int] = PERSONAL_VERSION
     target: str
-    text: str
+    text: Text
 
 
 class EvaluationRecorded(Event, tag="evaluation.recorded"):
+    version: ClassVar[int] = PERSONAL_VERSION
     evaluation: str
     on: date
-    participants: list[str]
+    participants: list[Text]
     ratings: list[Rating]
-    remark: str = ""
+    remark: Text = ""
 
 
 class SignedOff(Event, tag="plan.signed"):
     """An acknowledgement of the plan (or of one evaluation) as of record `covers_seq`."""
 
+    version: ClassVar[int] = PERSONAL_VERSION
     role: str
     subject: str
     covers_seq: int
     covers_hash: str
-    remark: str = ""
+    remark: Text = ""
     signature: str = ""
     """An armored SSHSIG over core.signoffs.message() (namespace leerpad-signoff@v1), or ""."""
     signed_at: datetime | None = None
@@ -179,12 +205,24 @@ class SignedOff(Event, tag="plan.signed"):
 
 
 class PlanClosed(Event, tag="plan.closed"):
+    version: ClassVar[int] = PERSONAL_VERSION
     outcome: str
     on: date
-    reason: str = ""
+    reason: Text = ""
 
 
 class PlanReopened(Event, tag="plan.reopened"):
+    version: ClassVar[int] = PERSONAL_VERSION
+    reason: Text
+
+
+class PlanErased(Event, tag="plan.erased"):
+    """The plan's key was destroyed: its personal texts can no longer be read by anyone.
+
+    `reason` is why (a retention period, a request); it is not sealed, so it must
+    not hold personal data.
+    """
+
     reason: str
 
 
@@ -235,6 +273,7 @@ EventBody = (
     | SignedOff
     | PlanClosed
     | PlanReopened
+    | PlanErased
     | AccessGranted
     | AccessRevoked
     | StoreCopied
@@ -298,6 +337,17 @@ Applied to the plain decoded body before typed decoding, so a type's struct only
 ever describes its newest shape. Each upcaster raises ValueError naming the
 field when the old body cannot be carried over.
 """
+
+
+def _texts_now_sealable(body: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 only widened personal texts from str to str | Sealed: a version-1 body
+    # (plain text, written before sealing) already has the new shape.
+    return body
+
+
+for _cls in EVENT_TYPES:
+    if _cls.version == PERSONAL_VERSION:
+        UPCASTERS[(_cls.__struct_config__.tag, 1)] = _texts_now_sealable  # type: ignore[index]
 
 
 class NewerEvent(NamedTuple):

@@ -79,7 +79,7 @@ def write_evidence(
     ]
     written: list[Path] = []
     for signoff in plan.signoffs:
-        verdict = checker.verdict(state.log_id, plan.id, signoff)
+        verdict = signoffs.verdict_of(checker, state, plan, signoff)
         readme += [
             "",
             t(

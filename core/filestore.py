@@ -28,6 +28,7 @@ from core import storefiles, team
 from core.history import Unknown
 from core.i18n import t
 from core.identity import login_exists
+from core.keystore import FileKeyStore, Keys
 from core.log import (
     FRAME,
     FRAME_SIZE,
@@ -43,6 +44,7 @@ from core.log import (
     fsync_dir,
     payload_hash,
 )
+from core.privacy import open_record
 from core.projections import StoreState, apply, apply_unknown
 from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
 
@@ -104,6 +106,8 @@ class FileBackend:
         """Set up to read `self.log` from its first record (on open, and after a re-open)."""
         log = self.log
         header = log.header
+        self.keys = Keys(FileKeyStore(self.path))
+        """The plans' keys in `keys/`: personal texts are opened as records are read."""
         self.read_only: str | None = None
         if self.refused is not None:
             self.read_only = self.refused
@@ -113,6 +117,8 @@ class FileBackend:
             self.read_only = t("store.newer", what=t("store.what.log", v=header.version))
         elif header.problem is not None:
             self.read_only = t("store.bad_header", what=t(header.problem))
+        elif header.version < LOG_VERSION:
+            self.read_only = t("store.plaintext_format", v=header.version)
         self.end = HEADER_SIZE
         """Offset just after the last record folded into the state."""
         self.last_offset = HEADER_SIZE
@@ -308,6 +314,7 @@ class FileBackend:
             decode = ev.RECORD_DECODER.decode
             sha256 = hashlib.sha256
             fold = apply
+            keys = self.keys
             # The chain, kept in locals in the hot loop (the state says the same after
             # each fold); re-read only after a record the slow path dealt with.
             seq, prev = state.seq, state.hash
@@ -334,6 +341,7 @@ class FileBackend:
                 if record.seq != seq or record.prev != prev:
                     self._broken(state, offset, record.seq)
                     return None
+                record = open_record(record, keys)
                 try:
                     fold(state, record, digest)
                 except Exception as exc:
@@ -427,6 +435,8 @@ class FileBackend:
             record, _ = decode_payload(payload, digest)
             if upto is not None and record.seq > upto:
                 return
+            if isinstance(record, ev.Record):
+                record = open_record(record, self.keys)
             yield record, digest
 
     def history_source(self) -> FileHistory:
@@ -453,7 +463,7 @@ class FileBackend:
     # --- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, state: StoreState) -> Iterator[None]:
+    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
         """Hold the file lock from catching up to fsync: appends never conflict.
 
         First, under the lock, the open file must still be the log at its name:
@@ -467,7 +477,7 @@ class FileBackend:
             try:
                 replaced = self.log.replaced()
                 if replaced is None:
-                    problem = self._consume(state, None)
+                    problem = self._consume(state, found)
                     if problem is not None:
                         self._settle(state, problem)
             except OSError as exc:
@@ -518,6 +528,7 @@ class FileBackend:
         offset = self.end
         self.end = end
         self.last_offset = offset
+        written = open_record(written, self.keys)
         try:
             apply(state, written, payload_hash(payload))
         except Exception as exc:
@@ -630,4 +641,7 @@ class FileHistory:
             at = self.offsets[seq - 1]
             n = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))[0]
             # The hash only feeds a plan's version hash, which no history entry shows.
-            yield decode_payload(os.pread(fd, n, at + FRAME_SIZE), "")[0]
+            record = decode_payload(os.pread(fd, n, at + FRAME_SIZE), "")[0]
+            if isinstance(record, ev.Record):
+                record = open_record(record, self.backend.keys)
+            yield record

@@ -139,6 +139,9 @@ def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
                 after = scope
             else:
                 before = scope
+        case ev.PlanErased():
+            after = t("plan.erased_text")
+            detail = e.reason
         case ev.StoreCopied():
             target = e.source
             params = {"records": str(e.records)}

@@ -26,7 +26,8 @@ from core.i18n import register, t
 LOG_NAME = "events.log"
 """The log's file name in a store directory."""
 MAGIC = b"LEERPAD\n"
-LOG_VERSION = 1
+LOG_VERSION = 2
+"""2: personal texts in records are sealed with their plan's key (1: plain; read-only now)."""
 HEADER = struct.Struct(">8sI4s16s")  # magic, log format version, reserved (zero), log id
 HEADER_SIZE = HEADER.size  # 32
 FRAME = struct.Struct(">III")  # payload length, length ^ 0xFFFFFFFF, crc32(payload)

@@ -477,9 +477,9 @@ class PgBackend:
     # --- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, state: StoreState) -> Iterator[None]:
+    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
         """No lock is held: the append itself tells when others came first (Conflict)."""
-        self.catch_up(state, None, settle=False)
+        self.catch_up(state, found, settle=False)
         yield
 
     def append(

@@ -18,6 +18,17 @@ from msgspec import field
 
 from core import events as ev
 from core.events import Record
+from core.i18n import register, t
+
+register(
+    {
+        "plan.erased_text": ("[erased]", "[gewist]"),
+        "hist.plan.erased": (
+            "erased the plan's personal data",
+            "persoonsgegevens van het plan gewist",
+        ),
+    }
+)
 
 BEHIND_MARGIN = 10.0
 """Percentage points under the timeline from which a plan counts as behind."""
@@ -154,6 +165,15 @@ class Closure(msgspec.Struct, gc=False):
     time: datetime
 
 
+class Erasure(msgspec.Struct, gc=False):
+    """The plan's key was destroyed: its personal texts show as erased from then on."""
+
+    reason: str
+    seq: int
+    actor: str
+    time: datetime
+
+
 Node = ActionState | RowState | CompetencyState | PersonalState | Evaluation
 
 
@@ -182,6 +202,7 @@ class PlanState(msgspec.Struct):
     evaluations: list[Evaluation] = field(default_factory=list)
     signoffs: list[SignOff] = field(default_factory=list)
     closed: Closure | None = None
+    erased: Erasure | None = None
 
     def node(self, node_id: str) -> Node | None:
         return self.nodes.get(node_id.upper())
@@ -240,6 +261,9 @@ class StoreState(msgspec.Struct):
     access: AccessState = field(default_factory=AccessState)
     log_id: str = ""
     """The id of the log these records come from (its header): what signatures name."""
+    copied_upto: int = 0
+    """The last record copied from another log (`store.copied`, by a copy or an upgrade):
+    signatures up to it name that log's id and hashes, not this one's."""
 
     def plan(self, plan_id: str) -> PlanState | None:
         return self.plans.get(plan_id.upper())
@@ -458,6 +482,53 @@ def _plan_reopened(state: StoreState, e: ev.PlanReopened, touch: Touch) -> PlanS
     return plan
 
 
+def _erased(state: StoreState, e: ev.PlanErased, touch: Touch) -> PlanState:
+    plan = state.plans[e.plan]
+    plan.erased = Erasure(e.reason, touch.seq, touch.actor, touch.time)
+    # Whatever was opened before the key went (in this process, or a key a crash left).
+    marker = t("plan.erased_text")
+    personal_texts(plan, lambda _text: marker)
+    return plan
+
+
+def _copied(state: StoreState, e: ev.StoreCopied, touch: Touch) -> None:
+    if touch.seq == 1:
+        state.copied_upto = 1 + e.records
+
+
+def personal_texts(plan: PlanState, change: Callable[[str], str]) -> None:
+    """Replace every non-empty personal text of `plan` by `change(text)`, in place.
+
+    The state's side of core/privacy.py's PERSONAL: the fields a cache seals and
+    an erasure clears.
+    """
+    for name in ("trainee", "contract", "contact"):
+        value = getattr(plan, name)
+        if value:
+            setattr(plan, name, change(value))
+    for action in plan.actions():
+        if action.own and action.text:
+            action.text = change(action.text)
+        if action.dropped:
+            action.dropped = change(action.dropped)
+    for note in plan.notes:
+        if note.text:
+            note.text = change(note.text)
+    for evaluation in plan.evaluations:
+        evaluation.participants = [change(p) if p else p for p in evaluation.participants]
+        evaluation.ratings = [
+            msgspec.structs.replace(r, comment=change(r.comment)) if r.comment else r  # type: ignore[arg-type]
+            for r in evaluation.ratings
+        ]
+        if evaluation.remark:
+            evaluation.remark = change(evaluation.remark)
+    for signoff in plan.signoffs:
+        if signoff.remark:
+            signoff.remark = change(signoff.remark)
+    if plan.closed is not None and plan.closed.reason:
+        plan.closed.reason = change(plan.closed.reason)
+
+
 def _access_granted(state: StoreState, e: ev.AccessGranted, touch: Touch) -> None:
     grant = state.access.users.setdefault(e.login, {}).setdefault(e.role, RoleGrant())
     if e.all_plans:
@@ -499,6 +570,8 @@ _HANDLERS: dict[type, Handler] = {
     ev.SignedOff: _signed,
     ev.PlanClosed: _closed,
     ev.PlanReopened: _plan_reopened,
+    ev.PlanErased: _erased,
+    ev.StoreCopied: _copied,
     ev.AccessGranted: _access_granted,
     ev.AccessRevoked: _access_revoked,
 }
@@ -607,7 +680,8 @@ def summarize(plan: PlanState, today: date) -> PlanSummary:
 
 
 def summaries(state: StoreState, today: date) -> list[PlanSummary]:
-    return [summarize(plan, today) for plan in state.plans.values()]
+    # A copy of the plans first: the UI reads while its command thread may fold a new plan.
+    return [summarize(plan, today) for plan in list(state.plans.values())]
 
 
 def latest_evaluation(plan: PlanState) -> Evaluation | None:

@@ -82,6 +82,15 @@ register(
             "kan het allowed_signers-bestand {path} niet lezen ({why})",
         ),
         "sig.why.config": ("{problem}", "{problem}"),
+        "sig.why.copied": (
+            "signed in the log this one was copied or upgraded from; check it there",
+            "ondertekend in het logboek waaruit dit gekopieerd of bijgewerkt werd; "
+            "controleer het daar",
+        ),
+        "sig.why.erased": (
+            "the plan was erased: the remark it signed can no longer be read",
+            "het plan werd gewist: de ondertekende opmerking is niet meer leesbaar",
+        ),
     }
 )
 
@@ -323,7 +332,16 @@ def verdicts(
 ) -> dict[int, Verdict]:
     """The verdict of each of `plan`'s sign-offs, by the seq of its record."""
     checker = checker or default_checker()
-    return {s.seq: checker.verdict(state.log_id, plan.id, s) for s in plan.signoffs}
+    return {s.seq: verdict_of(checker, state, plan, s) for s in plan.signoffs}
+
+
+def verdict_of(checker: Checker, state: StoreState, plan: PlanState, signoff: SignOff) -> Verdict:
+    """The verdict on one sign-off, where its signature can still be checked in this log."""
+    if signoff.signature and signoff.seq <= state.copied_upto:
+        return Verdict(UNCHECKED, why_key="sig.why.copied")
+    if signoff.signature and signoff.remark and plan.erased is not None:
+        return Verdict(UNCHECKED, why_key="sig.why.erased")
+    return checker.verdict(state.log_id, plan.id, signoff)
 
 
 def known_verdicts(log_id: str, plan: PlanState, checker: Checker | None) -> dict[int, Verdict]:

@@ -165,8 +165,11 @@ class Backend(Protocol):
         """
         ...
 
-    def writing(self, state: StoreState) -> AbstractContextManager[None]:
-        """Prepare an append: within it `state` is caught up and the command is decided.
+    def writing(
+        self, state: StoreState, found: list[ev.Record] | None = None
+    ) -> AbstractContextManager[None]:
+        """Prepare an append: within it `state` is caught up (the records folded go onto
+        `found`) and the command is decided.
 
         Raises Reread when the records were replaced under the store (nothing decided).
         """

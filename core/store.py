@@ -22,7 +22,9 @@ from core.filestore import FileBackend, decode_payload, make_store_dir
 from core.history import HistoryEntry, Unknown, fold_with_history
 from core.i18n import register, t
 from core.identity import current_actor
+from core.keystore import KeyProblem, Keys
 from core.log import LOG_NAME, CorruptLog, LogFile
+from core.privacy import MissingKey, seal_event
 from core.projections import StoreState, apply, apply_unknown
 from core.storage import (
     Backend,
@@ -111,6 +113,7 @@ class Store:
                 store.check_covered()
             if cache_dir is not None and checkpoint.worth_saving(store, store.state.seq - restored):
                 checkpoint.save(store, cache_dir)
+            store.finish_erasures()
         except BaseException:
             store.close()
             raise
@@ -120,6 +123,31 @@ class Store:
 
     def close(self) -> None:
         self.backend.close()
+
+    # --- the plans' keys ----------------------------------------------------------------
+
+    @property
+    def keys(self) -> Keys | None:
+        """The plans' data keys (None: a store whose personal texts are not sealed)."""
+        return getattr(self.backend, "keys", None)
+
+    def finish_erasures(self) -> None:
+        """Destroy the key of every erased plan that still has one (a crash after the record).
+
+        Run on every open: an erasure whose key survived is completed by whoever
+        comes next. A key that cannot be destroyed now is named in a notice.
+        """
+        keys = self.keys
+        if keys is None:
+            return
+        erased = {plan.id for plan in self.state.plans.values() if plan.erased is not None}
+        for plan_id in erased:
+            keys.forget(plan_id)
+        for plan_id in sorted(erased & keys.store.plans()):
+            try:
+                keys.erase(plan_id)
+            except KeyProblem as exc:
+                self.notices.append(str(exc))
 
     def __enter__(self) -> Store:
         return self
@@ -255,7 +283,13 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------
 
-    def execute(self, decide: Decide, *, event_id: str | None = None) -> ev.Record:
+    def execute(
+        self,
+        decide: Decide,
+        *,
+        event_id: str | None = None,
+        caught_up: list[ev.Record] | None = None,
+    ) -> ev.Record:
         """Run a command against the freshest state and append its event.
 
         Catch up, re-validate (`decide` raises `Rejected` when the command no
@@ -264,13 +298,15 @@ class Store:
         an append that already landed returns the existing record. When the
         records were replaced under the store (Reread), nothing is decided: the
         replacement is read and the command refused, for the user to look first.
+        With `caught_up`, the records of others folded on the way are added to it
+        (also when the command is refused): nobody need read the log again for them.
         """
         with self._mutex:
             # Never append to a log not checked end to end.
             self.check_covered()
             for _ in range(CONFLICT_RETRIES):
                 try:
-                    return self._append_once(decide, event_id)
+                    return self._append_once(decide, event_id, caught_up)
                 except Conflict:
                     continue
                 except Reread as exc:
@@ -278,10 +314,12 @@ class Store:
                     raise
             raise StoreError(t("store.busy", location=self.location))
 
-    def _append_once(self, decide: Decide, event_id: str | None) -> ev.Record:
+    def _append_once(
+        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None
+    ) -> ev.Record:
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
-        with self.backend.writing(self.state):
+        with self.backend.writing(self.state, caught_up):
             if self.read_only:
                 raise ReadOnly(t("store.read_only", reason=self.read_only))
             if event_id is not None:
@@ -297,13 +335,24 @@ class Store:
                 now = check_clock(self.clock())
             except ClockError as exc:
                 raise StoreError(str(exc)) from exc
-            return self.backend.append(
-                self.state,
-                event,
-                event_id=event_id or new_event_id(now),
-                actor=self.actor,
-                time=now,
+            event_id = event_id or new_event_id(now)
+            keys = self.keys
+            if keys is not None:
+                try:
+                    event = seal_event(event, event_id, keys)
+                except (MissingKey, KeyProblem) as exc:
+                    raise StoreError(str(exc)) from exc
+            record = self.backend.append(
+                self.state, event, event_id=event_id, actor=self.actor, time=now
             )
+            if keys is not None and isinstance(event, ev.PlanErased):
+                # The record is durable: from here the erasure holds even if this fails
+                # or the process dies (the next open destroys the key).
+                try:
+                    keys.erase(event.plan)
+                except KeyProblem as exc:
+                    self.notices.append(str(exc))
+            return record
 
 
 register(

@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
+
 from core import events as ev
 from core.i18n import register, t
 from core.identity import current_actor
+from core.privacy import seal_event
 from core.projections import StoreState
 from core.storage import StoreError, new_event_id, shown_location, utc_now
 from core.store import Store
@@ -96,8 +99,13 @@ def _copy(src: Store, dst: Store, where: str) -> Copied:
             v=ev.StoreCopied.version,
         )
         backend.import_record(state, marker)
+        keys = dst.keys
         for record, _ in src.records():
             if not isinstance(record, ev.Record):
                 raise StoreError(t("copy.unknown", location=where, count=1))
+            if keys is not None:
+                # Read opened from the source; a file store seals them with its own keys.
+                sealed = seal_event(record.event, record.id, keys)
+                record = msgspec.structs.replace(record, event=sealed)
             backend.import_record(state, record)
     return Copied(src.state.seq, src.state.hash, state.hash)

@@ -22,6 +22,7 @@ import msgspec
 from core import events as ev
 from core import storefiles
 from core.i18n import register, t
+from core.keystore import FileKeyStore, Keys
 from core.log import (
     FRAME,
     FRAME_SIZE,
@@ -32,6 +33,7 @@ from core.log import (
     classify_tail,
     parse_header,
 )
+from core.privacy import open_record
 from core.projections import StoreState, apply, apply_unknown
 
 LOG_NAME = "events.log"
@@ -173,6 +175,7 @@ class _Checker:
         self.seq = 0
         self.ids: dict[str, int] = {}
         self.state = StoreState()
+        self.keys: Keys | None = None
 
     def fail(self, offset: int, kind: str, message: str, seq: int | None = None) -> None:
         self.report.problem = Problem(self.seq + 1 if seq is None else seq, offset, kind, message)
@@ -250,7 +253,7 @@ class _Checker:
             apply_unknown(self.state, rec.seq, rec.id, digest)
         else:
             try:
-                apply(self.state, rec, digest)  # type: ignore[arg-type]
+                apply(self.state, open_record(rec, self.keys), digest)  # type: ignore[arg-type]
             except Exception as exc:
                 # Chain and checksum are fine, but the event makes no sense at this point.
                 kind = ev.event_tag(rec.event)  # type: ignore[arg-type]
@@ -334,6 +337,8 @@ def _verify_fd(fd: int, report: Report) -> Report:
     report.last_hash = header_hash
     report.end = HEADER_SIZE
     checker = _Checker(report, header_hash)
+    # Sign-offs are checked on opened texts (a signature covers the remark as typed).
+    checker.keys = Keys(FileKeyStore(report.path.parent))
     checker.state.log_id = header.log_id
     report.state = checker.state
     data = _map(fd, size)

@@ -1,13 +1,14 @@
 """The Textual application: a thin composition root around one open store.
 
 Screens read `app.store.state` and `app.today()`, send intents through
-`app.run_command`, and follow `app.seq` (the last record folded) to re-render
+`app.run_command` (written in a thread), and follow `app.seq` (the last record folded) to re-render
 when anything changes, whether the change was theirs or another user's.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, ClassVar
@@ -94,6 +95,9 @@ class LeerpadApp(KeyOrder):
         self.history_loading = False
         """The log is being indexed for the first time, in a thread."""
         self.change_notices = ChangeNotices(self)
+        self._pending: deque[tuple[list[Decide], Callable[[list[Record]], object] | None]] = deque()
+        """Commands asked for while another was being written, in order."""
+        self._command_worker: object | None = None
         self._touched: dict[str, int] = {}
         """Per plan, the seq of the last record folded here that named it (see changed_plans)."""
         localize_bindings(self)
@@ -165,50 +169,97 @@ class LeerpadApp(KeyOrder):
 
     # --- writing -------------------------------------------------------------------------
 
-    def run_command(self, decide: Decide) -> Record | None:
-        """Execute a command; on refusal tell the user why and return None."""
+    def run_command(
+        self, decide: Decide, *, then: Callable[[Record], object] | None = None
+    ) -> bool:
+        """Execute a command in a thread; `then(record)` runs on the UI thread once it is
+        written. A refusal is told to the user. False when it could not even be started."""
+        return self.run_commands(
+            [decide], then=(lambda records: then(records[0])) if then is not None else None
+        )
+
+    def run_commands(
+        self, decides: list[Decide], *, then: Callable[[list[Record]], object] | None = None
+    ) -> bool:
+        """Execute commands one after another in a thread, stopping at the first refusal
+        (told to the user); `then(records written)` runs on the UI thread when any were.
+
+        Commands run in the order given, after those still pending: waiting for
+        another writer's lock, the fsync and the catching up never hold up the screen.
+        """
         if self.read_only:
             self.notify(
                 i18n.t("ui.read_only_key", reason=self.read_only),
                 severity="warning",
                 markup=False,
             )
-            return None
-        before = self.store.state.seq
-        try:
-            record = self.store.execute(decide)
-        except Rejected as exc:
-            self._caught_up(before, mine=None)
-            self.notify(
-                exc.message(),
-                title=i18n.t("ui.rejected"),
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            return None
-        except (ReadOnly, StoreError) as exc:
-            self._caught_up(before, mine=None)
-            self.notify(
-                str(exc),
-                title=i18n.t("ui.store_problem"),
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            return None
-        self._caught_up(before, mine=record)
-        return record
+            return False
+        self._pending.append((list(decides), then))
+        if not self.command_running:
+            self._next_command()
+        return True
 
-    def _caught_up(self, before: int, *, mine: Record | None) -> None:
-        """Writing first folds what others appended: tell the user, then re-render."""
-        now = self.store.state.seq
-        others = [s for s in range(before + 1, now + 1) if mine is None or s != mine.seq]
-        found = self._records_between(others[0], others[-1]) if others else []
-        if found:
-            self._notify_records(found)
-        self._note_changes([*found, *([mine] if mine else [])], before)
-        self.seq = now
+    @property
+    def command_running(self) -> bool:
+        """A command is being written (forms wait for it rather than save twice)."""
+        return self._command_worker is not None
+
+    async def wait_for_commands(self) -> None:
+        """Until every command asked for is written or refused, and its outcome shown."""
+        while self._command_worker is not None:
+            await self.workers.wait_for_complete([self._command_worker])  # type: ignore[list-item]
+
+    def _next_command(self) -> None:
+        self._command_worker = None
+        if self._pending:
+            decides, then = self._pending.popleft()
+            self._command_worker = self._execute(decides, then)
+
+    @work(thread=True, group="commands", exit_on_error=True)
+    def _execute(
+        self, decides: list[Decide], then: Callable[[list[Record]], object] | None
+    ) -> None:
+        before = self.store.state.seq
+        written: list[Record] = []
+        caught: list[Record] = []
+        problem: tuple[str, str] | None = None
+        for decide in decides:
+            try:
+                written.append(self.store.execute(decide, caught_up=caught))
+            except Rejected as exc:
+                problem = (exc.message(), "ui.rejected")
+                break
+            except (ReadOnly, StoreError) as exc:
+                problem = (str(exc), "ui.store_problem")
+                break
+        try:
+            self.call_from_thread(self._executed, before, written, caught, problem, then)
+        except RuntimeError:
+            return  # the app is shutting down
+
+    def _executed(
+        self,
+        before: int,
+        written: list[Record],
+        caught: list[Record],
+        problem: tuple[str, str] | None,
+        then: Callable[[list[Record]], object] | None,
+    ) -> None:
+        """Back on the UI thread: tell what others did, re-render, then what was asked."""
+        try:
+            if caught:
+                self._notify_records(caught)
+            self._note_changes([*caught, *written], before)
+            self.seq = self.store.state.seq
+            if problem is not None:
+                message, title = problem
+                self.notify(
+                    message, title=i18n.t(title), severity="error", timeout=10, markup=False
+                )
+            if written and then is not None:
+                then(written)
+        finally:
+            self._next_command()
 
     def changed_plans(self, since: int) -> set[str]:
         """The plans named by the records folded after seq `since` ("" for a record of
@@ -223,13 +274,6 @@ class LeerpadApp(KeyOrder):
             # Some records were not handed over (unknown types): say "anything may have changed".
             self._touched[""] = self.store.state.seq
 
-    def _records_between(self, first: int, last: int) -> list[Record]:
-        return [
-            rec
-            for rec, _ in self.store.records(last)
-            if isinstance(rec, Record) and rec.seq >= first
-        ]
-
     # --- following other writers ---------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="follow-log")
@@ -239,8 +283,12 @@ class LeerpadApp(KeyOrder):
         worker = get_current_worker()
         while not worker.is_cancelled:
             if self.store.wait(POLL_SECONDS) and not worker.is_cancelled:
+                # Read and fold here, not on the UI thread: a long catch-up (or a writer
+                # holding the store) never freezes the screen.
+                before = self.store.state.seq
+                records = self.store.refresh()
                 try:
-                    self.call_from_thread(self.catch_up)
+                    self.call_from_thread(self._others_appended, before, records)
                 except RuntimeError:
                     return  # the app is shutting down
                 time.sleep(POLL_SECONDS)
@@ -248,11 +296,13 @@ class LeerpadApp(KeyOrder):
     def catch_up(self) -> None:
         """Fold what other processes appended, tell the user what changed, re-render."""
         before = self.store.state.seq
-        records = self.store.refresh()
+        self._others_appended(before, self.store.refresh())
+
+    def _others_appended(self, before: int, records: list[Record]) -> None:
         if records:
             self._notify_records(records)
         self._note_changes(records, before)
-        if self.store.state.seq != before:
+        if self.store.state.seq != self.seq:
             self.seq = self.store.state.seq
 
     def _notify_records(self, records: list[Record]) -> None:

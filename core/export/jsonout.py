@@ -15,6 +15,7 @@ from core.events import LevelSpec, PersonalSpec
 from core.projections import (
     ActionState,
     Closure,
+    Erasure,
     PersonalState,
     PlanState,
     RowState,
@@ -103,6 +104,18 @@ def closed_data(closed: Closure | None) -> dict[str, Any] | None:
     }
 
 
+def erased_data(erased: Erasure | None) -> dict[str, Any] | None:
+    """When and by whom a plan's personal texts were erased (None: they were not)."""
+    if erased is None:
+        return None
+    return {
+        "reason": erased.reason,
+        "seq": erased.seq,
+        "actor": erased.actor,
+        "time": utc(erased.time),
+    }
+
+
 def personal_data(personal: Iterable[PersonalSpec | PersonalState]) -> list[dict[str, Any]]:
     """Personal competencies (of a plan, or of a catalog profile for `catalog show --json`)."""
     return [{"id": p.id, "name": p.name, "description": p.description} for p in personal]
@@ -145,6 +158,7 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
             "created": touch_data(plan.created),
             "last_change": touch_data(plan.last),
             "closed": closed_data(plan.closed),
+            "erased": erased_data(plan.erased),
             "progress": {
                 "done": summary.done,
                 "total": summary.total,

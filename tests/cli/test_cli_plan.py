@@ -254,6 +254,7 @@ def test_show_json_is_the_full_state(run: Run, demo_store: Path) -> None:
         "weeks",
         "summary",
         "closed",
+        "erased",
         "competencies",
         "personal",
         "acquired",

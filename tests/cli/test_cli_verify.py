@@ -174,7 +174,7 @@ def test_a_torn_tail_is_reported_as_such(run: Run, busy: Path) -> None:
         result.err
     )
     assert path.read_bytes() == before
-    assert sorted(p.name for p in busy.iterdir()) == [LOG_NAME]
+    assert sorted(p.name for p in busy.iterdir()) == [LOG_NAME, "keys"]
     data = json.loads(run("verify", "--json").out)
     assert data["torn_tail"] == {"offset": len(whole), "size": 20}
 

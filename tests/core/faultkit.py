@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core import commands, verify
 from core import events as ev
@@ -125,10 +126,21 @@ def check_log(path: Path) -> LogCheck:
             return LogCheck(records, f"id {rec.id} twice", b"")
         ids.add(rec.id)
         prev = hashlib.sha256(f.payload).hexdigest()
-        records.append(rec)
+        records.append(opened_note(path.parent, rec))
     if problem is not None and not problem.torn:
         return LogCheck(records, f"{problem.text('en')} at {problem.offset}", b"")
     return LogCheck(records, None, data[end:])
+
+
+def opened_note(store_dir: Path, rec: ev.Record) -> ev.Record:
+    """A note's text opened as docs/FORMAT.md says, with nothing but its key file and AES-GCM."""
+    event = rec.event
+    if not isinstance(event, ev.NoteAdded) or not isinstance(event.text, ev.Sealed):
+        return rec
+    key = (store_dir / "keys" / f"{event.plan}.key").read_bytes()
+    ad = f"{event.plan}\x00{rec.id}\x00text".encode()
+    text = AESGCM(key).decrypt(event.text.n, event.text.c, ad).decode()
+    return msgspec.structs.replace(rec, event=msgspec.structs.replace(event, text=text))
 
 
 def verify_store(path: Path) -> tuple[bool, str]:

@@ -364,6 +364,7 @@ def test_every_event_type_is_covered() -> None:
         "plan.signed",
         "plan.closed",
         "plan.reopened",
+        "plan.erased",  # core/erasure.py, tested in tests/core/test_core_privacy.py
         "access.granted",  # commands in core/access.py, tested in tests/team
         "access.revoked",
         "store.copied",  # written by core/storecopy.py, tested in tests/pg/test_pg_cli.py

@@ -8,7 +8,7 @@ later leerpad must read it, through upcasters once an event type's shape changes
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,9 @@ import pytest
 from core import events as ev
 from core.log import HEADER_SIZE, encode_header, frame, payload_hash
 from core.store import Store
+from core.upgrade import upgrade_store
 from core.verify import verify_store
+from tests.conftest import TODAY
 
 FIXTURE = Path(__file__).parents[1] / "data" / "format" / "v1-every-event.log"
 
@@ -31,7 +33,9 @@ def _copy_fixture(store_dir: Path) -> Path:
 
 def test_the_version_1_log_still_reads(store_dir: Path) -> None:
     with Store.open(_copy_fixture(store_dir)) as store:
-        assert store.writable and store.state.seq == 13 and store.state.unknown == 0
+        assert store.state.seq == 13 and store.state.unknown == 0
+        # Format 1 keeps personal texts in plain text: read, but not written to until upgraded.
+        assert not store.writable and "leerpad upgrade" in (store.read_only or "")
         plan = store.state.plans["P1"]
         assert plan.company == "Bakkerij" and plan.notes[0].text == "Goed bezig"
         assert plan.action("A1.1.3") is not None  # the own action
@@ -41,22 +45,24 @@ def test_the_version_1_log_still_reads(store_dir: Path) -> None:
 def test_an_upcaster_turns_the_old_shape_into_the_new_before_typed_decoding(
     store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As if note.added were at version 2, whose `text` is trimmed and prefixed."""
+    """As if action.planned were at version 2, whose `due` moved a day."""
 
     def v1_to_v2(body: dict[str, Any]) -> dict[str, Any]:
-        return {**body, "text": "v2: " + body["text"]}
+        return {**body, "due": "2026-12-02"}
 
-    monkeypatch.setattr(ev.NoteAdded, "version", 2)
-    monkeypatch.setitem(ev.UPCASTERS, ("note.added", 1), v1_to_v2)
+    monkeypatch.setattr(ev.ActionPlanned, "version", 2)
+    monkeypatch.setitem(ev.UPCASTERS, ("action.planned", 1), v1_to_v2)
     with Store.open(_copy_fixture(store_dir)) as store:
+        assert str(store.state.plans["P1"].action("A1.1.1").due) == "2026-12-02"
+    upgrade_store(store_dir, today=TODAY)  # rewrites every record at its type's version
+    with Store.open(store_dir) as store:
         assert store.writable
-        assert store.state.plans["P1"].notes[0].text == "v2: Goed bezig"
+        assert str(store.state.plans["P1"].action("A1.1.1").due) == "2026-12-02"
         record = store.execute(
-            lambda s: ev.NoteAdded(plan="P1", target="P1", text="Nieuw"), event_id=None
+            lambda s: ev.ActionPlanned(plan="P1", action="A1.1.2", due=date(2026, 12, 3))
         )
         assert record.v == 2  # a writer writes its type's current version
-    with Store.open(store_dir) as again:
-        assert [n.text for n in again.state.plans["P1"].notes] == ["v2: Goed bezig", "Nieuw"]
+        assert {r.v for r, _ in store.records() if isinstance(r.event, ev.ActionPlanned)} == {2}
     assert verify_store(store_dir).intact
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from faultkit import FillingDisk
 
 from core import commands
@@ -44,10 +45,10 @@ def test_header_layout(tmp_path: Path) -> None:
     data = path.read_bytes()
     assert len(data) == HEADER_SIZE == 32
     assert data[:8] == MAGIC == b"LEERPAD\n"
-    assert struct.unpack(">I", data[8:12]) == (1,)
+    assert struct.unpack(">I", data[8:12]) == (2,)
     assert data[12:16] == b"\0\0\0\0"
     header = parse_header(data, path)
-    assert header.version == 1
+    assert header.version == 2
     assert header.log_id == data[16:32].hex()
     assert header.hash == hashlib.sha256(data).hexdigest()
     assert header.problem is None
@@ -70,7 +71,7 @@ def test_header_problems_are_named() -> None:
     reserved = struct.pack(">8sI4s16s", MAGIC, 1, b"\0\0\0\1", bytes(16))
     assert parse_header(reserved, path).problem == "log.header.reserved"
     # A newer version may use the reserved bytes: that is for it to say.
-    newer = struct.pack(">8sI4s16s", MAGIC, 2, b"\0\0\0\1", bytes(16))
+    newer = struct.pack(">8sI4s16s", MAGIC, 3, b"\0\0\0\1", bytes(16))
     assert parse_header(newer, path).problem is None
 
 
@@ -138,7 +139,7 @@ def test_a_record_can_be_read_by_hand(plan_store: Store) -> None:
         assert list(body) == ["seq", "id", "time", "actor", "prev", "event", "v"]
         assert body["seq"] == len(bodies) + 1
         assert body["prev"] == prev
-        assert body["v"] == 1
+        assert body["v"] == 2  # both types carry personal texts: sealed since version 2
         # msgpack's timestamp extension (type -1), which msgspec reads as an aware datetime
         assert body["time"] == datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
         prev = hashlib.sha256(payload).hexdigest()
@@ -147,7 +148,12 @@ def test_a_record_can_be_read_by_hand(plan_store: Store) -> None:
     assert pos == len(data)
     assert [b["event"]["type"] for b in bodies] == ["plan.created", "note.added"]
     note = bodies[1]["event"]
-    assert note == {"type": "note.added", "plan": "P1", "target": "A1.1.1", "text": "Goed bezig"}
+    assert list(note) == ["type", "plan", "target", "text"]
+    assert note["target"] == "A1.1.1" and b"Goed bezig" not in data
+    nonce, sealed = note["text"]  # [nonce, ciphertext + tag], opened with the plan's key file
+    key = (plan_store.path / "keys" / "P1.key").read_bytes()
+    ad = b"P1\x00" + bodies[1]["id"].encode() + b"\x00text"
+    assert len(nonce) == 12 and AESGCM(key).decrypt(nonce, sealed, ad) == b"Goed bezig"
     created = bodies[0]["event"]
     assert created["start"] == "2026-10-05"
     assert created["structure"]["job"][0]["rows"][0]["actions"][0]["id"] == "A1.1.1"
@@ -358,5 +364,6 @@ def test_the_reader_in_format_md_reads_a_real_log(plan_store: Store) -> None:
     ours = [r for r, _ in plan_store.records()]
     assert [r["seq"] for r in records] == [r.seq for r in ours]
     assert [r["id"] for r in records] == [r.id for r in ours]
-    assert records[-1]["event"]["text"] == "Klantvriendelijk"
+    opened = namespace["open_text"](plan_store.path, records[-1], "text")  # type: ignore[operator]
+    assert opened == "Klantvriendelijk" != records[-1]["event"]["text"]
     assert records[-1]["time"] == ours[-1].time

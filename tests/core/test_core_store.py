@@ -272,19 +272,19 @@ def test_unknown_event_type_refuses_writes_but_reads_on(plan_store: Store, store
 
 
 def test_newer_record_format_refuses_writes(plan_store: Store, store_dir: Path) -> None:
-    append_raw(store_dir, {"type": "note.added", "plan": "P1", "target": "P1", "text": "v2"}, v=2)
+    append_raw(store_dir, {"type": "note.added", "plan": "P1", "target": "P1", "text": "v3"}, v=3)
     with Store.open(store_dir) as reader:
         assert reader.state.seq == 2
-        assert reader.read_only is not None and "record format 2" in reader.read_only
+        assert reader.read_only is not None and "record format 3" in reader.read_only
         with pytest.raises(ReadOnly):
             reader.execute(note("nee"))
 
 
 def test_newer_log_format_refuses_writes(tmp_path: Path) -> None:
     path = tmp_path / LOG_NAME
-    path.write_bytes(encode_header(bytes(16), version=2))
+    path.write_bytes(encode_header(bytes(16), version=3))
     with Store.open(tmp_path) as store:
-        assert store.read_only is not None and "log format 2" in store.read_only
+        assert store.read_only is not None and "log format 3" in store.read_only
         with pytest.raises(ReadOnly):
             store.execute(note("x"))
     assert path.stat().st_size == HEADER_SIZE

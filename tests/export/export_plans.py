@@ -7,6 +7,7 @@ Run `python tests/export/export_plans.py` to rewrite the golden files after a de
 from __future__ import annotations
 
 import itertools
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,10 +16,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
 
+if __name__ == "__main__":  # run as a script: the repository root is not on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 from catalog import Catalog
 from core import commands
 from core.events import Rating
 from core.store import Store
+from tests.sealing import deterministic_sealing
 
 TODAY = date(2026, 11, 28)
 OCCUPATION = "commercieel-medewerker-binnendienst"
@@ -61,6 +66,11 @@ class Builder:
 
 def build_store(path: Path) -> Store:
     """A store at `path` holding P1 (in progress) and P2 (closed)."""
+    with deterministic_sealing():
+        return _build_store(path)
+
+
+def _build_store(path: Path) -> Store:
     profile = Catalog.load().get(OCCUPATION)
     with deterministic():
         store = Store.open(path, create=True, clock=_clock())
@@ -200,7 +210,8 @@ def build_demo_store(path: Path) -> Store:
     from core.demo import build_demo
 
     counter = itertools.count(1)
-    build_demo(path, TODAY, ids=lambda: f"{next(counter):032x}", log_id=bytes(16), actor="demo")
+    with deterministic_sealing():
+        build_demo(path, TODAY, ids=lambda: f"{next(counter):032x}", log_id=bytes(16), actor="demo")
     return Store.open(path, create=False)
 
 

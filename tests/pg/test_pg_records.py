@@ -69,22 +69,23 @@ def test_an_unknown_type_is_newer_not_damage(pg_store: PgStore, tiny_profile: Pr
 def test_an_older_version_is_upcast_and_a_writer_writes_the_current_one(
     pg_store: PgStore, tiny_profile: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As if note.added were at version 2, whose `text` is prefixed."""
+    """As if note.added were at version 3, whose `text` is prefixed (a database store keeps
+    texts plain, docs/PRIVACY.md)."""
     _plan_with_a_note(pg_store, tiny_profile)
 
-    def v1_to_v2(body: dict[str, Any]) -> dict[str, Any]:
-        return {**body, "text": "v2: " + body["text"]}
+    def v2_to_v3(body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, "text": "v3: " + body["text"]}
 
-    monkeypatch.setattr(ev.NoteAdded, "version", 2)
-    monkeypatch.setitem(ev.UPCASTERS, ("note.added", 1), v1_to_v2)
+    monkeypatch.setattr(ev.NoteAdded, "version", 3)
+    monkeypatch.setitem(ev.UPCASTERS, ("note.added", 2), v2_to_v3)
     with Store.open(pg_store.url("els")) as els:
         assert els.writable
-        assert els.state.plans["P1"].notes[0].text == "v2: Goed bezig"
+        assert els.state.plans["P1"].notes[0].text == "v3: Goed bezig"
         record = els.execute(lambda s: commands.add_note(s, "P1", "P1", text="Nieuw"))
-        assert record.v == 2
-    assert pg_store.psql(f"SELECT v FROM leerpad.records WHERE seq = {record.seq}").strip() == "2"
+        assert record.v == 3
+    assert pg_store.psql(f"SELECT v FROM leerpad.records WHERE seq = {record.seq}").strip() == "3"
     with Store.open(pg_store.url("jan")) as jan:
-        assert [n.text for n in jan.state.plans["P1"].notes] == ["v2: Goed bezig", "Nieuw"]
+        assert [n.text for n in jan.state.plans["P1"].notes] == ["v3: Goed bezig", "Nieuw"]
     assert pgstore.verify_database(pg_store.url("jan")).problem is None
 
 

@@ -162,5 +162,6 @@ def test_roles_across_unix_users(run_cli: Cli, shared_tmp: Path, accounts, tiny_
         actors = [(e.kind, e.actor) for e in opened.history()]
     assert actors[-2:] == [("plan.signed", trainee), ("action.completed", mentor)]
     assert ("access.granted", boss) in actors
-    for path in store.iterdir():
-        assert (mode(path), path.group()) == ("0660", group), path
+    for path in [*store.iterdir(), *(store / "keys").iterdir()]:
+        expected = "2770" if path.is_dir() else "0660"  # keys/: the store's own modes
+        assert (mode(path), path.group()) == (expected, group), path

@@ -36,6 +36,32 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
+@pytest.fixture(autouse=True)
+def _pilot_waits_for_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Pilot step ends once the commands it started are written (they run in a thread),
+    so a test can assert on the store right after pressing the key that saves."""
+    from textual.pilot import Pilot
+
+    press, pause = Pilot.press, Pilot.pause
+
+    async def settled(pilot: Pilot) -> None:
+        wait = getattr(pilot.app, "wait_for_commands", None)
+        if wait is not None:
+            await wait()
+
+    async def press_then_wait(self: Pilot, *keys: str) -> None:
+        await press(self, *keys)
+        await settled(self)
+
+    async def pause_then_wait(self: Pilot, delay: float | None = None) -> None:
+        await settled(self)
+        await pause(self, delay)
+
+    monkeypatch.setattr(Pilot, "press", press_then_wait)
+    monkeypatch.setattr(Pilot, "press_without_waiting", press, raising=False)
+    monkeypatch.setattr(Pilot, "pause", pause_then_wait)
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return Catalog.load()

@@ -14,6 +14,7 @@ from core import events as ev
 from core.demo import build_demo
 from core.log import frame, payload_hash
 from core.store import LOG_NAME, Store
+from tests.sealing import deterministic_sealing
 
 _built: dict[str, Path] = {}
 
@@ -23,7 +24,10 @@ def demo_store_path(factory: pytest.TempPathFactory) -> Path:
     if "path" not in _built:
         path = factory.mktemp("demo") / "store"
         counter = itertools.count(1)
-        build_demo(path, TODAY, ids=lambda: f"{next(counter):032x}", log_id=bytes(16), actor="an")
+        with deterministic_sealing():  # the screens show hashes over sealed texts
+            build_demo(
+                path, TODAY, ids=lambda: f"{next(counter):032x}", log_id=bytes(16), actor="an"
+            )
         _built["path"] = path
     return _built["path"]
 

@@ -121,5 +121,6 @@ async def test_only_changed_plans_are_reported(open_store, make_app):
         await pilot.pause()
         seq = open_store.state.seq
         app.run_command(lambda s: commands.add_note(s, "P1", "P1", text="Goed bezig"))
+        await app.wait_for_commands()
         assert app.changed_plans(seq) == {"P1"}
         assert app.changed_plans(open_store.state.seq) == set()

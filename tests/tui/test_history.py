@@ -167,6 +167,7 @@ async def test_new_records_are_appended_without_a_rebuild(open_store: Store, sto
         app.run_command(
             lambda s: commands.complete_action(s, "P1", "A1.1.4", on=TODAY, today=TODAY)
         )
+        await app.wait_for_commands()
         with Store.open(store_path) as other:
             other.actor = "els"
             other.execute(lambda s: commands.add_note(s, "P2", "P2", text="Bel de mentor"))

@@ -1,5 +1,6 @@
 """Snapshots of the mentor's bulk screens at 80x24, in English and Dutch: the agenda, the
-form planning a whole row, marked actions in the tree and the schedule proposal."""
+form planning a whole row, marked actions in the tree, the schedule proposal, the form as a
+table (f) and the progress picture (g)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ SCENES = {
     "plan_after_end_form": (at("A4.2.1", "p", "1", "/", "1", "/", "2", "0", "2", "8"), ()),
     "marked_actions": (at("A3.2.3", "v", "v"), ()),
     "schedule": (at("A1", "P", "down", "down", "plus", plan="P5"), ()),
+    "form_table": (at("A3.2.3", "f"), ()),
+    "form_table_row_form": (at("A3.2", "f", "p"), ()),
+    "progress": (at("P2", "g"), ()),
+    "progress_not_started": (at("P5", "g", plan="P5"), ()),
 }
 
 

@@ -135,8 +135,10 @@ class LeerpadScreen(Screen[None]):
             if not changes:
                 self.notify(t("err.no_change"), markup=False)
                 return
-            if app.run_command(lambda s: commands.edit_plan(s, plan_id, **changes)):  # type: ignore[arg-type]
-                self.notify(t("ui.details_saved", plan=plan_id), markup=False)
+            app.run_command(
+                lambda s: commands.edit_plan(s, plan_id, **changes),  # type: ignore[arg-type]
+                then=lambda _: self.notify(t("ui.details_saved", plan=plan_id), markup=False),
+            )
 
         app.push_screen(PlanForm(app.catalog, app.today(), plan), save)
 

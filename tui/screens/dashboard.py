@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from core import access, commands
+from core.events import Record
 from core.i18n import register, t
 from core.identity import command_name
 from core.projections import PlanSummary, summaries, summarize
@@ -161,7 +162,13 @@ class DashboardScreen(LeerpadScreen):
             return
         app = self.leerpad
         profile = app.catalog.get(result.occupation)
-        record = app.run_command(
+
+        def created(record: Record) -> None:
+            plan_id = record.event.plan
+            self.notify(t("ui.dash.created", plan=plan_id, trainee=result.trainee), markup=False)
+            self.open_plan(plan_id)
+
+        app.run_command(
             lambda s: commands.create_plan(
                 s,
                 profile,
@@ -171,12 +178,9 @@ class DashboardScreen(LeerpadScreen):
                 contract=result.contract,
                 company=result.company,
                 contact=result.contact,
-            )
+            ),
+            then=created,
         )
-        if record is not None:
-            plan_id = record.event.plan
-            self.notify(t("ui.dash.created", plan=plan_id, trainee=result.trainee), markup=False)
-            self.open_plan(plan_id)
 
     def action_edit_plan(self) -> None:
         plan_id = self.query_one(PlanTable).current_plan

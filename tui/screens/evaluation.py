@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Static
 
 from core import commands
 from core.commands import MAX_FIELD, MAX_TEXT, next_evaluation_id
+from core.events import Record
 from core.export.model import latest_evaluation
 from core.i18n import fmt_date, register, t
 from core.projections import PlanState
@@ -205,6 +206,8 @@ class EvaluationScreen(ModalScreen[str | None]):
     # --- actions ---------------------------------------------------------------------------
 
     def action_save(self) -> None:
+        if self.app.command_running:  # type: ignore[attr-defined]
+            return  # the last save is still being written: never twice
         fields = list(self.query(Field).results(Field))
         bad_fields = [f for f in fields if not f.check()]
         bad_ratings = [r for r in self.ratings if not r.check()]
@@ -227,7 +230,17 @@ class EvaluationScreen(ModalScreen[str | None]):
         participants = split_participants(self.query_one("#eval-participants", Field).value)
         remark = self.query_one("#eval-remark", Field).value
         today = self.app.today()
-        record = self.app.run_command(
+
+        def saved(record: Record) -> None:
+            evaluation = record.event.evaluation  # type: ignore[union-attr]
+            self.app.notify(
+                t("ui.eval.saved", evaluation=evaluation, plan=self.plan_id, count=len(ratings)),
+                markup=False,
+            )
+            self.dismiss(evaluation)
+
+        # Refused: the app says why and the form stays as typed.
+        self.app.run_command(
             lambda s: commands.record_evaluation(
                 s,
                 self.plan_id,
@@ -236,16 +249,9 @@ class EvaluationScreen(ModalScreen[str | None]):
                 participants=participants,
                 ratings=ratings,
                 remark=remark,
-            )
+            ),
+            then=saved,
         )
-        if record is None:
-            return  # the app said why; the form stays as typed
-        evaluation = record.event.evaluation  # type: ignore[union-attr]
-        self.app.notify(
-            t("ui.eval.saved", evaluation=evaluation, plan=self.plan_id, count=len(ratings)),
-            markup=False,
-        )
-        self.dismiss(evaluation)
 
     def action_remark(self) -> None:
         self.query_one("#eval-remark", Field).input.focus()

@@ -28,6 +28,8 @@ from tui.widgets.banner import TitleBar
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("tui.screens.dashboard", "DashboardScreen", "ui.help.dashboard"),
     ("tui.screens.plan", "PlanScreen", "ui.help.plan"),
+    ("tui.screens.form_table", "FormTableScreen", "ui.help.form_table"),
+    ("tui.screens.progress", "ProgressScreen", "ui.help.progress"),
     ("tui.screens.forms", "FormScreen", "ui.help.forms"),
     ("tui.screens.history", "HistoryScreen", "ui.help.history"),
     ("tui.screens.evaluation", "EvaluationScreen", "ui.help.evaluation"),
@@ -131,6 +133,8 @@ register(
         "ui.help.title": ("Keyboard map", "Alle toetsen"),
         "ui.help.dashboard": ("Dashboard (list of plans)", "Overzicht (lijst van plannen)"),
         "ui.help.plan": ("Plan", "Plan"),
+        "ui.help.form_table": ("Plan as the form (f)", "Plan als formulier (f)"),
+        "ui.help.progress": ("Progress picture (g)", "Voortgangsbeeld (g)"),
         "ui.help.forms": ("Forms", "Formulieren"),
         "ui.help.history": ("History", "Historiek"),
         "ui.help.evaluation": ("Evaluation", "Evaluatie"),

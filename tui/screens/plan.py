@@ -78,6 +78,10 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
             tooltip="ui.key.close_plan.tip",
         ),
         Binding("slash", "find", "ui.key.find", id="find", tooltip="ui.key.find.tip"),
+        Binding(
+            "f", "form_table", "ui.key.form_table", id="form_table", tooltip="ui.key.form_table.tip"
+        ),
+        Binding("g", "progress", "ui.key.progress", id="progress", tooltip="ui.key.progress.tip"),
         Binding("escape", "back", "ui.key.back", id="back"),
     ]
     GUARDED = frozenset(
@@ -324,6 +328,24 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         from tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(plan_id=self.plan_id))
+
+    def action_form_table(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.competencies:
+            return
+        from tui.screens.form_table import FormTableScreen, competency_of
+
+        def back(node_id: str | None) -> None:
+            if node_id:
+                self.query_one(PlanTree).select(node_id)
+
+        competency = competency_of(plan, self.selected)
+        self.app.push_screen(FormTableScreen(self, competency, select=self.selected), back)
+
+    def action_progress(self) -> None:
+        from tui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen(self))
 
     def action_export(self) -> None:
         from tui.screens.export_form import start_export

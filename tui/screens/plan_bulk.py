@@ -149,14 +149,15 @@ class BulkKeys(_Base):
         def accept(dates: dict[str, date] | None) -> None:
             if not dates:
                 return
-            written = 0
-            for action_id, due in dates.items():
-                decide = lambda s, a=action_id, d=due: commands.plan_action(s, plan.id, a, due=d)  # noqa: E731
-                if self.leerpad.run_command(decide) is None:  # type: ignore[arg-type]
-                    break
-                written += 1
-            if written:
-                self.notify(t("ui.schedule.applied", count=written, plan=plan.id), markup=False)
+            self.leerpad.run_commands(
+                [
+                    lambda s, a=action_id, d=due: commands.plan_action(s, plan.id, a, due=d)  # type: ignore[misc]
+                    for action_id, due in dates.items()
+                ],
+                then=lambda written: self.notify(
+                    t("ui.schedule.applied", count=len(written), plan=plan.id), markup=False
+                ),
+            )
 
         self.app.push_screen(ScheduleScreen(plan, proposal, self.today()), accept)
 
@@ -172,14 +173,13 @@ class BulkKeys(_Base):
     ) -> None:
         """One event per action; stop at the first refusal (it is shown), say how many were
         written."""
-        written = 0
-        for action_id in ids:
-            if self.leerpad.run_command(command(action_id)) is None:  # type: ignore[arg-type]
-                break
-            written += 1
         self.clear_marks()
-        if written:
-            self.notify(t(done_key, count=written, **params), markup=False, timeout=4)
+        self.leerpad.run_commands(
+            [command(action_id) for action_id in ids],  # type: ignore[misc]
+            then=lambda written: self.notify(
+                t(done_key, count=len(written), **params), markup=False, timeout=4
+            ),
+        )
 
 
 register(

@@ -145,14 +145,17 @@ class NodeKeys(_Base):
             else ""
         )
 
+        def select_new(record: Record) -> None:
+            new_id = record.event.action  # type: ignore[union-attr]
+            self.notify(t("ui.plan.added", node=new_id), markup=False)
+            self.query_one(PlanTree).select(new_id)
+
         def added(text: str) -> None:
-            record = self._run(
-                lambda s: commands.add_action(s, self.plan_id, under, text=text), None
+            self._run(
+                lambda s: commands.add_action(s, self.plan_id, under, text=text),
+                None,
+                then=select_new,
             )
-            if record is not None:
-                new_id = record.event.action  # type: ignore[union-attr]
-                self.notify(t("ui.plan.added", node=new_id), markup=False)
-                self.query_one(PlanTree).select(new_id)
 
         self._ask_text(
             title=t("ui.plan.add_title", node=under),
@@ -289,8 +292,19 @@ class NodeKeys(_Base):
             done,
         )
 
-    def _run(self, decide: Callable[[StoreState], object], success: str | None) -> Record | None:
-        record = self.leerpad.run_command(decide)  # type: ignore[arg-type]
-        if record is not None and success:
-            self.notify(success, markup=False, timeout=3)
-        return record
+    def _run(
+        self,
+        decide: Callable[[StoreState], object],
+        success: str | None,
+        *,
+        then: Callable[[Record], object] | None = None,
+    ) -> None:
+        """Run the command (in the app's command thread); once written, say `success`."""
+
+        def written(record: Record) -> None:
+            if success:
+                self.notify(success, markup=False, timeout=3)
+            if then is not None:
+                then(record)
+
+        self.leerpad.run_command(decide, then=written)  # type: ignore[arg-type]

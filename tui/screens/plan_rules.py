@@ -133,12 +133,12 @@ def footer_keys(plan: PlanState, node_id: str, *, wide: bool, marking: bool = Fa
         keys = ["done", "plan_date", "reopen", "toggle_na", "back", "note", "history"]
         return [*keys, "mark", "add_action", *more]
     if isinstance(node, (RowState, CompetencyState)):
-        return ["plan_date", "add_action", "note", "back", "history", *more]
+        return ["plan_date", "add_action", "form_table", "note", "back", "history", *more]
     if node_id == JOB:
-        return ["add_action", "note", "back", "history", *more]
+        return ["add_action", "form_table", "progress", "note", "back", "history", *more]
     if node_id == plan.id:
         keys = ["evaluate", "sign_off", "export", "close_plan", "back", "edit_plan"]
-        return [*keys, "note", "history", *more]
+        return [*keys, "progress", "note", "history", *more]
     return ["evaluate", "sign_off", "note", "back", "history", *more]
 
 

@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 from core import commands, config, signoffs
 from core.commands import ROLES, Rejected
 from core.config import ConfigError
+from core.events import Record
 from core.i18n import fmt_date, fmt_time, register, t
 from core.projections import PlanState, SignOff
 from core.sshsig import SigningError
@@ -181,6 +182,8 @@ class SignOffScreen(ModalScreen[int | None]):
     # --- actions ---------------------------------------------------------------------------
 
     def action_confirm(self) -> None:
+        if self.app.command_running:  # type: ignore[attr-defined]
+            return  # the last save is still being written: never twice
         roles = self.query_one(RadioSet)
         pressed = roles.pressed_button
         role_error = "" if pressed is not None else t("ui.sign.choose_role")
@@ -213,18 +216,14 @@ class SignOffScreen(ModalScreen[int | None]):
             why = exc.message() if isinstance(exc, Rejected) else str(exc)
             self.app.notify(why, title=t("ui.sign.not_signed"), severity="error", markup=False)
             return
-        record = self.app.run_command(decide)
-        if record is None:
-            return  # refused (and said why); the form shows the version as it is now
-        self.app.notify(
-            t(
-                "ui.sign.done",
-                role=t(f"role.{role}"),
-                what=self._version_words(self.plan, shown),
-            ),
-            markup=False,
-        )
-        self.dismiss(record.seq)
+        what = self._version_words(self.plan, shown)
+
+        def signed(record: Record) -> None:
+            # Refused: the app said why; the form shows the version as it is now.
+            self.app.notify(t("ui.sign.done", role=t(f"role.{role}"), what=what), markup=False)
+            self.dismiss(record.seq)
+
+        self.app.run_command(decide, then=signed)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -76,13 +76,15 @@ def row_text(summary: PlanSummary) -> dict[str, tuple[str, str]]:
     """Every column's text (and component class) for one plan."""
     state, state_class = state_label(summary)
     overdue = f"! {summary.overdue}" if summary.overdue else "0"
+    percent = summary.percent
+    expected = None if summary.closed else summary.expected
     return {
         "id": (summary.id, ""),
         "trainee": (summary.trainee, ""),
         "company": (summary.company or "-", ""),
         "occupation": (summary.title, ""),
         "week": (f"{summary.week}/{summary.weeks}", ""),
-        "progress": (f"{progress_bar(summary.percent, 6)} {summary.percent:3.0f}%", ""),
+        "progress": (f"{progress_bar(summary.percent, 6, expected=expected)} {percent:3.0f}%", ""),
         "state": (state, state_class),
         "overdue": (overdue, "plan-table--overdue" if summary.overdue else ""),
         "next": (fmt_date(summary.next_due), ""),

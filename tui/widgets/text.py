@@ -6,6 +6,7 @@ terminal escape sequence is shown as typed, never interpreted.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -76,10 +77,19 @@ def status_label(action: ActionState, today: date) -> str:
     return f"{STATUS_SYMBOL[action.status(today)]} {status_word(action, today)}"
 
 
-def progress_bar(percent: float, width: int = 10) -> str:
-    """A text progress bar that reads the same in 16 colours or none: '██████░░░░'."""
+EXPECTED_MARK = "┃"
+
+
+def progress_bar(percent: float, width: int = 10, *, expected: float | None = None) -> str:
+    """A text progress bar that reads the same in 16 colours or none: '██████░░░░'.
+
+    With `expected`, the cell where the plan should be by now is marked '┃' ('|' in ASCII):
+    done blocks short of it say "behind" without a colour."""
     filled = round(max(0.0, min(100.0, percent)) * width / 100)
-    return "█" * filled + "░" * (width - filled)
+    cells = ["█"] * filled + ["░"] * (width - filled)
+    if expected is not None and expected > 0:
+        cells[min(width - 1, math.ceil(min(100.0, expected) * width / 100) - 1)] = EXPECTED_MARK
+    return "".join(cells)
 
 
 def date_or_dash(value: date | None) -> str:

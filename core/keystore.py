@@ -1,0 +1,262 @@
+"""Per-plan data keys, kept apart from the log: destroying a plan's key erases its personal texts.
+
+A key store is an interface (`KeyStore`); a file store keeps one file per plan
+in `keys/` beside `events.log`, opened with the same no-follow rules as every
+other name in a store directory (core/storefiles.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from core import storefiles
+from core.i18n import register, t
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+KEY_SIZE = 32
+"""Bytes of a plan's data key (AES-256)."""
+KEYS_DIR = "keys"
+KEY_SUFFIX = ".key"
+_PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+"""Plan ids that may name a key file (leerpad's own ids are P1, P2, ...)."""
+
+register(
+    {
+        "keys.bad_plan": (
+            "plan id {plan!r} cannot name a key file",
+            "plan-id {plan!r} kan geen sleutelbestand benoemen",
+        ),
+        "keys.damaged": (
+            "The key file {path} is damaged ({size} bytes instead of {expected}).",
+            "Het sleutelbestand {path} is beschadigd ({size} bytes in plaats van {expected}).",
+        ),
+        "keys.failed": (
+            "The key of plan {plan} could not be {what} in {path} ({why}).",
+            "De sleutel van plan {plan} kon niet {what} worden in {path} ({why}).",
+        ),
+        "keys.what.read": ("read", "gelezen"),
+        "keys.what.written": ("written", "geschreven"),
+        "keys.what.destroyed": ("destroyed", "vernietigd"),
+    }
+)
+
+
+class KeyProblem(OSError):
+    """A key could not be read, written or destroyed; the message is meant for the user."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+class KeyStore(Protocol):
+    """Where a store keeps its plans' data keys."""
+
+    def load(self, plan: str) -> bytes | None:
+        """The key of `plan`, or None when it has none (never made, or destroyed)."""
+        ...
+
+    def create(self, plan: str) -> bytes:
+        """Make a new random key for `plan`, durable before this returns (replaces any)."""
+        ...
+
+    def destroy(self, plan: str) -> bool:
+        """Overwrite and remove the key of `plan`, durably; False when there was none."""
+        ...
+
+    def plans(self) -> set[str]:
+        """The plans that have a key."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """Where the keys are, as shown to people."""
+        ...
+
+
+class FileKeyStore:
+    """`keys/<plan>.key` in a store directory: 32 random bytes each, group modes of the store."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @property
+    def path(self) -> Path:
+        return self.directory / KEYS_DIR
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def _name(self, plan: str) -> str:
+        if not _PLAN_NAME.fullmatch(plan):
+            raise KeyProblem(0, t("keys.bad_plan", plan=plan))
+        return plan + KEY_SUFFIX
+
+    def _failed(self, plan: str, what: str, exc: OSError) -> KeyProblem:
+        if isinstance(exc, KeyProblem):
+            return exc
+        why = str(exc) if isinstance(exc, storefiles.UnsafeFile) else exc.strerror or str(exc)
+        return KeyProblem(
+            exc.errno or 0,
+            t("keys.failed", plan=plan, what=t(f"keys.what.{what}"), path=self.path, why=why),
+        )
+
+    def _subdir(self, *, create: bool) -> int | None:
+        """A descriptor of `keys/` (never through a link); None when missing and not `create`."""
+        dir_fd = storefiles.open_dir(self.directory)
+        try:
+            if create:
+                return storefiles.open_subdir(dir_fd, KEYS_DIR, shown=self.path)
+            st = storefiles.lstat(dir_fd, KEYS_DIR)
+            if st is None:
+                return None
+            if not stat.S_ISDIR(st.st_mode):
+                raise storefiles.UnsafeFile(self.path, st.st_mode, directory=True)
+            flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+            return os.open(KEYS_DIR, flags, dir_fd=dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def load(self, plan: str) -> bytes | None:
+        name = self._name(plan)
+        try:
+            sub_fd = self._subdir(create=False)
+            if sub_fd is None:
+                return None
+            try:
+                if storefiles.lstat(sub_fd, name) is None:
+                    return None
+                fd = storefiles.open_regular(sub_fd, name, os.O_RDONLY, shown=self.path / name)
+            finally:
+                os.close(sub_fd)
+            try:
+                key = os.read(fd, KEY_SIZE + 1)
+            finally:
+                os.close(fd)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise self._failed(plan, "read", exc) from exc
+        if len(key) != KEY_SIZE:
+            message = t("keys.damaged", path=self.path / name, size=len(key), expected=KEY_SIZE)
+            raise KeyProblem(0, message)
+        return key
+
+    def create(self, plan: str) -> bytes:
+        name = self._name(plan)
+        key = secrets.token_bytes(KEY_SIZE)
+        try:
+            sub_fd = self._subdir(create=True)
+            assert sub_fd is not None
+            try:
+                mode = storefiles.file_mode(os.fstat(sub_fd).st_mode) or 0o600
+                # A new random name, fsynced, renamed into place, the directory fsynced.
+                storefiles.replace_file(sub_fd, name, key, mode=mode)
+            finally:
+                os.close(sub_fd)
+        except OSError as exc:
+            raise self._failed(plan, "written", exc) from exc
+        return key
+
+    def destroy(self, plan: str) -> bool:
+        name = self._name(plan)
+        try:
+            sub_fd = self._subdir(create=False)
+            if sub_fd is None:
+                return False
+            try:
+                if storefiles.lstat(sub_fd, name) is None:
+                    return False
+                try:
+                    fd = storefiles.open_regular(sub_fd, name, os.O_WRONLY, shown=self.path / name)
+                except storefiles.UnsafeFile:
+                    fd = -1  # not a key leerpad wrote: remove the name, write nothing through it
+                if fd >= 0:
+                    try:
+                        # On a copy-on-write filesystem or an SSD the old blocks may live on;
+                        # removing the name is what every leerpad relies on (docs/PRIVACY.md).
+                        storefiles.write_all(fd, bytes(KEY_SIZE))
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+                os.unlink(name, dir_fd=sub_fd)
+                os.fsync(sub_fd)
+            finally:
+                os.close(sub_fd)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise self._failed(plan, "destroyed", exc) from exc
+        return True
+
+    def plans(self) -> set[str]:
+        try:
+            sub_fd = self._subdir(create=False)
+        except OSError:
+            return set()
+        if sub_fd is None:
+            return set()
+        try:
+            names = os.listdir(sub_fd)
+        except OSError:
+            return set()
+        finally:
+            os.close(sub_fd)
+        return {n[: -len(KEY_SUFFIX)] for n in names if n.endswith(KEY_SUFFIX)}
+
+
+class Keys:
+    """The keys of one open store as ciphers, loaded once per plan.
+
+    `erased` plans are never opened, whatever key file may still be found for them.
+    """
+
+    def __init__(self, store: KeyStore) -> None:
+        self.store = store
+        self._ciphers: dict[str, AESGCM | None] = {}
+        self.erased: set[str] = set()
+
+    @property
+    def where(self) -> str:
+        return self.store.location
+
+    def cipher(self, plan: str) -> AESGCM | None:
+        """The cipher of `plan`, or None when its key is missing or destroyed."""
+        try:
+            return self._ciphers[plan]
+        except KeyError:
+            pass
+        key = None if plan in self.erased else self.store.load(plan)
+        cipher = None if key is None else _aesgcm(key)
+        self._ciphers[plan] = cipher
+        return cipher
+
+    def create(self, plan: str) -> AESGCM:
+        """A new key for a new plan, durable before the record that first uses it is written."""
+        cipher = _aesgcm(self.store.create(plan))
+        self._ciphers[plan] = cipher
+        return cipher
+
+    def forget(self, plan: str) -> None:
+        """The plan was erased: never open its texts again, whatever key may be found."""
+        self.erased.add(plan)
+        self._ciphers[plan] = None
+
+    def erase(self, plan: str) -> bool:
+        """Forget the plan's cipher and destroy its key; False when there was none left."""
+        self.forget(plan)
+        return self.store.destroy(plan)
+
+
+def _aesgcm(key: bytes) -> AESGCM:
+    # Imported on first use: a command that reads no personal text pays nothing for it.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)

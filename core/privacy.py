@@ -1,0 +1,265 @@
+"""Personal texts sealed with their plan's key in records and caches, and opened again on read.
+
+Crypto-shredding: the hash chain covers the ciphertext, so destroying a plan's
+key (core/keystore.py) erases its personal texts while every hash stays valid.
+Which fields are personal is decided here and nowhere else (`PERSONAL`).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from os import urandom
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from core import events as ev
+from core.i18n import register, t
+from core.projections import PlanState, StoreState, personal_texts
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from core.keystore import Keys
+
+NONCE_SIZE = 12
+_UNLOADED = object()
+
+PERSONAL: dict[type[ev.Event], tuple[str, ...]] = {
+    ev.PlanCreated: ("trainee", "contract", "contact"),
+    ev.PlanDetailsEdited: ("trainee", "contract", "contact"),
+    ev.ActionReopened: ("reason",),
+    ev.ActionAdded: ("text",),
+    ev.ActionDropped: ("reason",),
+    ev.NoteAdded: ("text",),
+    ev.EvaluationRecorded: ("participants", "ratings", "remark"),
+    ev.SignedOff: ("remark",),
+    ev.PlanClosed: ("reason",),
+    ev.PlanReopened: ("reason",),
+}
+"""Per event type, its fields holding personal texts (a list field: each of its texts)."""
+
+CACHE_TAG = "\x00sealed:"
+"""Starts a personal text sealed for a cache (a checkpoint): the base64 of nonce + ciphertext."""
+
+register(
+    {
+        "privacy.no_key": ("[key missing]", "[sleutel ontbreekt]"),
+        "privacy.unreadable": ("[unreadable]", "[onleesbaar]"),
+        "store.plaintext_format": (
+            "its log is in format {v}, which keeps personal data in plain text; run "
+            "'leerpad upgrade' to seal it (see docs/PRIVACY.md).",
+            "het logboek is in formaat {v}, dat persoonsgegevens als leesbare tekst bewaart; "
+            "voer 'leerpad upgrade' uit om ze te versleutelen (zie docs/PRIVACY.md).",
+        ),
+        "privacy.key_missing": (
+            "The key of plan {plan} is missing from {path}: its personal texts cannot be "
+            "written; restore keys/ from the backup that belongs with this log.",
+            "De sleutel van plan {plan} ontbreekt in {path}: zijn persoonlijke teksten kunnen "
+            "niet geschreven worden; zet keys/ terug uit de back-up die bij dit logboek hoort.",
+        ),
+    }
+)
+
+
+class MissingKey(Exception):
+    """A personal text had to be sealed for a plan whose key is gone; nothing was written."""
+
+
+def associated_data(plan: str, record_id: str, path: str) -> bytes:
+    """What a sealed text is bound to: its plan, its record and its field."""
+    return f"{plan}\x00{record_id}\x00{path}".encode()
+
+
+def _map_fields(event: ev.Event, fields: tuple[str, ...], text: Callable[[str, Any], Any]) -> Any:
+    """`event` with `text(path, value)` applied to each personal text; the same object if none
+    changed."""
+    changes: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(event, name)
+        if name == "participants":
+            new: Any = [text(f"participants.{i}", v) for i, v in enumerate(value)]
+            changed = any(a is not b for a, b in zip(new, value, strict=True))
+        elif name == "ratings":
+            new = []
+            for i, rating in enumerate(value):
+                comment = text(f"ratings.{i}.comment", rating.comment)
+                new.append(
+                    rating
+                    if comment is rating.comment
+                    else msgspec.structs.replace(rating, comment=comment)
+                )
+            changed = any(a is not b for a, b in zip(new, value, strict=True))
+        else:
+            new = text(name, value)
+            changed = new is not value
+        if changed:
+            changes[name] = new
+    return msgspec.structs.replace(event, **changes) if changes else event
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def seal_event(event: ev.Event, record_id: str, keys: Keys) -> ev.Event:
+    """`event` with every personal text sealed for the record `record_id`.
+
+    A new plan's key is made (and durable) here, before its first record is
+    written. Raises MissingKey when an existing plan's key is gone.
+    """
+    fields = PERSONAL.get(type(event))
+    if fields is None:
+        return event
+    plan = event.plan
+    cipher = keys.create(plan) if type(event) is ev.PlanCreated else keys.cipher(plan)
+    if cipher is None:
+        raise MissingKey(t("privacy.key_missing", plan=plan, path=keys.where))
+    prefix = associated_data(plan, record_id, "")
+
+    def seal(path: str, value: Any) -> Any:
+        if not isinstance(value, str) or not value:
+            return value  # unchanged (None) and empty texts hold nothing to hide
+        nonce = urandom(NONCE_SIZE)
+        return ev.Sealed(nonce, cipher.encrypt(nonce, value.encode(), prefix + path.encode()))
+
+    return _map_fields(event, fields, seal)
+
+
+_SINGLE: dict[type[ev.Event], str] = {
+    kind: fields[0] for kind, fields in PERSONAL.items() if len(fields) == 1
+}
+"""Types with one personal text (notes, reasons, own actions: most records): a short path."""
+
+
+def open_record(record: ev.Record, keys: Keys | None) -> ev.Record:
+    """`record` with its personal texts opened; a marker where the key is gone."""
+    event = record.event
+    name = _SINGLE.get(type(event))
+    if name is not None:
+        value = getattr(event, name)
+        if type(value) is not ev.Sealed:
+            return record
+        plan = event.plan
+        cipher = keys.cipher(plan) if keys is not None else None
+        if cipher is None:
+            text = gone_marker(plan, keys)
+        else:
+            text = _decrypt(cipher, value.n, value.c, associated_data(plan, record.id, name))
+        opened = msgspec.structs.replace(event, **{name: text})
+        return ev.Record(
+            record.seq, record.id, record.time, record.actor, record.prev, opened, record.v
+        )
+    fields = PERSONAL.get(type(event))
+    if fields is None:
+        if type(event) is ev.PlanErased and keys is not None:
+            keys.forget(event.plan)
+        return record
+    opened = open_event(event, record.id, keys)
+    return record if opened is event else msgspec.structs.replace(record, event=opened)
+
+
+def open_event(event: ev.Event, record_id: str, keys: Keys | None) -> ev.Event:
+    fields = PERSONAL.get(type(event))
+    if fields is None:
+        return event
+    plan = event.plan
+    cipher: Any = _UNLOADED  # loaded only when a sealed text is met
+    prefix = associated_data(plan, record_id, "")
+
+    def unseal(path: str, value: Any) -> Any:
+        nonlocal cipher
+        if not isinstance(value, ev.Sealed):
+            return value
+        if cipher is _UNLOADED:
+            cipher = keys.cipher(plan) if keys is not None else None
+        if cipher is None:
+            return gone_marker(plan, keys)
+        return _decrypt(cipher, value.n, value.c, prefix + path.encode())
+
+    return _map_fields(event, fields, unseal)
+
+
+def gone_marker(plan: str, keys: Keys | None) -> str:
+    """What a text whose key is gone shows: erased, or missing (a log without its keys/)."""
+    if keys is not None and plan in keys.erased:
+        return t("plan.erased_text")
+    return t("privacy.no_key")
+
+
+def _decrypt(cipher: AESGCM, nonce: bytes, data: bytes, ad: bytes) -> str:
+    try:
+        return cipher.decrypt(nonce, data, ad).decode()
+    except Exception:  # InvalidTag: moved from another record, or not made with this key
+        return t("privacy.unreadable")
+
+
+# --- caches ----------------------------------------------------------------------------------
+
+
+def _cache_ad(plan: str) -> bytes:
+    return f"{plan}\x00cache".encode()
+
+
+@contextmanager
+def sealed_for_cache(state: StoreState, keys: Keys) -> Iterator[bool]:
+    """Within it, every personal text of `state` is sealed with its plan's key (for a cache).
+
+    Yields False, changing nothing, when a plan holds texts it has no key for
+    (records written before sealing): such a state must not be cached. The
+    texts are put back on leaving, so the state is only borrowed.
+    """
+    saved: list[tuple[PlanState, list[str]]] = []
+    ciphers = {}
+    for plan in state.plans.values():
+        if plan.erased is not None:
+            continue
+        cipher = keys.cipher(plan.id)
+        if cipher is None:
+            yield False
+            return
+        ciphers[plan.id] = cipher
+    try:
+        for plan in state.plans.values():
+            cipher = ciphers.get(plan.id)
+            if cipher is None:
+                continue
+            originals: list[str] = []
+            ad = _cache_ad(plan.id)
+
+            def seal(value: str, cipher: AESGCM = cipher, ad: bytes = ad) -> str:
+                originals.append(value)  # noqa: B023 - used within this iteration only
+                nonce = urandom(NONCE_SIZE)
+                blob = nonce + cipher.encrypt(nonce, value.encode(), ad)
+                return CACHE_TAG + base64.b64encode(blob).decode()
+
+            personal_texts(plan, seal)
+            saved.append((plan, originals))
+        yield True
+    finally:
+        for plan, originals in saved:
+            back = iter(originals)
+            personal_texts(plan, lambda _value: next(back))  # noqa: B023
+
+
+def open_cached(state: StoreState, keys: Keys) -> None:
+    """Open the personal texts of a state read from a cache, in place (see `sealed_for_cache`)."""
+    for plan in state.plans.values():
+        if plan.erased is not None:
+            continue
+        cipher = keys.cipher(plan.id)
+        ad = _cache_ad(plan.id)
+
+        def unseal(value: str, cipher: AESGCM | None = cipher, ad: bytes = ad) -> str:
+            if not value.startswith(CACHE_TAG):
+                return value
+            if cipher is None:
+                return gone_marker(plan.id, keys)  # noqa: B023
+            try:
+                blob = base64.b64decode(value[len(CACHE_TAG) :])
+            except ValueError:
+                return t("privacy.unreadable")
+            return _decrypt(cipher, blob[:NONCE_SIZE], blob[NONCE_SIZE:], ad)
+
+        personal_texts(plan, unseal)

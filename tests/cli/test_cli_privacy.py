@@ -1,0 +1,237 @@
+"""Personal texts are sealed at rest and erased by destroying the plan's key (docs/PRIVACY.md).
+
+Every kind of personal text gets a unique marker; no byte of the store or of any
+user's cache may hold one, while the plan shows them; after erasure none can be
+read anywhere, and the chain and the history stay whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_support import OCCUPATION, START, Run
+
+from core import checkpoint
+from core.store import Store
+
+MARKERS = {
+    "trainee": "Trainee7QzMarker",
+    "contract": "Contract7QzMarker",
+    "contact": "Contact7QzMarker",
+    "trainee2": "Renamed7QzMarker",
+    "contract2": "Contract2x7QzMarker",
+    "contact2": "Contact2x7QzMarker",
+    "own": "OwnAction7QzMarker",
+    "drop": "DropReason7QzMarker",
+    "reopen_action": "ReopenAction7QzMarker",
+    "note": "Note7QzMarker",
+    "participant": "Participant7QzMarker",
+    "comment": "Comment7QzMarker",
+    "remark": "Remark7QzMarker",
+    "signoff": "SignRemark7QzMarker",
+    "close": "CloseReason7QzMarker",
+    "reopen_plan": "ReopenPlan7QzMarker",
+}
+
+
+def _ok(run: Run, *argv: str) -> str:
+    result = run(*argv)
+    assert result.code == 0, (argv, result.err)
+    return result.out
+
+
+def _write_every_personal_text(run: Run) -> None:
+    m = MARKERS
+    _ok(
+        run, "plan", "new", "--occupation", OCCUPATION, "--trainee", m["trainee"],
+        "--contract", m["contract"], "--contact", m["contact"], "--company", "Bakkerij Open",
+        "--start", START,
+    )  # fmt: skip
+    _ok(run, "plan", "edit", "P1", "--trainee", m["trainee2"])
+    _ok(run, "plan", "edit", "P1", "--contract", m["contract2"], "--contact", m["contact2"])
+    _ok(run, "action", "add", "P1", "A1.1", m["own"])
+    _ok(run, "action", "drop", "P1", "A1.1.2", "--reason", m["drop"])
+    _ok(run, "action", "done", "P1", "A1.1.1")
+    _ok(run, "action", "reopen", "P1", "A1.1.1", "--reason", m["reopen_action"])
+    _ok(run, "note", "add", "P1", "A1", m["note"])
+    _ok(
+        run, "evaluation", "add", "P1", "--participant", m["participant"],
+        "--rate", f"A1=verworven:{m['comment']}", "--remark", m["remark"],
+    )  # fmt: skip
+    _ok(run, "sign", "P1", "--role", "mentor", "--remark", m["signoff"])
+    _ok(run, "plan", "close", "P1", "--outcome", "stopped", "--reason", m["close"])
+    _ok(run, "plan", "reopen", "P1", "--reason", m["reopen_plan"])
+    _ok(run, "plan", "close", "P1", "--outcome", "stopped")
+
+
+def _files_holding_markers(*roots: Path) -> list[str]:
+    found = []
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                data = path.read_bytes()
+                found += [f"{path}: {n}" for n, m in MARKERS.items() if m.encode() in data]
+    return found
+
+
+@pytest.fixture
+def caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """This user's cache and another user's; every open writes a checkpoint."""
+    monkeypatch.setattr(checkpoint, "SAVE_AFTER", 1)
+    mine, theirs = tmp_path / "cache-mine", tmp_path / "cache-theirs"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
+    return mine, theirs
+
+
+def _checkpoints(cache: Path) -> list[Path]:
+    return sorted((cache / "leerpad" / "checkpoints").glob("*.ckpt"))
+
+
+def test_no_personal_text_is_readable_at_rest_yet_the_plan_shows_every_one(
+    run: Run, store_dir: Path, caches: tuple[Path, Path]
+) -> None:
+    _write_every_personal_text(run)
+    assert _checkpoints(caches[0]), "a checkpoint was written"
+    assert (store_dir / "keys" / "P1.key").stat().st_size == 32
+    assert _files_holding_markers(store_dir, caches[0]) == []
+
+    shown = _ok(run, "plan", "show", "P1") + _ok(run, "log", "--plan", "P1")
+    exported = _ok(run, "export", "P1", "--format", "json", "--output", "-")
+    for name in ("trainee2", "contract2", "contact2", "own", "drop", "note", "participant"):
+        assert MARKERS[name] in shown + exported, name
+    # Subject access: the JSON export carries every personal text the plan holds now.
+    for name in ("trainee2", "contract2", "contact2", "own", "drop", "note", "participant"):
+        assert MARKERS[name] in exported, name
+    for name in ("comment", "remark", "signoff"):
+        assert MARKERS[name] in exported, name
+    # What the plan no longer holds (earlier names, reasons of undone changes) is in its history.
+    history = _ok(run, "log", "--plan", "P1", "--json")
+    for name in ("trainee", "contract", "contact", "reopen_action", "close", "reopen_plan"):
+        assert MARKERS[name] in history, name
+    assert _checkpoints(caches[0]) and _files_holding_markers(store_dir, caches[0]) == []
+
+
+def test_after_erasure_nothing_is_readable_anywhere_and_the_chain_is_whole(
+    run: Run,
+    store_dir: Path,
+    caches: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mine, theirs = caches
+    _write_every_personal_text(run)
+    before = json.loads(_ok(run, "log", "--plan", "P1", "--json"))
+    # Another user opened the store before the erasure: their checkpoint holds the plan.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(theirs))
+    _ok(run, "plan", "list")
+    stale = _checkpoints(theirs)
+    assert stale
+    monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
+
+    out = _ok(run, "plan", "erase", "P1", "--reason", "bewaartermijn verstreken")
+    assert "P1" in out
+    assert not (store_dir / "keys" / "P1.key").exists()
+
+    # Their old checkpoint is still there, and still opens: nothing of the plan in it is readable.
+    assert _checkpoints(theirs) == stale
+    with Store.open(store_dir, create=False, cache_dir=theirs / "leerpad") as store:
+        plan = store.state.plans["P1"]
+        assert plan.erased is not None and plan.trainee == "[erased]"
+        assert all(n.text == "[erased]" for n in plan.notes)
+    assert _files_holding_markers(store_dir, mine, theirs) == []
+
+    shown = _ok(run, "plan", "show", "P1")
+    assert "[erased]" in shown and re.search(r"erased on \d\d/\d\d/\d{4} by \S", shown)
+    exported = _ok(run, "export", "P1", "--format", "json", "--output", "-")
+    history = _ok(run, "log", "--plan", "P1", "--json")
+    for text in (shown, exported, history):
+        assert not [m for m in MARKERS.values() if m in text]
+    assert _ok(run, "verify").startswith("intact")
+
+    after = json.loads(history)
+    # Every change is still listed, with who made it and when; the erasure is the last one.
+    assert [(e["seq"], e["actor"], e["time"]) for e in after[:-1]] == [
+        (e["seq"], e["actor"], e["time"]) for e in before
+    ]
+    assert after[-1]["kind"] == "plan.erased" and after[-1]["detail"] == "bewaartermijn verstreken"
+
+
+def test_erasing_is_refused_for_an_open_plan_unless_forced_and_stops_later_changes(
+    run: Run, store_dir: Path
+) -> None:
+    _ok(
+        run, "plan", "new", "--occupation", OCCUPATION, "--trainee", "Sara",
+        "--start", START,
+    )  # fmt: skip
+    refused = run("plan", "erase", "P1", "--reason", "verzoek")
+    assert refused.code == 1 and "--force" in refused.err
+    assert (store_dir / "keys" / "P1.key").exists()
+    _ok(run, "plan", "erase", "P1", "--reason", "verzoek van de cursist", "--force")
+    again = run("note", "add", "P1", "P1", "nog iets")
+    assert again.code == 1 and "erased" in again.err
+    assert run("plan", "erase", "P1", "--reason", "x").code == 1
+
+
+def test_retention_lists_then_erases_the_plans_closed_before_a_date(run: Run) -> None:
+    for trainee in ("Oud", "Recent", "Open"):
+        _ok(
+            run, "plan", "new", "--occupation", OCCUPATION, "--trainee", trainee,
+            "--start", START,
+        )  # fmt: skip
+    _ok(run, "plan", "close", "P1", "--outcome", "stopped", "--on", "2026-09-10")
+    _ok(run, "plan", "close", "P2", "--outcome", "stopped", "--on", "2026-11-20")
+    listed = _ok(run, "erase", "--closed-before", "2026-10-01")
+    assert "P1" in listed and "Oud" in listed and "P2" not in listed and "--apply" in listed
+    assert "[erased]" not in _ok(run, "plan", "show", "P1")  # listing changed nothing
+    _ok(run, "erase", "--closed-before", "2026-10-01", "--apply")
+    assert "[erased]" in _ok(run, "plan", "show", "P1")
+    assert "Recent" in _ok(run, "plan", "show", "P2")
+    assert "no plan" in _ok(run, "erase", "--closed-before", "2026-10-01").lower()
+
+
+KILL_BEFORE_DESTROYING = """
+import os, signal, sys
+from core import erasure
+from core.keystore import FileKeyStore
+from core.store import Store
+
+def die(self, plan):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+FileKeyStore.destroy = die
+with Store.open(sys.argv[1], create=False) as store:
+    erasure.erase(store, "P1", reason="crash test", force=True)
+"""
+
+
+def test_a_crash_between_the_erasure_record_and_the_key_is_completed_by_the_next_command(
+    run: Run, store_dir: Path
+) -> None:
+    _ok(
+        run, "plan", "new", "--occupation", OCCUPATION, "--trainee", "Sara Kill7Qz",
+        "--start", START,
+    )  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", KILL_BEFORE_DESTROYING, str(store_dir)],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    key = store_dir / "keys" / "P1.key"
+    assert key.exists()  # the record is written, the key survived the crash
+    _ok(run, "plan", "list")  # any command
+    assert not key.exists()
+    assert "[erased]" in _ok(run, "plan", "show", "P1")
+    assert (
+        not _files_holding_markers(store_dir)
+        and b"Kill7Qz" not in (store_dir / "events.log").read_bytes()
+    )
