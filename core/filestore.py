@@ -313,7 +313,11 @@ class FileBackend:
         try:
             decode = ev.RECORD_DECODER.decode
             sha256 = hashlib.sha256
+            fold = apply
             keys = self.keys
+            # The chain, kept in locals in the hot loop (the state says the same after
+            # each fold); re-read only after a record the slow path dealt with.
+            seq, prev = state.seq, state.hash
             for offset, payload in scan:
                 digest = sha256(payload).hexdigest()
                 try:
@@ -328,19 +332,22 @@ class FileBackend:
                         if self.corruption is not None:
                             return None
                         last, last_payload = offset, payload
+                        seq, prev = state.seq, state.hash
                         continue
                     record = found_record
-                if record.seq != state.seq + 1 or record.prev != state.hash:
+                    if record.v > type(record.event).version and self.read_only is None:
+                        self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
+                seq += 1
+                if record.seq != seq or record.prev != prev:
                     self._broken(state, offset, record.seq)
                     return None
-                if record.v > type(record.event).version and self.read_only is None:
-                    self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
                 record = open_record(record, keys)
                 try:
-                    apply(state, record, digest)
+                    fold(state, record, digest)
                 except Exception as exc:
                     self._unfoldable(offset, record, exc)
                     return None
+                prev = digest
                 last, last_payload = offset, payload
                 if found is not None:
                     found.append(record)

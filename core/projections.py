@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 from msgspec import field
@@ -274,18 +275,20 @@ class StoreState(msgspec.Struct):
 def apply(state: StoreState, record: Record, record_hash: str) -> None:
     """Fold one record into `state`."""
     event = record.event
-    kind = type(event)
-    handler = _HANDLERS.get(kind)
+    handler = _HANDLERS.get(type(event))
     if handler is not None:
-        handler(state, record)
-        plan = state.plans.get(event.plan)
+        # One Touch a record, shared by the plan and the node it changed: replay
+        # creates no other object for most records. Interned: a large store
+        # repeats the same few logins hundreds of thousands of times.
+        touch = Touch(record.seq, sys.intern(record.actor), record.time)
+        plan = handler(state, event, touch)
         if plan is not None:
-            plan.last = Touch(record.seq, record.actor, record.time)
-            if kind is not ev.SignedOff:
-                plan.version = record.seq
+            plan.last = touch
+            if handler is not _signed:
+                plan.version = touch.seq
                 plan.version_hash = record_hash
-            if kind is ev.EvaluationRecorded:
-                plan.evaluations[-1].hash = record_hash
+                if handler is _evaluation:
+                    plan.evaluations[-1].hash = record_hash
     state.seq = record.seq
     state.hash = record_hash
 
@@ -295,11 +298,6 @@ def apply_unknown(state: StoreState, seq: int, record_id: str, record_hash: str)
     state.unknown += 1
     state.seq = seq
     state.hash = record_hash
-
-
-def _touch(record: Record) -> Touch:
-    # Interned: a large store repeats the same few logins and ids hundreds of thousands of times.
-    return Touch(record.seq, sys.intern(record.actor), record.time)
 
 
 def index_nodes(plan: PlanState) -> None:
@@ -318,8 +316,7 @@ def index_nodes(plan: PlanState) -> None:
         nodes[evaluation.id] = evaluation
 
 
-def _created(state: StoreState, record: Record) -> None:
-    e: ev.PlanCreated = record.event  # type: ignore[assignment]
+def _created(state: StoreState, e: ev.PlanCreated, touch: Touch) -> PlanState:
     s = e.structure
     # Every plan of an occupation repeats the catalog's text: share one copy of each string.
     share = sys.intern
@@ -339,7 +336,6 @@ def _created(state: StoreState, record: Record) -> None:
         for c in s.job
     ]
     personal = [PersonalState(share(p.id), share(p.name), share(p.description)) for p in s.personal]
-    touch = _touch(record)
     plan = PlanState(
         id=e.plan,
         trainee=e.trainee,
@@ -357,52 +353,59 @@ def _created(state: StoreState, record: Record) -> None:
         personal=personal,
         created=touch,
         last=touch,
-        version=record.seq,
+        version=touch.seq,
         version_hash="",
     )
     index_nodes(plan)
     state.plans[e.plan] = plan
+    return plan
 
 
-def _edited(state: StoreState, record: Record) -> None:
-    e: ev.PlanDetailsEdited = record.event  # type: ignore[assignment]
+def _edited(state: StoreState, e: ev.PlanDetailsEdited, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
     for name in ("trainee", "contract", "company", "contact", "start", "weeks"):
         value = getattr(e, name)
         if value is not None:
             setattr(plan, name, value)
+    return plan
 
 
-def _action(state: StoreState, record: Record) -> ActionState:
-    event = record.event
-    action = state.plans[event.plan].nodes[event.action]  # type: ignore[union-attr]
-    assert isinstance(action, ActionState)
-    action.last = _touch(record)
-    return action
+def _on_action(change: Callable[[ActionState, Any], None]) -> Handler:
+    """The handler of an action.* event: `change` the action it names, marked as changed by it."""
+
+    def handler(state: StoreState, e: Any, touch: Touch) -> PlanState:
+        plan = state.plans[e.plan]
+        action = plan.nodes[e.action]
+        if type(action) is not ActionState:
+            raise TypeError(f"{e.action} is not an action")
+        action.last = touch
+        change(action, e)
+        return plan
+
+    return handler
 
 
-def _planned(state: StoreState, record: Record) -> None:
-    _action(state, record).due = record.event.due  # type: ignore[union-attr]
+def _planned(action: ActionState, e: ev.ActionPlanned) -> None:
+    action.due = e.due
 
 
-def _completed(state: StoreState, record: Record) -> None:
-    _action(state, record).done_on = record.event.on  # type: ignore[union-attr]
+def _completed(action: ActionState, e: ev.ActionCompleted) -> None:
+    action.done_on = e.on
 
 
-def _reopened(state: StoreState, record: Record) -> None:
-    _action(state, record).done_on = None
+def _reopened(action: ActionState, e: ev.ActionReopened) -> None:
+    action.done_on = None
 
 
-def _dropped(state: StoreState, record: Record) -> None:
-    _action(state, record).dropped = record.event.reason  # type: ignore[union-attr]
+def _dropped(action: ActionState, e: ev.ActionDropped) -> None:
+    action.dropped = e.reason
 
 
-def _restored(state: StoreState, record: Record) -> None:
-    _action(state, record).dropped = None
+def _restored(action: ActionState, e: ev.ActionRestored) -> None:
+    action.dropped = None
 
 
-def _added(state: StoreState, record: Record) -> None:
-    e: ev.ActionAdded = record.event  # type: ignore[assignment]
+def _added(state: StoreState, e: ev.ActionAdded, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
     row = plan.nodes.get(e.row)
     if row is None:
@@ -412,20 +415,19 @@ def _added(state: StoreState, record: Record) -> None:
         comp.rows.append(row)
         plan.nodes[e.row] = row
     assert isinstance(row, RowState)
-    action = ActionState(e.action, e.text, own=True, last=_touch(record))
+    action = ActionState(e.action, e.text, own=True, last=touch)
     row.actions.append(action)
     plan.nodes[e.action] = action
+    return plan
 
 
-def _note(state: StoreState, record: Record) -> None:
-    e: ev.NoteAdded = record.event  # type: ignore[assignment]
-    state.plans[e.plan].notes.append(
-        Note(record.seq, sys.intern(record.actor), record.time, sys.intern(e.target), e.text)
-    )
+def _note(state: StoreState, e: ev.NoteAdded, touch: Touch) -> PlanState:
+    plan = state.plans[e.plan]
+    plan.notes.append(Note(touch.seq, touch.actor, touch.time, sys.intern(e.target), e.text))
+    return plan
 
 
-def _evaluation(state: StoreState, record: Record) -> None:
-    e: ev.EvaluationRecorded = record.event  # type: ignore[assignment]
+def _evaluation(state: StoreState, e: ev.EvaluationRecorded, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
     evaluation = Evaluation(
         e.evaluation,
@@ -433,16 +435,16 @@ def _evaluation(state: StoreState, record: Record) -> None:
         list(e.participants),
         list(e.ratings),
         e.remark,
-        record.seq,
-        record.actor,
-        record.time,
+        touch.seq,
+        touch.actor,
+        touch.time,
     )
     plan.evaluations.append(evaluation)
     plan.nodes[e.evaluation] = evaluation
+    return plan
 
 
-def _signed(state: StoreState, record: Record) -> None:
-    e: ev.SignedOff = record.event  # type: ignore[assignment]
+def _signed(state: StoreState, e: ev.SignedOff, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
     # A sign-off is recorded against its subject as it is at that moment (the command
     # re-decides under the lock), so that state's record is the one it must name.
@@ -457,39 +459,41 @@ def _signed(state: StoreState, record: Record) -> None:
             e.covers_seq,
             e.covers_hash,
             e.remark,
-            record.seq,
-            record.actor,
-            record.time,
+            touch.seq,
+            touch.actor,
+            touch.time,
             mismatch=covered != (e.covers_seq, e.covers_hash),
             signature=e.signature,
             signed_at=e.signed_at,
         )
     )
+    return plan
 
 
-def _closed(state: StoreState, record: Record) -> None:
-    e: ev.PlanClosed = record.event  # type: ignore[assignment]
-    state.plans[e.plan].closed = Closure(
-        e.outcome, e.on, e.reason, record.seq, record.actor, record.time
-    )
-
-
-def _plan_reopened(state: StoreState, record: Record) -> None:
-    state.plans[record.event.plan].closed = None
-
-
-def _erased(state: StoreState, record: Record) -> None:
-    e: ev.PlanErased = record.event  # type: ignore[assignment]
+def _closed(state: StoreState, e: ev.PlanClosed, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
-    plan.erased = Erasure(e.reason, record.seq, record.actor, record.time)
+    plan.closed = Closure(e.outcome, e.on, e.reason, touch.seq, touch.actor, touch.time)
+    return plan
+
+
+def _plan_reopened(state: StoreState, e: ev.PlanReopened, touch: Touch) -> PlanState:
+    plan = state.plans[e.plan]
+    plan.closed = None
+    return plan
+
+
+def _erased(state: StoreState, e: ev.PlanErased, touch: Touch) -> PlanState:
+    plan = state.plans[e.plan]
+    plan.erased = Erasure(e.reason, touch.seq, touch.actor, touch.time)
     # Whatever was opened before the key went (in this process, or a key a crash left).
     marker = t("plan.erased_text")
     personal_texts(plan, lambda _text: marker)
+    return plan
 
 
-def _copied(state: StoreState, record: Record) -> None:
-    if record.seq == 1:
-        state.copied_upto = 1 + record.event.records  # type: ignore[union-attr]
+def _copied(state: StoreState, e: ev.StoreCopied, touch: Touch) -> None:
+    if touch.seq == 1:
+        state.copied_upto = 1 + e.records
 
 
 def personal_texts(plan: PlanState, change: Callable[[str], str]) -> None:
@@ -525,19 +529,17 @@ def personal_texts(plan: PlanState, change: Callable[[str], str]) -> None:
         plan.closed.reason = change(plan.closed.reason)
 
 
-def _access_granted(state: StoreState, record: Record) -> None:
-    e: ev.AccessGranted = record.event  # type: ignore[assignment]
+def _access_granted(state: StoreState, e: ev.AccessGranted, touch: Touch) -> None:
     grant = state.access.users.setdefault(e.login, {}).setdefault(e.role, RoleGrant())
     if e.all_plans:
         grant.all_plans = True
         grant.plans.clear()
     elif not grant.all_plans:
         grant.plans.update(e.plans)
-    state.access.seq = record.seq
+    state.access.seq = touch.seq
 
 
-def _access_revoked(state: StoreState, record: Record) -> None:
-    e: ev.AccessRevoked = record.event  # type: ignore[assignment]
+def _access_revoked(state: StoreState, e: ev.AccessRevoked, touch: Touch) -> None:
     roles = state.access.users.get(e.login, {})
     grant = roles.get(e.role)
     if grant is not None:
@@ -548,17 +550,20 @@ def _access_revoked(state: StoreState, record: Record) -> None:
             del roles[e.role]
     if not roles:
         state.access.users.pop(e.login, None)
-    state.access.seq = record.seq
+    state.access.seq = touch.seq
 
 
-_HANDLERS: dict[type, Callable[[StoreState, Record], None]] = {
+Handler = Callable[[StoreState, Any, Touch], "PlanState | None"]
+"""Folds one event (with who made it and when) and returns the plan it changed, if any."""
+
+_HANDLERS: dict[type, Handler] = {
     ev.PlanCreated: _created,
     ev.PlanDetailsEdited: _edited,
-    ev.ActionPlanned: _planned,
-    ev.ActionCompleted: _completed,
-    ev.ActionReopened: _reopened,
-    ev.ActionDropped: _dropped,
-    ev.ActionRestored: _restored,
+    ev.ActionPlanned: _on_action(_planned),
+    ev.ActionCompleted: _on_action(_completed),
+    ev.ActionReopened: _on_action(_reopened),
+    ev.ActionDropped: _on_action(_dropped),
+    ev.ActionRestored: _on_action(_restored),
     ev.ActionAdded: _added,
     ev.NoteAdded: _note,
     ev.EvaluationRecorded: _evaluation,

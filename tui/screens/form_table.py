@@ -221,11 +221,6 @@ class FormTableScreen(NodeKeys, BulkKeys, LeerpadScreen):
 
 register(
     {
-        "ui.key.form_table": ("Form", "Formulier"),
-        "ui.key.form_table.tip": (
-            "The competency as the paper form has it: skills, actions, planned end, completed",
-            "De competentie zoals op het papieren formulier: kennis, acties, einddatum, afgewerkt",
-        ),
         "ui.key.form_prev": ("Previous competency", "Vorige competentie"),
         "ui.key.form_next": ("Next competency", "Volgende competentie"),
         "ui.key.form_back": ("Back to the tree", "Terug naar de boom"),

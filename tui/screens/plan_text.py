@@ -6,6 +6,18 @@ from core.i18n import register
 
 register(
     {
+        # The plan screen's own keys: registered with it, not with the screens they open,
+        # which are imported only when first used.
+        "ui.key.form_table": ("Form", "Formulier"),
+        "ui.key.form_table.tip": (
+            "The competency as the paper form has it: skills, actions, planned end, completed",
+            "De competentie zoals op het papieren formulier: kennis, acties, einddatum, afgewerkt",
+        ),
+        "ui.key.progress": ("Progress", "Voortgang"),
+        "ui.key.progress.tip": (
+            "A picture of done against expected, week by week, and a bar per competency",
+            "Een beeld van afgewerkt tegenover verwacht, week per week, en per competentie",
+        ),
         "ui.key.plan_date": ("Plan", "Plan"),
         "ui.key.plan_date.tip": (
             "Set or change the planned end date of the selected action",

@@ -109,11 +109,6 @@ class ProgressScreen(LeerpadScreen):
 
 register(
     {
-        "ui.key.progress": ("Progress", "Voortgang"),
-        "ui.key.progress.tip": (
-            "A picture of done against expected, week by week, and a bar per competency",
-            "Een beeld van afgewerkt tegenover verwacht, week per week, en per competentie",
-        ),
         "ui.key.progress_back": ("Back", "Terug"),
         "ui.progress.title": ("progress", "voortgang"),
         "ui.progress.summary": (
