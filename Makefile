@@ -24,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/leerpad
 
 test: $(STAMP) system-packages
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 3
 
 # The long fault-injection loops, bounded so they run in CI too.
 test-faults: $(STAMP) system-packages
