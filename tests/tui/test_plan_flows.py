@@ -354,3 +354,40 @@ async def test_footer_at_80_columns_keeps_back_and_dims_what_cannot_act(open_sto
             assert all(k.region.width > 0 and k.region.right <= 80 for k in keys)
             right = sorted(keys, key=lambda k: k.region.x)
             assert all(a.region.right <= b.region.x for a, b in pairwise(right))
+
+
+async def test_export_walks_the_plan_on_the_ui_thread_and_writes_in_a_worker(
+    open_store, make_app, tmp_path, monkeypatch
+):
+    import threading
+
+    import tui.screens.export_form as export_form
+
+    threads: dict[str, int] = {}
+    render, write = export_form.render_plan, export_form.write_atomic
+
+    def rendered(*args, **kwargs):
+        threads["render"] = threading.get_ident()
+        return render(*args, **kwargs)
+
+    def written(*args, **kwargs):
+        threads["write"] = threading.get_ident()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(export_form, "render_plan", rendered)
+    monkeypatch.setattr(export_form, "write_atomic", written)
+    monkeypatch.chdir(tmp_path)
+    app = make_app(open_store, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, node="P1")
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#path-input").value = "plan.md"
+        app.screen.query_one("#fmt").value = "md"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / "plan.md").exists()
+    # The state is only changed on the UI thread, so only that thread may walk it.
+    assert threads["render"] == threading.main_thread().ident
+    assert threads["write"] != threads["render"]

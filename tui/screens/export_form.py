@@ -15,9 +15,11 @@ from core.export import (
     PLAN_FORMATS,
     REPORT_FORMATS,
     ExportError,
+    check_target,
     default_filename,
-    export_plan,
-    export_report,
+    render_plan,
+    render_report,
+    write_atomic,
 )
 from core.i18n import language, register, t
 from core.projections import PlanState
@@ -25,6 +27,7 @@ from tui.screens.forms import FormScreen
 from tui.widgets.fields import ChoiceField, Field, Limited, Required
 
 if TYPE_CHECKING:
+    from tui.app import LeerpadApp
     from tui.screens.base import LeerpadScreen
 
 KINDS = ("plan", "report")
@@ -117,33 +120,40 @@ def start_export(screen: LeerpadScreen, plan_id: str) -> None:
 
 
 def _write(screen: LeerpadScreen, plan_id: str, request: ExportRequest) -> None:
+    # The document is made here, on the UI thread, from the state as it is now: the
+    # state only changes on this thread, so a worker must not walk it. Only the slow
+    # part, writing and fsyncing the file, goes to a thread.
+    app = screen.leerpad
+    render = render_report if request.kind == "report" else render_plan
+    try:
+        target = check_target(request.path, request.fmt)
+        content = render(
+            app.store.state, plan_id, request.fmt, lang=request.lang, today=app.today()
+        )
+    except ExportError as exc:
+        _tell(app, exc)
+        return
     screen.run_worker(
-        lambda: _export_now(screen, plan_id, request), thread=True, exclusive=True, group="export"
+        lambda: _write_now(app, target, content, request.fmt),
+        thread=True,
+        exclusive=True,
+        group="export",
     )
 
 
-def _export_now(screen: LeerpadScreen, plan_id: str, request: ExportRequest) -> None:
-    app = screen.leerpad
-    write = export_report if request.kind == "report" else export_plan
+def _write_now(app: LeerpadApp, target: Path, content: bytes, fmt: str) -> None:
     try:
-        written = write(
-            app.store.state,
-            plan_id,
-            request.fmt,
-            request.path,
-            lang=request.lang,
-            today=app.today(),
-        )
+        written = write_atomic(target, content, fmt)
     except ExportError as exc:
-        message, title, severity = exc.message(), t("ui.export.failed"), "error"
+        app.call_from_thread(_tell, app, exc)
     else:
-        message, title, severity = (
-            t("ui.export.wrote", path=str(written.resolve())),
-            "",
-            "information",
-        )
-    app.call_from_thread(
-        app.notify, message, title=title, severity=severity, timeout=10, markup=False
+        message = t("ui.export.wrote", path=str(written.resolve()))
+        app.call_from_thread(app.notify, message, severity="information", timeout=10, markup=False)
+
+
+def _tell(app: LeerpadApp, exc: ExportError) -> None:
+    app.notify(
+        exc.message(), title=t("ui.export.failed"), severity="error", timeout=10, markup=False
     )
 
 
