@@ -6,9 +6,10 @@ from tui_support import TODAY
 
 from core import commands
 from core import events as ev
+from core.i18n import set_language
 from core.store import Store
 from tui.screens.signoff import RoleButton, SignOffScreen
-from tui.widgets.signoffs import signoff_lines
+from tui.widgets.detail import describe
 
 
 async def open_form(pilot, plan_id: str = "P1", subject: str = "plan") -> SignOffScreen:
@@ -99,15 +100,16 @@ async def test_sign_off_an_evaluation_in_dutch(open_store: Store, make_app):
         assert (event.role, event.subject) == ("mentor", "E1")
 
 
-def test_signoff_lines_say_who_signed_what_and_what_changed_since(open_store: Store):
+def test_the_detail_pane_says_whether_a_signoff_is_still_current(open_store: Store, today):
     plan = open_store.state.plan("P1")
-    [line] = [str(x) for x in signoff_lines(plan, "en")]
-    assert line.startswith("✔ mentor an signed plan P1 as of change")
+    assert "still current" in str(describe(plan, plan.id, [], today))
     open_store.execute(lambda s: commands.add_note(s, "P1", "A1.1.1", text="later"))
     plan = open_store.state.plan("P1")
-    [line] = [str(x) for x in signoff_lines(plan, "nl")]
-    assert line.startswith("⚠ begeleider an tekende plan P1 zoals na wijziging")
-    assert f"sindsdien gewijzigd (nu na wijziging {plan.version})" in line
-    assert [str(x) for x in signoff_lines(open_store.state.plan("P2"), "en")] == [
-        "Not signed off yet."
-    ]
+    set_language("nl")
+    try:
+        assert "sindsdien gewijzigd" in str(describe(plan, plan.id, [], today))
+    finally:
+        set_language("en")
+    assert "Nobody has signed off yet" in str(
+        describe(open_store.state.plan("P2"), "P2", [], today)
+    )
