@@ -12,12 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from core import planning
 from core.i18n import fmt_date, fmt_short_date, register, t
 from tui.screens.base import LeerpadScreen
 from tui.widgets.banner import TitleBar
+from tui.widgets.footer import Footer
 from tui.widgets.text import one_line
 
 

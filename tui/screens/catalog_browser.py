@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from core.i18n import register, t
 from tui.widgets.catalog_detail import CatalogItem, CatalogNode, item_text, profile_nodes, prune
+from tui.widgets.footer import Footer
 from tui.widgets.text import literal_text, one_line
 
 

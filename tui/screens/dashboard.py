@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from core import access, commands
 from core.events import Record
@@ -18,6 +18,7 @@ from core.identity import command_name
 from core.projections import PlanSummary, summaries, summarize
 from tui.screens.base import LeerpadScreen
 from tui.widgets.banner import Banner, TitleBar
+from tui.widgets.footer import Footer
 from tui.widgets.plan_table import COLUMN_KEYS, PlanTable, matches
 
 

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from core import commands
 from core.commands import MAX_FIELD, MAX_TEXT, next_evaluation_id
@@ -26,6 +26,7 @@ from core.i18n import fmt_date, register, t
 from core.projections import PlanState
 from tui.widgets.evaluation_rating import EvaluationRating, level_label
 from tui.widgets.fields import DateField, DateText, Field, Limited
+from tui.widgets.footer import Footer
 from tui.widgets.text import literal
 
 

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 import core.export.model  # noqa: F401 - registers the form's column words
 from core.i18n import fmt_date, register, t
@@ -25,6 +25,7 @@ from tui.screens.base import LeerpadScreen
 from tui.screens.plan_bulk import BulkKeys
 from tui.screens.plan_keys import NodeKeys
 from tui.widgets.banner import TitleBar
+from tui.widgets.footer import Footer
 from tui.widgets.text import literal_text, one_line
 
 if TYPE_CHECKING:

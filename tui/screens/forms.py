@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from core.i18n import register, t
 from tui.widgets.fields import Field, TextAreaField
+from tui.widgets.footer import Footer
 
 ResultT = TypeVar("ResultT")
 

@@ -17,12 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core.i18n import register, t
 from tui import editor  # noqa: F401 - registers the editor key's words
 from tui.commands import KeyHelp, key_help
 from tui.widgets.banner import TitleBar
+from tui.widgets.footer import Footer
 
 # (module, class, section title key): the screens whose keys the map lists, in this order.
 SECTIONS: tuple[tuple[str, str, str], ...] = (

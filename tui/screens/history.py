@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from core import access
@@ -25,6 +25,7 @@ from core.i18n import language, register, t
 from core.verify import Report
 from tui.screens.history_detail import HistoryDetailScreen
 from tui.screens.history_filter import FilterChoices, HistoryFilterScreen, kind_label
+from tui.widgets.footer import Footer
 from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.history_table import HistoryTable
 from tui.widgets.text import literal_text

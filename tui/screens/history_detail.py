@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from core.history import HistoryEntry
 from core.i18n import fmt_time, register, t
 from tui.screens.history_filter import kind_label
+from tui.widgets.footer import Footer
 from tui.widgets.history_table import who
 from tui.widgets.text import literal_text
 

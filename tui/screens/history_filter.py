@@ -12,9 +12,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.validation import Length
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from core.i18n import register, t
+from tui.widgets.footer import Footer
 from tui.widgets.history_filter import HistoryFilter
 from tui.widgets.history_table import who
 from tui.widgets.text import literal_text

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer
 
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
@@ -31,6 +30,7 @@ from tui.screens.plan_signatures import SignatureVerdicts
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.detail import DetailPane, describe
 from tui.widgets.find_bar import FindBar
+from tui.widgets.footer import Footer
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
 

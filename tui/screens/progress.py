@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from core import progress
 from core.i18n import register, t
 from core.projections import summarize
 from tui.screens.base import LeerpadScreen
 from tui.widgets.banner import TitleBar
+from tui.widgets.footer import Footer
 from tui.widgets.plan_table import state_label
 from tui.widgets.progress_chart import chart, competency_bars, legend
 from tui.widgets.text import one_line

@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from core.i18n import fmt_date, register, t
 from core.planning import Proposed
 from core.projections import PlanState, plan_end
 from tui.widgets.banner import TitleBar
+from tui.widgets.footer import Footer
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
 

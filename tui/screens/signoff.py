@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from core import commands, config, signoffs
 from core.commands import ROLES, Rejected
@@ -27,6 +27,7 @@ from core.projections import PlanState, SignOff
 from core.sshsig import SigningError
 from core.store import StoreError
 from tui.widgets.fields import Limited
+from tui.widgets.footer import Footer
 from tui.widgets.history_table import who
 from tui.widgets.text import literal, literal_text
 

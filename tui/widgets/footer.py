@@ -1,0 +1,50 @@
+"""The key footer, rebuilt only when the keys it shows changed.
+
+Textual's Footer rebuilds all its keys whenever the screen says its bindings may have
+changed: every focus move and every `refresh_bindings`. Most of those change nothing
+shown, and each rebuild restyles a dozen widgets (over SSH, on every key press).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Footer as TextualFooter
+
+
+class Footer(TextualFooter):
+    """A Footer that keeps its keys while what it would show is the same."""
+
+    _shown: tuple[Any, ...] | None = None
+
+    def _what_is_shown(self) -> tuple[Any, ...]:
+        """Everything `compose` reads to build the keys."""
+        app = self.app
+        return (
+            self.show_command_palette,
+            app.ENABLE_COMMAND_PALETTE,
+            tuple(
+                (
+                    name,
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.action,
+                    binding.description,
+                    binding.tooltip,
+                    binding.show,
+                    binding.group,
+                    enabled,
+                    tooltip,
+                )
+                for name, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            ),
+        )
+
+    async def recompose(self) -> None:
+        if not self.is_attached:
+            return
+        shown = self._what_is_shown() if self._bindings_ready else None
+        if shown is not None and shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
