@@ -62,6 +62,17 @@ def _pilot_waits_for_commands(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Pilot, "pause", pause_then_wait)
 
 
+@pytest.fixture(autouse=True)
+def _idle_looked_for_more_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After every key, Pilot sleeps until the app uses under 5% of the time slept; in slices
+    of 20 ms that is at least 40 ms a key, most of a UI test's time. Look every 5 ms
+    instead: the same share of busy time still counts as busy."""
+    import textual._wait as wait
+
+    monkeypatch.setattr(wait, "SLEEP_GRANULARITY", 1 / 200)
+    monkeypatch.setattr(wait, "SLEEP_IDLE", 1 / 200 / 20)
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return Catalog.load()
