@@ -23,8 +23,10 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 run: $(STAMP)
 	$(BIN)/leerpad
 
+# Bytecode caches on even where PYTHONDONTWRITEBYTECODE is set: every worker imports and
+# rewrites the asserts of every test module, and the CLI tests start more interpreters.
 test: $(STAMP) system-packages
-	$(BIN)/python -m pytest -q -n 3
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n 3
 
 # The long fault-injection loops, bounded so they run in CI too.
 test-faults: $(STAMP) system-packages
