@@ -44,7 +44,7 @@ from core.log import (
     fsync_dir,
     payload_hash,
 )
-from core.privacy import open_record
+from core.privacy import TOUCHED, open_record
 from core.projections import StoreState, apply, apply_unknown
 from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
 
@@ -315,6 +315,7 @@ class FileBackend:
             sha256 = hashlib.sha256
             fold = apply
             keys = self.keys
+            touched = TOUCHED
             # The chain, kept in locals in the hot loop (the state says the same after
             # each fold); re-read only after a record the slow path dealt with.
             seq, prev = state.seq, state.hash
@@ -341,7 +342,8 @@ class FileBackend:
                 if record.seq != seq or record.prev != prev:
                     self._broken(state, offset, record.seq)
                     return None
-                record = open_record(record, keys)
+                if type(record.event) in touched:
+                    record = open_record(record, keys)
                 try:
                     fold(state, record, digest)
                 except Exception as exc:
