@@ -223,3 +223,7 @@ def run() -> None:
 
 
 __all__ = ["EXIT_REJECTED", "EXIT_STORE", "EXIT_USAGE", "main", "run"]
+
+
+if __name__ == "__main__":
+    run()
