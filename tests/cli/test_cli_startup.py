@@ -89,3 +89,19 @@ def test_plan_list_imports_neither_signing_nor_export_nor_verify_nor_the_catalog
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines()[-1] == "0 []", listed.stderr
     assert "P1" in listed.stdout
+
+
+def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEERPAD_", "XDG_"))}
+    env.update(HOME=str(tmp_path), LANG="C.UTF-8")
+    shown = subprocess.run(
+        [sys.executable, "-m", "cli.main", "--store", str(tmp_path / "none"), "plan", "list"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # The store does not exist: a store problem, said in one sentence (not silence).
+    assert shown.returncode == 3, shown.stderr
+    assert shown.stderr.startswith("leerpad: ")
