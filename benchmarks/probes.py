@@ -65,11 +65,11 @@ def _paint(store: str) -> dict[str, object]:
     import asyncio
 
     from cli.context import Context
-    from cli.main import build_parser
+    from cli.main import parser_for
     from tui.app import LeerpadApp
     from tui.screens.dashboard import DashboardScreen
 
-    ctx = Context.from_args(build_parser().parse_args(["--store", store]))
+    ctx = Context.from_args(parser_for(["--store", store]).parse_args(["--store", store]))
     app = LeerpadApp(ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang)
 
     async def until_shown() -> dict[str, object]:
@@ -97,11 +97,11 @@ def _responsive(store: str) -> dict[str, object]:
     import subprocess
 
     from cli.context import Context
-    from cli.main import build_parser
+    from cli.main import parser_for
     from core import checkpoint
     from tui.app import LeerpadApp
 
-    ctx = Context.from_args(build_parser().parse_args(["--store", store]))
+    ctx = Context.from_args(parser_for(["--store", store]).parse_args(["--store", store]))
     app = LeerpadApp(
         ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang, watch_log=False
     )

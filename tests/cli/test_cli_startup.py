@@ -105,3 +105,23 @@ def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
     # The store does not exist: a store problem, said in one sentence (not silence).
     assert shown.returncode == 3, shown.stderr
     assert shown.stderr.startswith("leerpad: ")
+
+
+def test_opening_the_ui_parses_without_any_command_module(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from cli.main import parser_for\n"
+        "for argv in (['--store', 'plan'], ['--lang=nl'], []):\n"
+        "    args = parser_for(argv).parse_args(argv)\n"
+        "    assert args.command is None, args\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cli.cmd_')))\n"
+        "argv = ['--store', 's', 'plan', 'list']\n"
+        "args = parser_for(argv).parse_args(argv)\n"
+        "print(args.command, args.store)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0] == "[]"
+    assert shown.stdout.splitlines()[1] == "plan s"
