@@ -592,7 +592,6 @@ class _Head(msgspec.Struct, gc=False):
 
     seq: int
     actor: str
-    prev: str
     event: _EventHead
 
 
