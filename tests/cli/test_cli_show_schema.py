@@ -11,32 +11,116 @@ from cli_support import Run
 # Every key path `plan show --json` gave for the demo plans (one of them erased) when the
 # plan view model replaced its own walk of the plan. `acquired` maps competency ids, so
 # only the key itself is pinned there.
-PINNED = """
-acquired closed closed.actor closed.on closed.outcome closed.reason closed.seq closed.time
-company competencies competencies[].done competencies[].id competencies[].percent
-competencies[].rows competencies[].rows[].actions competencies[].rows[].actions[].done_on
-competencies[].rows[].actions[].dropped_reason competencies[].rows[].actions[].due
-competencies[].rows[].actions[].id competencies[].rows[].actions[].last_change
-competencies[].rows[].actions[].last_change.actor competencies[].rows[].actions[].last_change.seq
-competencies[].rows[].actions[].last_change.time competencies[].rows[].actions[].own
-competencies[].rows[].actions[].status competencies[].rows[].actions[].text
-competencies[].rows[].done_on competencies[].rows[].due competencies[].rows[].id
-competencies[].rows[].own competencies[].rows[].skills competencies[].title competencies[].total
-contact contract erased erased.actor erased.reason erased.seq erased.time evaluations
-evaluations[].actor evaluations[].id evaluations[].on evaluations[].participants
-evaluations[].ratings evaluations[].ratings[].comment evaluations[].ratings[].competency
-evaluations[].ratings[].level evaluations[].remark evaluations[].seq evaluations[].time id
-last_seq notes notes[].actor notes[].seq notes[].target notes[].text notes[].time occupation
-occupation_title occupation_version personal personal[].description personal[].id
-personal[].name scale scale[].acquired scale[].en scale[].key scale[].nl signoffs
-signoffs[].actor signoffs[].covers_hash signoffs[].covers_seq signoffs[].current
-signoffs[].remark signoffs[].role signoffs[].seq signoffs[].signature
-signoffs[].signature.fingerprint signoffs[].signature.problem signoffs[].signature.public_key
-signoffs[].signature.status signoffs[].subject signoffs[].time start summary summary.company
-summary.done summary.expected_percent summary.id summary.last_seq summary.next_due
-summary.occupation summary.occupation_title summary.overdue summary.percent summary.start
-summary.status summary.total summary.trainee summary.week summary.weeks trainee version weeks
-""".split()
+PINNED = [
+    "acquired",
+    "closed",
+    "closed.actor",
+    "closed.on",
+    "closed.outcome",
+    "closed.reason",
+    "closed.seq",
+    "closed.time",
+    "company",
+    "competencies",
+    "competencies[].done",
+    "competencies[].id",
+    "competencies[].percent",
+    "competencies[].rows",
+    "competencies[].rows[].actions",
+    "competencies[].rows[].actions[].done_on",
+    "competencies[].rows[].actions[].dropped_reason",
+    "competencies[].rows[].actions[].due",
+    "competencies[].rows[].actions[].id",
+    "competencies[].rows[].actions[].last_change",
+    "competencies[].rows[].actions[].last_change.actor",
+    "competencies[].rows[].actions[].last_change.seq",
+    "competencies[].rows[].actions[].last_change.time",
+    "competencies[].rows[].actions[].own",
+    "competencies[].rows[].actions[].status",
+    "competencies[].rows[].actions[].text",
+    "competencies[].rows[].done_on",
+    "competencies[].rows[].due",
+    "competencies[].rows[].id",
+    "competencies[].rows[].own",
+    "competencies[].rows[].skills",
+    "competencies[].title",
+    "competencies[].total",
+    "contact",
+    "contract",
+    "erased",
+    "erased.actor",
+    "erased.reason",
+    "erased.seq",
+    "erased.time",
+    "evaluations",
+    "evaluations[].actor",
+    "evaluations[].id",
+    "evaluations[].on",
+    "evaluations[].participants",
+    "evaluations[].ratings",
+    "evaluations[].ratings[].comment",
+    "evaluations[].ratings[].competency",
+    "evaluations[].ratings[].level",
+    "evaluations[].remark",
+    "evaluations[].seq",
+    "evaluations[].time",
+    "id",
+    "last_seq",
+    "notes",
+    "notes[].actor",
+    "notes[].seq",
+    "notes[].target",
+    "notes[].text",
+    "notes[].time",
+    "occupation",
+    "occupation_title",
+    "occupation_version",
+    "personal",
+    "personal[].description",
+    "personal[].id",
+    "personal[].name",
+    "scale",
+    "scale[].acquired",
+    "scale[].en",
+    "scale[].key",
+    "scale[].nl",
+    "signoffs",
+    "signoffs[].actor",
+    "signoffs[].covers_hash",
+    "signoffs[].covers_seq",
+    "signoffs[].current",
+    "signoffs[].remark",
+    "signoffs[].role",
+    "signoffs[].seq",
+    "signoffs[].signature",
+    "signoffs[].signature.fingerprint",
+    "signoffs[].signature.problem",
+    "signoffs[].signature.public_key",
+    "signoffs[].signature.status",
+    "signoffs[].subject",
+    "signoffs[].time",
+    "start",
+    "summary",
+    "summary.company",
+    "summary.done",
+    "summary.expected_percent",
+    "summary.id",
+    "summary.last_seq",
+    "summary.next_due",
+    "summary.occupation",
+    "summary.occupation_title",
+    "summary.overdue",
+    "summary.percent",
+    "summary.start",
+    "summary.status",
+    "summary.total",
+    "summary.trainee",
+    "summary.week",
+    "summary.weeks",
+    "trainee",
+    "version",
+    "weeks",
+]
 
 
 def key_paths(value: Any, path: str = "") -> set[str]:
