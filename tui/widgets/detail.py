@@ -72,36 +72,24 @@ def describe(
     verdicts = verdicts or {}
     if node_id == view.id:
         body = _plan(view, verdicts)
-        own = None if entries is None else [e for e in entries if e.plan == view.id]
     elif node_id == JOB:
         body = _job(view)
-        own = []
     elif node_id == PERSONAL:
         body = _personal_branch(view)
-        own = []
     elif node_id == EVALUATIONS:
         body = _evaluation_branch(view)
-        own = []
     else:
         node = view.node(node_id)
         if node is None:
             return Content(t("ui.detail.gone", node=node_id))
         body = _node(view, node, verdicts)
-        own = (
-            None
-            if entries is None
-            else [e for e in entries if e.plan == view.id and _about(e.target, node.id)]
-        )
+        node_id = node.id
     parts = [body]
     if node_id not in (JOB, PERSONAL, EVALUATIONS):
+        own = None if entries is None else [e for e in entries if e.concerns(view.id, node_id)]
         parts.append(_notes(view.notes_on(node_id)))
         parts.append(_history(own))
     return Content("\n\n").join(p for p in parts if p)
-
-
-def _about(target: str, node_id: str) -> bool:
-    """A change concerns a node when it targets it or anything below it."""
-    return target == node_id or target.startswith(f"{node_id}.")
 
 
 def _node(view: PlanView, node: NodeView, verdicts: Mapping[int, Verdict]) -> Content:
