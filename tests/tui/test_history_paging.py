@@ -10,6 +10,7 @@ from tui_support import PROFILE, Clock
 
 from core import commands, history_index
 from core import events as ev
+from core.erasure import erase
 from core.history_index import HistoryIndex
 from core.log import frame, payload_hash
 from core.projections import StoreState, apply
@@ -139,3 +140,18 @@ async def test_home_end_and_a_change_by_someone_else(store_path, catalog, make_a
             assert table.current.detail == "van Jan"
             await pilot.press("home")
             assert table.current == full[0]
+
+
+def test_an_erased_plans_texts_stay_unreadable_read_back(store_path, catalog):
+    plans_one_after_another(store_path, catalog)
+    with Store.open(store_path) as store:
+        note = store.execute(lambda s: commands.add_note(s, "P1", "P1", text="Geheim verslag"))
+        erase(store, "P1", reason="bewaartermijn", force=True)
+    with Store.open(store_path) as store:
+        index = HistoryIndex(store)
+        reading = index.read(store.state.seq)
+        next(reading)
+        assert index.entry(note.seq).detail == "[erased]"
+        assert index.entry(store.state.seq).kind == "plan.erased"
+        assert dict(index.entry(1).params)["trainee"] == "[erased]"
+        assert "Geheim" not in repr([index.entry(s) for s in index.seqs_of_plan("P1")])
