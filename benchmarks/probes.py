@@ -100,6 +100,7 @@ def _responsive(store: str) -> dict[str, object]:
     from cli.main import parser_for
     from core import checkpoint
     from tui.app import LeerpadApp
+    from tui.screens.history import HistoryScreen
 
     ctx = Context.from_args(parser_for(["--store", store]).parse_args(["--store", store]))
     app = LeerpadApp(
@@ -127,12 +128,15 @@ def _responsive(store: str) -> dict[str, object]:
                 times.append(time.perf_counter() - began)
             out["new_event_dashboard"] = statistics.median(times)
             began = time.perf_counter()
-            await pilot.press("h")
+            # Not pilot.press: it returns only once the app is idle, after the whole read.
+            app.simulate_key("h")
+            while not isinstance(app.screen, HistoryScreen):
+                await asyncio.sleep(0.005)
             screen = app.screen
-            table = screen.table  # type: ignore[attr-defined]
+            table = screen.table
             # First rows: the newest entries drawn (render_line keeps each line it drew).
             while not (len(table.rows) and len(table._cache)):
-                await pilot.pause(0.01)
+                await asyncio.sleep(0.005)
             out["history_first_rows"] = time.perf_counter() - began
             out["rss_first_rows"] = peak_mb()
             while getattr(screen, "reading", True):

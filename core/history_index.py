@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import sys
 import threading
+import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -129,6 +130,9 @@ class HistoryIndex:
             yield self.count
             while self.low > 1 and self.problem is None:
                 self._read_older(batch)
+                # Let a thread waiting for the lock (an entry to draw) have it before the next
+                # batch: a lock released and taken again at once is rarely handed over.
+                time.sleep(0)
                 yield self.count
         else:
             self._read_newer(upto)
@@ -137,7 +141,7 @@ class HistoryIndex:
     def cover(self, seq: int) -> None:
         """Read heads back to record `seq` at least (on the caller's thread)."""
         while self.low > seq and self._started and self.problem is None:
-            self._read_older(COVER_BATCH)
+            self._read_older(COVER_BATCH, until=seq)
 
     def _grow(self, count: int) -> None:
         more = count - len(self._kind)
@@ -149,9 +153,11 @@ class HistoryIndex:
     def _broken(self, exc: BrokenChain) -> None:
         self.problem = ChainProblem(exc.seq, exc.offset, exc.what)
 
-    def _read_older(self, batch: int) -> None:
+    def _read_older(self, batch: int, *, until: int = 1) -> None:
+        """Read the heads of about `batch` records before `low`, unless `low` has reached
+        `until` meanwhile (another thread may have read them while this one waited)."""
         with self._lock:
-            if self.low <= 1 or self.problem is not None:
+            if self.low <= max(1, until) or self.problem is not None:
                 return
             try:
                 first, heads = self.source.older(self.low, batch)
