@@ -1,9 +1,10 @@
 """A compact index of a log's history, read newest first; entries are computed on demand.
 
 A 1M-record history as `HistoryEntry` objects costs most of a gigabyte, and reading
-every record before showing the newest takes seconds. The index keeps ~18 bytes a
-record (where it sits, its plan, actor and kind), reads the records' heads from the
-newest back, a batch at a time, and computes the entries of the records asked for.
+every record before showing the newest takes seconds. The index keeps ~22 bytes a
+record (where it sits, its plan, actor and kind, its place in its plan's list), reads
+the records' heads from the newest back, a batch at a time, and computes the entries
+of the records asked for.
 An entry depends only on the earlier records of its own plan (`entry_for` reads
 nothing else), so it is found by folding that plan's records alone, once the index
 reaches back to the plan's creation: a few hundred records, never the whole log.
@@ -38,6 +39,7 @@ HIDDEN = 0xFFFF
 """The kind of a seq this user may not read (row-level security in a database store)."""
 _NO_NAME = 0xFFFFFFFF
 _NO_TIME = datetime.fromtimestamp(0, UTC)
+"""The time shown for a record whose head could not be read (damage)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,8 @@ class HistoryIndex:
 
         The first call yields the count as soon as the newest record is known (nothing
         else read), then after every `batch` older records; later calls read just
-        what was appended since. The source checks seqs and the chain.
+        what was appended since. The source checks seqs (and a database's chain: a log
+        file's was checked by the store as it folded the records).
         """
         if self.problem is not None:
             return
