@@ -91,16 +91,18 @@ def test_plan_list_imports_neither_signing_nor_export_nor_verify_nor_the_catalog
     assert "P1" in listed.stdout
 
 
-def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
+def python(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """This interpreter run in the repository with `args`, in a home of its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEERPAD_", "XDG_"))}
-    env.update(HOME=str(tmp_path), LANG="C.UTF-8")
-    shown = subprocess.run(
-        [sys.executable, "-m", "cli.main", "--store", str(tmp_path / "none"), "plan", "list"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    env.update(HOME=str(home), LANG="C.UTF-8")
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
+    shown = python(
+        "-m", "cli.main", "--store", str(tmp_path / "none"), "plan", "list", home=tmp_path
     )
     # The store does not exist: a store problem, said in one sentence (not silence).
     assert shown.returncode == 3, shown.stderr
@@ -119,9 +121,7 @@ def test_opening_the_ui_parses_without_any_command_module(tmp_path: Path) -> Non
         "args = parser_for(argv).parse_args(argv)\n"
         "print(args.command, args.store)\n"
     )
-    shown = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
-    )
+    shown = python("-c", code, home=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.splitlines()[0] == "[]"
     assert shown.stdout.splitlines()[1] == "plan s"

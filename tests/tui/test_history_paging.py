@@ -4,17 +4,16 @@ the screen is open arrives as the newest row."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from more_support import ChainedRecords
 from tui_support import PROFILE, Clock
 
 from core import commands, history_index
 from core import events as ev
 from core.erasure import erase
 from core.history_index import HistoryIndex
-from core.log import frame, payload_hash
-from core.projections import StoreState, apply
-from core.store import LOG_NAME, Store
+from core.store import Store
 from tui import app as app_module
 from tui.screens.history import HistoryScreen
 from tui.widgets.history_table import HistoryTable
@@ -27,41 +26,16 @@ def plans_one_after_another(path, catalog) -> list[int]:
     """PLANS new plans, each followed by NOTES notes on it (written in one go, chained);
     returns the seq each new plan was created at."""
     profile = catalog.get(PROFILE)
-    with Store.open(path) as store:
-        state = StoreState()
-        for rec, digest in store.records():
-            apply(state, rec, digest)
-        seq, prev = store.state.seq, store.state.hash
-    start = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
-    chunks: list[bytes] = []
+    records = ChainedRecords(path, timedelta(minutes=1))
     created: list[int] = []
-
-    def write(event: ev.Event, actor: str) -> None:
-        nonlocal seq, prev
-        seq += 1
-        record = ev.Record(
-            seq=seq,
-            id=f"{seq:032x}",
-            time=start + timedelta(minutes=seq),
-            actor=actor,
-            prev=prev,
-            event=event,
-        )
-        payload = ev.ENCODER.encode(record)
-        apply(state, record, payload_hash(payload))
-        prev = payload_hash(payload)
-        chunks.append(frame(payload))
-
     for i in range(PLANS):
         event = commands.create_plan(
-            state, profile, trainee=f"Cursist {i}", start=date(2026, 9, 7), weeks=20
+            records.state, profile, trainee=f"Cursist {i}", start=date(2026, 9, 7), weeks=20
         )
-        write(event, "an")
-        created.append(seq)
+        created.append(records.write(event, "an"))
         for n in range(NOTES):
-            write(ev.NoteAdded(plan=event.plan, target=event.plan, text=f"week {n}"), "els")
-    with (path / LOG_NAME).open("ab") as log:
-        log.write(b"".join(chunks))
+            records.write(ev.NoteAdded(plan=event.plan, target=event.plan, text=f"week {n}"), "els")
+    records.flush()
     return created
 
 
