@@ -640,6 +640,8 @@ class PlanSummary(msgspec.Struct, frozen=True):
     closed: str | None
     """The outcome when the plan is closed."""
     last_seq: int
+    erased: Erasure | None = None
+    """When and by whom its personal texts were erased (its trainee reads as erased then)."""
 
 
 def summarize(plan: PlanState, today: date) -> PlanSummary:
@@ -676,6 +678,7 @@ def summarize(plan: PlanState, today: date) -> PlanSummary:
         next_due=None if closed else next_due,
         closed=closed,
         last_seq=plan.last.seq,
+        erased=plan.erased,
     )
 
 
