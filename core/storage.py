@@ -189,8 +189,11 @@ class Backend(Protocol):
         """The record with this id, when one was appended (for idempotent retries)."""
         ...
 
-    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
-        """Every readable (record, hash) from the start, up to seq `upto`."""
+    def records(
+        self, upto: int | None = None, *, opened: bool = True
+    ) -> Iterator[tuple[ev.Record | Unknown, str]]:
+        """Every readable (record, hash) from the start, up to seq `upto`; personal texts
+        opened, or with `opened` off as sealed in the store (`leerpad store copy`)."""
         ...
 
     def wait(self, seq: int, timeout: float) -> bool:

@@ -3,7 +3,8 @@
 Every record keeps its id, time, actor and place in the order; the copy's own
 chain is new. Its first record (`store.copied`) names how many records the
 source held and the source's last hash, so both sides can be checked against
-each other with `leerpad verify`.
+each other with `leerpad verify`. Sealed personal texts are copied as they are,
+with their plan's key; an erased plan's key is never carried.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import msgspec
 from core import events as ev
 from core.i18n import register, t
 from core.identity import current_actor
+from core.keystore import Keys
 from core.privacy import seal_event
 from core.projections import StoreState
 from core.storage import StoreError, new_event_id, shown_location, utc_now
@@ -100,12 +102,22 @@ def _copy(src: Store, dst: Store, where: str) -> Copied:
         )
         backend.import_record(state, marker)
         keys = dst.keys
-        for record, _ in src.records():
+        erased = {plan.id for plan in src.state.plans.values() if plan.erased is not None}
+        for record, _ in src.records(opened=False):
             if not isinstance(record, ev.Record):
                 raise StoreError(t("copy.unknown", location=where, count=1))
             if keys is not None:
-                # Read opened from the source; a file store seals them with its own keys.
-                sealed = seal_event(record.event, record.id, keys)
-                record = msgspec.structs.replace(record, event=sealed)
+                record = _sealed_copy(record, src.keys, keys, erased)
             backend.import_record(state, record)
     return Copied(src.state.seq, src.state.hash, state.hash)
+
+
+def _sealed_copy(record: ev.Record, source: Keys | None, keys: Keys, erased: set[str]) -> ev.Record:
+    """`record` as the copy keeps it. A plan's first record carries the plan's key over (an
+    erased plan's stays gone); texts the source kept plain get a new key and are sealed."""
+    event = record.event
+    if type(event) is ev.PlanCreated and event.plan not in erased:
+        carried = source.store.load(event.plan) if source is not None else None
+        keys.create(event.plan, record.id, key=carried)
+    sealed = seal_event(event, record.id, keys, new_key=False)
+    return record if sealed is event else msgspec.structs.replace(record, event=sealed)

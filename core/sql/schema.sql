@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS leerpad.store (
 );
 -- Stores made before the column existed are schema 1.
 ALTER TABLE leerpad.store ADD COLUMN IF NOT EXISTS schema_version integer NOT NULL DEFAULT 1;
+-- Format 2: personal texts are sealed with their plan's key in leerpad.plan_keys. A store
+-- with records of format 1 keeps them in plain text; an empty one is format 2 from now on.
+UPDATE leerpad.store SET format = 2 WHERE format = 1 AND last_seq = 0;
 
 CREATE TABLE IF NOT EXISTS leerpad.records (
     seq bigint PRIMARY KEY,
@@ -35,6 +38,8 @@ CREATE TABLE IF NOT EXISTS leerpad.records (
     prev text NOT NULL,
     hash text NOT NULL
 );
+-- Whether a plan already has records (its key may no longer be replaced), whether it was erased.
+CREATE INDEX IF NOT EXISTS records_plan ON leerpad.records (plan, type);
 
 -- Who has which role, folded from the access.* records by the append function:
 -- what row-level security reads. Nobody but the owner reads or writes it directly.
@@ -44,6 +49,18 @@ CREATE TABLE IF NOT EXISTS leerpad.roles (
     all_plans boolean NOT NULL DEFAULT false,
     plans text[] NOT NULL DEFAULT ARRAY[]::text[],
     PRIMARY KEY (login, role)
+);
+
+-- The data key of each plan (docs/PRIVACY.md): written only by leerpad.create_key before
+-- the plan's first record, destroyed (key NULL) by the plan's erasure. `record` is the id
+-- of the record that first uses the key (its plan.created).
+CREATE TABLE IF NOT EXISTS leerpad.plan_keys (
+    plan text PRIMARY KEY CHECK (plan <> ''),
+    key bytea CHECK (octet_length(key) = 32),
+    record text NOT NULL,
+    created timestamptz NOT NULL,
+    destroyed timestamptz,
+    CHECK ((key IS NULL) = (destroyed IS NOT NULL))
 );
 
 CREATE OR REPLACE FUNCTION leerpad.genesis(p_log_id uuid) RETURNS text
@@ -150,6 +167,14 @@ BEGIN
     IF head.last_seq <> expected THEN
         RETURN;
     END IF;
+    IF p_type = 'plan.created' AND head.format >= 2 AND NOT EXISTS (
+        SELECT 1 FROM leerpad.plan_keys k
+        WHERE k.plan = p_plan AND k.record = p_id AND k.key IS NOT NULL
+    ) THEN
+        -- Someone made the plan's key again since (the same plan id, decided twice at
+        -- once): this record's texts would not open with it. The client decides again.
+        RETURN;
+    END IF;
     RETURN QUERY SELECT * FROM leerpad.write_record(
         head, p_id, now(), session_user, p_plan, p_type, p_subject, p_payload, p_v, p_access
     );
@@ -203,6 +228,17 @@ BEGIN
     ELSIF p_subject <> '' THEN
         RAISE EXCEPTION 'only an access change is about a login' USING ERRCODE = '22023';
     END IF;
+    IF p_type = 'plan.erased' THEN
+        IF EXISTS (SELECT 1 FROM leerpad.roles)
+           AND NOT EXISTS (
+               SELECT 1 FROM leerpad.roles WHERE login = p_actor AND role = 'admin'
+           ) THEN
+            RAISE EXCEPTION 'only an admin may erase a plan' USING ERRCODE = '42501';
+        END IF;
+        -- In the same transaction as the record: no moment with the one and not the other.
+        UPDATE leerpad.plan_keys SET key = NULL, destroyed = p_time
+        WHERE plan = p_plan AND key IS NOT NULL;
+    END IF;
     p_time := date_trunc('microseconds', p_time);
     new_hash := leerpad.record_hash(
         head.last_hash, new_seq, p_time, p_v, p_id, p_actor, p_plan, p_type, p_subject, p_payload
@@ -216,12 +252,55 @@ BEGIN
 END
 $$;
 
+-- A new plan's key, made by the client, stored (and committed) before the plan's first
+-- record `p_record`. Replacing a key is refused once the plan has records: that would
+-- erase its texts without an erasure record.
+CREATE OR REPLACE FUNCTION leerpad.create_key(p_plan text, p_key bytea, p_record text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
+BEGIN
+    IF octet_length(p_key) IS DISTINCT FROM 32 OR coalesce(p_plan, '') = '' THEN
+        RAISE EXCEPTION 'a plan key is 32 bytes, for a named plan' USING ERRCODE = '22023';
+    END IF;
+    -- Taken in the order appends take it: no record of this plan can land meanwhile.
+    PERFORM 1 FROM leerpad.store FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM leerpad.records WHERE plan = p_plan) THEN
+        RAISE EXCEPTION 'plan % already has records: its key cannot be made again', p_plan
+            USING ERRCODE = '42501';
+    END IF;
+    INSERT INTO leerpad.plan_keys AS k (plan, key, record, created)
+    VALUES (p_plan, p_key, p_record, now())
+    ON CONFLICT (plan) DO UPDATE
+    SET key = excluded.key, record = excluded.record, created = excluded.created,
+        destroyed = NULL;
+END
+$$;
+
+-- Destroy the key of an erased plan that still has one (the erasure's own append already
+-- did; this is for a key row put back from a backup). Refused for a plan not erased.
+CREATE OR REPLACE FUNCTION leerpad.destroy_key(p_plan text) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM leerpad.records WHERE plan = p_plan AND type = 'plan.erased')
+    THEN
+        RAISE EXCEPTION 'plan % was not erased: its key stays', p_plan USING ERRCODE = '42501';
+    END IF;
+    UPDATE leerpad.plan_keys SET key = NULL, destroyed = now()
+    WHERE plan = p_plan AND key IS NOT NULL;
+    RETURN FOUND;
+END
+$$;
+
 ALTER TABLE leerpad.records ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS readable ON leerpad.records;
 CREATE POLICY readable ON leerpad.records FOR SELECT USING (leerpad.may_read(plan, subject));
+-- A trainee reads the key of their own plan only, as its records.
+ALTER TABLE leerpad.plan_keys ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS readable ON leerpad.plan_keys;
+CREATE POLICY readable ON leerpad.plan_keys FOR SELECT USING (leerpad.may_read(plan, ''));
 
-INSERT INTO leerpad.store (log_id, last_hash)
-SELECT id, leerpad.genesis(id) FROM (SELECT gen_random_uuid() AS id) AS fresh
+INSERT INTO leerpad.store (log_id, last_hash, format)
+SELECT id, leerpad.genesis(id), 2 FROM (SELECT gen_random_uuid() AS id) AS fresh
 WHERE NOT EXISTS (SELECT 1 FROM leerpad.store);
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA leerpad FROM PUBLIC;
