@@ -543,6 +543,10 @@ class FileBackend:
         copied = msgspec.structs.replace(record, seq=state.seq + 1, prev=state.hash)
         return self.write_record(state, copied)
 
+    def import_records(self, state: StoreState, records: Iterable[ev.Record]) -> None:
+        for record in records:
+            self.import_record(state, record)
+
     def find(self, event_id: str) -> ev.Record | None:
         if event_id not in self._known_ids():
             return None

@@ -47,6 +47,8 @@ OWNER = "leerpad_owner"
 """The role that owns the schema and its functions; nobody logs in as it."""
 BATCH = 5_000
 """Records read per query while catching up."""
+IMPORT_BATCH = 5_000
+"""Records copied per call of `leerpad.import_records` (`leerpad store copy`)."""
 SCHEMA_VERSION = 3
 """What core/sql/schema.sql makes; init-store brings an older store's schema up to it.
 1: before `leerpad.roles_held` (and this number) existed; 2: before `leerpad.plan_keys`."""
@@ -556,10 +558,48 @@ class PgBackend:
             raise Conflict()
         return self._written(state, event, record.id, row)
 
-    def _call(self, query: str, params: tuple[Any, ...]) -> Any:
+    def import_records(self, state: StoreState, records: Iterable[ev.Record]) -> None:
+        """Copy records in order, as `import_record` each, IMPORT_BATCH per round trip
+        (`leerpad.import_records`: the same checks and the same chain)."""
+        batch: list[tuple[bytes, ev.Record]] = []
+        for record in records:
+            payload, event = _encoded(record.event)
+            batch.append((payload, msgspec.structs.replace(record, event=event)))
+            if len(batch) == IMPORT_BATCH:
+                self._import_batch(state, batch)
+                batch = []
+        if batch:
+            self._import_batch(state, batch)
+
+    def _import_batch(self, state: StoreState, batch: list[tuple[bytes, ev.Record]]) -> None:
+        events = [record.event for _, record in batch]
+        rows = self._call(
+            "SELECT * FROM leerpad.import_records(%b, %b, %b, %b, %b, %b, %b, "
+            "%b::integer[], %b::jsonb[])",
+            (
+                [record.id for _, record in batch],
+                [record.time for _, record in batch],
+                [record.actor for _, record in batch],
+                [event.plan for event in events],
+                [ev.event_tag(event) for event in events],
+                [subject_of(event) for event in events],
+                [payload for payload, _ in batch],
+                [record.v for _, record in batch],
+                [access_change(event) for event in events],
+            ),
+            every=True,
+        )
+        for (_, record), (seq, when, digest) in zip(batch, rows, strict=True):
+            self._written(
+                state, record.event, record.id, (seq, when, record.actor, state.hash, digest)
+            )
+
+    def _call(self, query: str, params: tuple[Any, ...], *, every: bool = False) -> Any:
+        """The row (or with `every`, all rows) a writing function returns."""
         psycopg = _psycopg()
         try:
-            return self.conn.execute(query, params).fetchone()
+            cur = self.conn.execute(query, params)
+            return cur.fetchall() if every else cur.fetchone()
         except psycopg.errors.UniqueViolation as exc:
             raise Conflict() from exc  # a retry that raced its twin: catching up finds it
         except (psycopg.errors.InsufficientPrivilege, psycopg.errors.DataError) as exc:

@@ -185,6 +185,10 @@ class Backend(Protocol):
         """Append a copy of `record` keeping its id, time and actor (`leerpad store copy`)."""
         ...
 
+    def import_records(self, state: StoreState, records: Iterable[ev.Record]) -> None:
+        """`import_record` of each record in order, in as few round trips as the backend can."""
+        ...
+
     def find(self, event_id: str) -> ev.Record | None:
         """The record with this id, when one was appended (for idempotent retries)."""
         ...

@@ -9,6 +9,7 @@ with their plan's key; an erased plan's key is never carried.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,15 +102,19 @@ def _copy(src: Store, dst: Store, where: str) -> Copied:
             v=ev.StoreCopied.version,
         )
         backend.import_record(state, marker)
-        keys = dst.keys
-        erased = {plan.id for plan in src.state.plans.values() if plan.erased is not None}
-        for record, _ in src.records(opened=False):
-            if not isinstance(record, ev.Record):
-                raise StoreError(t("copy.unknown", location=where, count=1))
-            if keys is not None:
-                record = _sealed_copy(record, src.keys, keys, erased)
-            backend.import_record(state, record)
+        backend.import_records(state, _copies(src, dst.keys, where))
     return Copied(src.state.seq, src.state.hash, state.hash)
+
+
+def _copies(src: Store, keys: Keys | None, where: str) -> Iterator[ev.Record]:
+    """The source's records as the copy appends them (the backend takes them in batches)."""
+    erased = {plan.id for plan in src.state.plans.values() if plan.erased is not None}
+    for record, _ in src.records(opened=False):
+        if not isinstance(record, ev.Record):
+            raise StoreError(t("copy.unknown", location=where, count=1))
+        if keys is not None:
+            record = _sealed_copy(record, src.keys, keys, erased)
+        yield record
 
 
 def _sealed_copy(record: ev.Record, source: Keys | None, keys: Keys, erased: set[str]) -> ev.Record:

@@ -204,14 +204,14 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION leerpad.write_record(
-    head leerpad.store, p_id text, p_time timestamptz, p_actor text, p_plan text, p_type text,
-    p_subject text, p_payload bytea, p_v integer, p_access jsonb
-) RETURNS TABLE (r_seq bigint, r_time timestamptz, r_actor text, r_prev text, r_hash text)
+-- What every record is checked for before it is linked into the chain, and what it
+-- changes beside it: an access change folds into leerpad.roles, an erasure destroys the
+-- plan's key (in the same transaction as the record: no moment with the one and not the
+-- other).
+CREATE OR REPLACE FUNCTION leerpad.admit_record(
+    p_time timestamptz, p_actor text, p_plan text, p_type text, p_subject text, p_access jsonb
+) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
-DECLARE
-    new_seq bigint := head.last_seq + 1;
-    new_hash text;
 BEGIN
     IF p_type LIKE 'access.%' THEN
         IF p_access IS NULL OR p_subject IS DISTINCT FROM p_access ->> 'login' THEN
@@ -235,11 +235,23 @@ BEGIN
            ) THEN
             RAISE EXCEPTION 'only an admin may erase a plan' USING ERRCODE = '42501';
         END IF;
-        -- In the same transaction as the record: no moment with the one and not the other.
         UPDATE leerpad.plan_keys SET key = NULL, destroyed = p_time
         WHERE plan = p_plan AND key IS NOT NULL;
     END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION leerpad.write_record(
+    head leerpad.store, p_id text, p_time timestamptz, p_actor text, p_plan text, p_type text,
+    p_subject text, p_payload bytea, p_v integer, p_access jsonb
+) RETURNS TABLE (r_seq bigint, r_time timestamptz, r_actor text, r_prev text, r_hash text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
+DECLARE
+    new_seq bigint := head.last_seq + 1;
+    new_hash text;
+BEGIN
     p_time := date_trunc('microseconds', p_time);
+    PERFORM leerpad.admit_record(p_time, p_actor, p_plan, p_type, p_subject, p_access);
     new_hash := leerpad.record_hash(
         head.last_hash, new_seq, p_time, p_v, p_id, p_actor, p_plan, p_type, p_subject, p_payload
     );
@@ -249,6 +261,67 @@ BEGIN
     UPDATE leerpad.store SET last_seq = new_seq, last_hash = new_hash;
     PERFORM pg_notify('leerpad_records', new_seq::text);
     RETURN QUERY SELECT new_seq, p_time, p_actor, head.last_hash, new_hash;
+END
+$$;
+
+-- `leerpad store copy` in batches: leerpad.import_record for each row of the arrays, in
+-- order, in one call (the same checks, the same chain), with one insert and one update
+-- of the head. Executable by the owner (and superusers) alone, before the first append.
+CREATE OR REPLACE FUNCTION leerpad.import_records(
+    p_ids text[], p_times timestamptz[], p_actors text[], p_plans text[], p_types text[],
+    p_subjects text[], p_payloads bytea[], p_vs integer[], p_access jsonb[]
+) RETURNS TABLE (r_seq bigint, r_time timestamptz, r_hash text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = leerpad, pg_temp AS $$
+DECLARE
+    head leerpad.store;
+    n integer := coalesce(cardinality(p_ids), 0);
+    seqs bigint[] := ARRAY[]::bigint[];
+    times timestamptz[] := ARRAY[]::timestamptz[];
+    prevs text[] := ARRAY[]::text[];
+    hashes text[] := ARRAY[]::text[];
+    prev text;
+    seq bigint;
+    when_ timestamptz;
+BEGIN
+    SELECT * INTO STRICT head FROM leerpad.store FOR UPDATE;
+    IF NOT head.importing THEN
+        RAISE EXCEPTION 'records were already appended to this store: copy only into a new one'
+            USING ERRCODE = '55000';
+    END IF;
+    IF n = 0 THEN
+        RETURN;
+    END IF;
+    IF cardinality(p_times) <> n OR cardinality(p_actors) <> n OR cardinality(p_plans) <> n
+       OR cardinality(p_types) <> n OR cardinality(p_subjects) <> n
+       OR cardinality(p_payloads) <> n OR cardinality(p_vs) <> n
+       OR cardinality(p_access) <> n THEN
+        RAISE EXCEPTION 'the columns of a batch differ in length' USING ERRCODE = '22023';
+    END IF;
+    prev := head.last_hash;
+    seq := head.last_seq;
+    FOR i IN 1 .. n LOOP
+        seq := seq + 1;
+        when_ := date_trunc('microseconds', p_times[i]);
+        PERFORM leerpad.admit_record(
+            when_, p_actors[i], p_plans[i], p_types[i], p_subjects[i], p_access[i]
+        );
+        seqs[i] := seq;
+        times[i] := when_;
+        prevs[i] := prev;
+        prev := leerpad.record_hash(
+            prev, seq, when_, p_vs[i], p_ids[i], p_actors[i], p_plans[i], p_types[i],
+            p_subjects[i], p_payloads[i]
+        );
+        hashes[i] := prev;
+    END LOOP;
+    INSERT INTO leerpad.records (seq, id, time, actor, plan, type, subject, payload, v, prev, hash)
+    SELECT * FROM unnest(
+        seqs, p_ids, times, p_actors, p_plans, p_types, p_subjects, p_payloads, p_vs, prevs,
+        hashes
+    );
+    UPDATE leerpad.store SET last_seq = seq, last_hash = prev;
+    PERFORM pg_notify('leerpad_records', seq::text);
+    RETURN QUERY SELECT * FROM unnest(seqs, times, hashes);
 END
 $$;
 
