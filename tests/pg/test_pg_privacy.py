@@ -17,7 +17,7 @@ from pgserver import MEMBERS, SUPERUSER, PgStore
 
 from catalog.schema import Profile
 from cli.main import main
-from core import access, commands
+from core import commands
 from core.erasure import erase_plan
 from core.store import Store
 from tests.markers import MARKERS, ok, write_every_personal_text
@@ -149,27 +149,6 @@ def test_retention_erases_on_a_database_store(pg_store: PgStore, run) -> None:
     assert keys.split() == ["P1|t", "P2|f"]
     assert "[erased]" in ok(run, "plan", "show", "P1")
     assert "Recent" in ok(run, "plan", "show", "P2")
-
-
-def anyone(_login: str) -> bool:
-    return True
-
-
-@pytest.fixture
-def team(pg_store: PgStore, tiny_profile: Profile) -> PgStore:
-    """P1 (trainee piet) and P2 (trainee lien); ann admin, jan mentor of all plans."""
-    with Store.open(pg_store.url("ann")) as ann:
-        for trainee in ("Piet", "Lien"):
-            ann.execute(
-                lambda s, who=trainee: commands.create_plan(
-                    s, tiny_profile, trainee=who, start=date(2026, 10, 5)
-                )
-            )
-        ann.execute(lambda s: access.grant(s, "ann", "admin", user_exists=anyone))
-        ann.execute(lambda s: access.grant(s, "jan", "mentor", all_plans=True, user_exists=anyone))
-        ann.execute(lambda s: access.grant(s, "piet", "trainee", plans=["P1"], user_exists=anyone))
-        ann.execute(lambda s: access.grant(s, "lien", "trainee", plans=["P2"], user_exists=anyone))
-    return pg_store
 
 
 def test_a_trainee_reads_only_the_key_of_their_own_plan(team: PgStore) -> None:
