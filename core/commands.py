@@ -20,6 +20,7 @@ from core.projections import (
     RowState,
     Status,
     StoreState,
+    action_status,
 )
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ def close_plan(
         left = [a for a in plan.actions() if a.dropped is None and a.done_on is None]
         if left:
             # "Completed" with work left is a judgement the file must explain.
-            overdue = sum(1 for a in left if a.status(today) is Status.OVERDUE)
+            overdue = sum(1 for a in left if action_status(plan, a, today) is Status.OVERDUE)
             raise Rejected("err.close_needs_reason", plan=plan.id, open=len(left), overdue=overdue)
     return ev.PlanClosed(plan=plan.id, outcome=outcome, on=on, reason=reason.strip())
 

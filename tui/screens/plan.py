@@ -21,7 +21,7 @@ from textual.widgets import Footer
 
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
-from core.planview import ViewCache
+from core.planview import PlanView, ViewCache
 from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
@@ -132,6 +132,12 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
     def plan(self) -> PlanState | None:
         return self.state.plan(self.plan_id)
 
+    @property
+    def view(self) -> PlanView | None:
+        """The plan as every part of this screen (and the screens it opens) shows it."""
+        plan = self.plan
+        return None if plan is None else self._view.get(plan, self.today())
+
     def today(self) -> date:
         """Statuses are judged on today; an old version on the day it was current."""
         if self.as_of is not None:
@@ -174,7 +180,7 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         if plan is None:
             return
         tree = self.query_one(PlanTree)
-        tree.show_plan(plan, self.today())
+        tree.show_plan(self._view.get(plan, self.today()))
         self.query_one(TitleBar).title = Content.assemble(
             ("leerpad", "bold"),
             f" · {t('ui.tree.plan', plan=plan.id)} · ",
