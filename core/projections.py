@@ -761,6 +761,36 @@ def signoff_status(plan: PlanState, signoff: SignOff) -> str:
     return SIGNOFF_OUTDATED
 
 
+class Covered(msgspec.Struct, frozen=True):
+    """The version of its subject a sign-off made now would cover."""
+
+    subject: str
+    """"plan" or an evaluation id."""
+    seq: int
+    hash: str
+
+
+def covered(plan: PlanState, subject: str) -> Covered | None:
+    """What signing `subject` ("plan", the plan's id or an evaluation id) covers now; None
+    when the plan has no such evaluation."""
+    if subject.lower() == "plan" or subject.upper() == plan.id:
+        return Covered("plan", plan.version, plan.version_hash)
+    evaluation = plan.evaluation(subject)
+    if evaluation is None:
+        return None
+    return Covered(evaluation.id, evaluation.seq, evaluation.hash)
+
+
+def signed_already(plan: PlanState, version: Covered) -> dict[str, SignOff]:
+    """Who signed exactly `version` already, by role (the first sign-off of each): the one
+    place that decides it, for the sign-off command's refusal and the sign-off form."""
+    found: dict[str, SignOff] = {}
+    for signoff in plan.signoffs:
+        if signoff.subject == version.subject and signoff.covers_seq == version.seq:
+            found.setdefault(signoff.role, signoff)
+    return found
+
+
 def signoff_current(plan: PlanState, signoff: SignOff) -> bool:
     """True when the sign-off still covers what it names (see `signoff_status`)."""
     return signoff_status(plan, signoff) == SIGNOFF_CURRENT
