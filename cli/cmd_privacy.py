@@ -10,8 +10,9 @@ import argparse
 
 from cli.context import EXIT_REJECTED, EXIT_STORE, Context, Fail, print_json, warn
 from core import checkpoint, i18n
-from core.erasure import due_for_erasure, erase_plan
+from core.erasure import due_for_erasure, erase_plan, require_sealed
 from core.i18n import fmt_date, t
+from core.storage import StoreError
 
 i18n.register(
     {
@@ -68,8 +69,10 @@ def cmd_plan_erase(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _require_keys(ctx: Context) -> None:
-    if ctx.store(create=False).keys is None:
-        raise Fail(t("err.erase_not_sealed"), EXIT_REJECTED)
+    try:
+        require_sealed(ctx.store(create=False))
+    except StoreError as exc:
+        raise Fail(str(exc), EXIT_REJECTED) from exc
 
 
 def cmd_retention(args: argparse.Namespace, ctx: Context) -> int:
@@ -97,7 +100,6 @@ def cmd_retention(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_upgrade(args: argparse.Namespace, ctx: Context) -> int:
-    from core.storage import StoreError
     from core.upgrade import AlreadyCurrent, upgrade_store
 
     directory = ctx.directory()

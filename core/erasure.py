@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from core import events as ev
 from core.commands import Rejected, _plan, _text
 from core.i18n import fmt_date, register, t
-from core.projections import PlanState, StoreState
+from core.projections import PlanState, PlanSummary, StoreState
 from core.storage import StoreError
 from core.store import Store
 
@@ -52,10 +52,15 @@ def erase_plan(
     return ev.PlanErased(plan=plan.id, reason=reason)
 
 
-def erase(store: Store, plan_id: str, *, reason: str, force: bool = False) -> ev.Record:
-    """Append the erasure of `plan_id` and destroy its key (Store.execute does the latter)."""
+def require_sealed(store: Store) -> None:
+    """Refuse (StoreError) where personal texts are not sealed with plan keys: nothing to shred."""
     if store.keys is None:
         raise StoreError(t("err.erase_not_sealed"))
+
+
+def erase(store: Store, plan_id: str, *, reason: str, force: bool = False) -> ev.Record:
+    """Append the erasure of `plan_id` and destroy its key (Store.execute does the latter)."""
+    require_sealed(store)
     return store.execute(lambda state: erase_plan(state, plan_id, reason=reason, force=force))
 
 
@@ -68,7 +73,7 @@ def due_for_erasure(state: StoreState, closed_before: date) -> list[PlanState]:
     ]
 
 
-def erased_text(plan: PlanState | PlanView) -> str | None:
+def erased_text(plan: PlanState | PlanSummary | PlanView) -> str | None:
     """'erased on 29/11/2026 by ann', or None for a plan that was not erased."""
     if plan.erased is None:
         return None

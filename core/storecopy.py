@@ -18,6 +18,7 @@ from core.i18n import register, t
 from core.identity import current_actor
 from core.privacy import seal_event
 from core.projections import StoreState
+from core.rechain import Rechained
 from core.storage import StoreError, new_event_id, shown_location, utc_now
 from core.store import Store
 
@@ -100,12 +101,16 @@ def _copy(src: Store, dst: Store, where: str) -> Copied:
         )
         backend.import_record(state, marker)
         keys = dst.keys
-        for record, _ in src.records():
+        moved = Rechained()
+        for record, source_hash in src.records():
             if not isinstance(record, ev.Record):
                 raise StoreError(t("copy.unknown", location=where, count=1))
+            event = moved.renumbered(record.event)
             if keys is not None:
                 # Read opened from the source; a file store seals them with its own keys.
-                sealed = seal_event(record.event, record.id, keys)
-                record = msgspec.structs.replace(record, event=sealed)
+                event = seal_event(event, record.id, keys)
+            if event is not record.event:
+                record = msgspec.structs.replace(record, event=event)
             backend.import_record(state, record)
+            moved.landed(record.seq, source_hash, state.seq, state.hash)
     return Copied(src.state.seq, src.state.hash, state.hash)
