@@ -22,6 +22,14 @@ i18n.register(
             "Plan {plan} is gewist: de sleutel is vernietigd, dus de persoonlijke teksten zijn "
             "niet meer leesbaar; de datums, statussen en geschiedenis blijven.",
         ),
+        "cli.erased.database": (
+            "The database keeps the destroyed key in an old row version and its WAL until the "
+            "database administrator runs VACUUM FULL leerpad.plan_keys and CHECKPOINT (see "
+            "docs/PRIVACY.md).",
+            "De database bewaart de vernietigde sleutel in een oude rijversie en haar WAL tot "
+            "de databasebeheerder VACUUM FULL leerpad.plan_keys en CHECKPOINT uitvoert (zie "
+            "docs/PRIVACY.md).",
+        ),
         "cli.retention.none": (
             "No plan was closed before {date} and not erased yet.",
             "Geen enkel plan werd afgesloten voor {date} en is nog niet gewist.",
@@ -65,7 +73,13 @@ def cmd_plan_erase(args: argparse.Namespace, ctx: Context) -> int:
     _require_keys(ctx)
     record = ctx.execute(lambda s: erase_plan(s, args.plan, reason=args.reason, force=args.force))
     print(t("cli.ok.erased", plan=record.event.plan))
+    _database_keeps_old_rows(ctx)
     return 0
+
+
+def _database_keeps_old_rows(ctx: Context) -> None:
+    if ctx.store(create=False).directory is None:
+        warn(t("cli.erased.database"))
 
 
 def _require_keys(ctx: Context) -> None:
@@ -96,6 +110,8 @@ def cmd_retention(args: argparse.Namespace, ctx: Context) -> int:
         ctx.execute(lambda s, plan_id=plan.id: erase_plan(s, plan_id, reason=reason))
         if not args.json:
             print(t("cli.ok.erased", plan=plan.id))
+    if plans:
+        _database_keeps_old_rows(ctx)
     return 0
 
 

@@ -26,11 +26,11 @@ register(
             "Plan {plan} is nog open: sluit het eerst af, of wis het toch met --force.",
         ),
         "err.erase_not_sealed": (
-            "This store does not seal personal texts with plan keys (a database store), so a "
-            "plan cannot be erased here; nothing was written.",
-            "Deze opslag versleutelt persoonlijke teksten niet met plansleutels (een "
-            "databaseopslag), dus een plan kan hier niet gewist worden; er werd niets "
-            "geschreven.",
+            "This store keeps personal texts in plain text (a database store written before "
+            "plan keys), so a plan cannot be erased here; nothing was written.",
+            "Deze opslag bewaart persoonlijke teksten als leesbare tekst (een databaseopslag "
+            "van voor de plansleutels), dus een plan kan hier niet gewist worden; er werd "
+            "niets geschreven.",
         ),
         "err.access.erase": (
             "{actor} may not erase a plan: only an administrator may ({admins}).",
