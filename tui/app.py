@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 from catalog import Catalog
 from core import access, i18n
 from core.commands import Rejected
-from core.events import Record
+from core.events import PlanErased, Record
 from core.history import entry_for
 from core.history_index import HistoryIndex
 from core.store import Decide, ReadOnly, Store, StoreError
@@ -304,6 +304,8 @@ class LeerpadApp(KeyOrder):
         """Remember which plans the records folded after seq `before` named."""
         for record in records:
             self._touched[record.event.plan] = record.seq
+            if type(record.event) is PlanErased and self._history_index is not None:
+                self._history_index.forget_plan(record.event.plan)
         if len(records) != self.store.state.seq - before:
             # Some records were not handed over (unknown types): say "anything may have changed".
             self._touched[""] = self.store.state.seq
@@ -402,7 +404,7 @@ class LeerpadApp(KeyOrder):
     def _load_history(self, upto: int) -> None:
         worker = get_current_worker()
         index = self.history_index
-        shown = time.monotonic()
+        shown = 0.0  # the first count at once: it shows the newest records
         try:
             for count in index.read(upto, batch=HISTORY_BATCH):
                 if worker.is_cancelled:

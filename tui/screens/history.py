@@ -1,9 +1,9 @@
 """The audit history: every change of the store (or of one plan), filterable, with details.
 
-The app's log index (a few bytes a record, first read in a thread) is shared with the
-plan screen; rows are computed only when drawn, and after that only the records that
-arrive are indexed and appended, so a store of a million changes opens in seconds and
-stays small.
+The app's log index (a few bytes a record, read from the newest back in a thread) is
+shared with the plan screen; rows are computed only when drawn, each from its own plan's
+records, and after that only the records that arrive are indexed and appended, so the
+newest changes of a store of a million show within a second and it stays small.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         # The app's index, shared with the plan screen: the log is read once per app.
         self.index: HistoryIndex = self.app.history_index
+        self._forgotten = self.index.forgotten
         table = self.table
         table.attach(self.index)
         table.base_plan = self.plan_id or ""
@@ -149,6 +150,10 @@ class HistoryScreen(Screen[None]):
         return None if plans is None else frozenset(plans)
 
     def _on_seq(self, _seq: int) -> None:
+        if self.index.forgotten != self._forgotten:
+            # A plan was erased: rows drawn from its earlier entries still show its texts.
+            self._forgotten = self.index.forgotten
+            self.table.redraw()
         visible = self._visible()
         if visible != self.table.readable:
             # A role changed: show what it lets this user read now.
@@ -201,7 +206,8 @@ class HistoryScreen(Screen[None]):
 
     def _verify_text(self) -> Text:
         if self.reading:
-            return Text(t("ui.hist.reading", count=fmt_count(len(self.table.entries))))
+            read = self.index.count - self.index.unread
+            return Text(t("ui.hist.reading", count=fmt_count(read)))
         result = self.verify_result
         if result is None:
             if not self.auto_verify and not self.verifying:
@@ -266,6 +272,7 @@ class HistoryScreen(Screen[None]):
     def action_filter(self) -> None:
         table = self.table
         state, visible = self.app.store.state, table.readable
+        self.index.cover(1)  # the people and kinds that occur: every head
         if visible is None:
             actors = set(self.index.actors.names)
         else:

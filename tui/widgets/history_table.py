@@ -249,10 +249,11 @@ class HistoryTable(ScrollView, can_focus=True):
         self.rows.seqs.extend(found)
         added = len(self.rows) - before
         if added:
-            self._resize()
             if following:
+                # First, so that sizing up looks at the newest entry, not the oldest.
                 self.cursor = len(self.rows) - 1
-            elif before:
+            self._resize()
+            if not following and before:
                 # Only the last row was drawn as "the end": its neighbours are new.
                 self.refresh()
         return added
@@ -431,6 +432,12 @@ class HistoryTable(ScrollView, can_focus=True):
         self.refresh()
         current = self.current
         self.post_message(self.Highlighted(current.seq if current else None))
+
+    def redraw(self) -> None:
+        """Draw every row again from its entry (entries computed before an erasure are gone)."""
+        self._cache.clear()
+        self._unfolded = None
+        self.refresh()
 
     def _scroll_to_cursor(self) -> None:
         height = self.row_height

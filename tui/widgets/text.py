@@ -16,7 +16,8 @@ from textual.content import Content
 
 from core import safe
 from core.i18n import fmt_date, fmt_short_date, register, t
-from core.projections import STATUS_SYMBOL, ActionState, Status
+from core.planview import ActionView
+from core.projections import Status
 
 
 def visible(text: str) -> str:
@@ -40,9 +41,9 @@ def one_line(text: str) -> str:
     return " ".join(visible(text).split())
 
 
-def status_word(action: ActionState, today: date, *, long: bool = False) -> str:
+def action_word(action: ActionView, *, long: bool = False) -> str:
     """The status word an action shows (open, planned 01/12, overdue 01/12, done 01/12, n/a)."""
-    status = action.status(today)
+    status = action.status
     word = t(f"status.{status.value}")
     show = fmt_date if long else fmt_short_date
     if status is Status.DONE:
@@ -70,11 +71,6 @@ STATUS_CSS = """
     .status--na { color: $text-muted; }
     .status--open, .status--planned { }
 """
-
-
-def status_label(action: ActionState, today: date) -> str:
-    """Symbol and word: '✔ done 01/12'."""
-    return f"{STATUS_SYMBOL[action.status(today)]} {status_word(action, today)}"
 
 
 EXPECTED_MARK = "┃"
@@ -136,6 +132,7 @@ register(
         "ui.label.weeks": ("Weeks", "Weken"),
         "ui.label.behind": ("behind", "achterop"),
         "ui.label.on_track": ("on track", "op schema"),
+        "ui.label.erased": ("erased", "gewist"),
         "ui.label.overdue": ("Overdue", "Te laat"),
         "ui.label.next_due": ("Next due", "Volgende"),
         "ui.word.version": ("version", "versie"),
