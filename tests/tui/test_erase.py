@@ -162,7 +162,8 @@ async def test_an_erasure_elsewhere_closes_the_form_and_shows_the_plan_erased(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_plan(pilot, "P1")
         await pilot.press("h")  # the history computes (and keeps) P1's entries, with texts
-        assert "Gaat vlot" in history_text(app.screen)
+        # The log is read in a thread; wait for it, not for a time.
+        assert await wait_for(pilot, lambda: "Gaat vlot" in history_text(app.screen))
         await pilot.press("escape", "m", *"half a note")
         assert isinstance(app.screen, TextForm)
         process = leerpad(store_path, "plan", "erase", "P1", "--reason", "request", "--force")
@@ -176,6 +177,7 @@ async def test_an_erasure_elsewhere_closes_the_form_and_shows_the_plan_erased(
         assert app.history_index.forgotten == 1  # what it computed of P1 before is dropped
         await pilot.press("h")
         assert isinstance(app.screen, HistoryScreen)
+        assert await wait_for(pilot, lambda: "[erased]" in history_text(app.screen))
         history = history_text(app.screen)
         assert "Gaat vlot" not in history and "Jan Peeters" not in history
         assert "[erased]" in history and "erased the plan's personal data" in history
