@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from core import access, checkpoint, config, i18n
+from core import access, config, i18n, readmodel
 from core.commands import Rejected
 from core.dates import DateError, check_today, parse_date
 from core.i18n import fmt_date, t
@@ -257,7 +257,7 @@ class Context:
                 # refused by name (Store.open), not "no store here".
                 if not create and not os.path.lexists(path / LOG_NAME):
                     raise Fail(t("cli.no_store", path=path, leerpad=command_name()), EXIT_STORE)
-                self._store = Store.open(path, create=create, cache_dir=checkpoint.default_dir())
+                self._store = Store.open(path, create=create, cache_dir=readmodel.default_dir())
             except NoAccess as exc:
                 raise Fail(str(exc), EXIT_STORE) from exc
             except StoreError as exc:

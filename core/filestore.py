@@ -122,13 +122,13 @@ class FileBackend:
         self.end = HEADER_SIZE
         """Offset just after the last record folded into the state."""
         self.last_offset = HEADER_SIZE
-        """Offset of the last record folded (where a checkpoint can check it)."""
+        """Offset of the last record folded (where the read model can check it)."""
         self.corruption: CorruptLog | None = None
         self._ids: tuple[set[str], int] = (set(), HEADER_SIZE)
         self.unchecked = HEADER_SIZE
-        """Records before this offset came from a checkpoint and were not checked yet."""
+        """Records before this offset came from the read model and were not checked yet."""
         self.unchecked_digest = ""
-        """The SHA-256 those bytes had when a checkpoint last checked them ("" unknown)."""
+        """The SHA-256 those bytes had when the read model last checked them ("" unknown)."""
 
     def _fresh_state(self) -> StoreState:
         """An empty state to read the log into from its first record."""
@@ -201,10 +201,10 @@ class FileBackend:
         self.catch_up(state, None, settle=False)
         return state
 
-    # --- records a checkpoint stood in for -------------------------------------------
+    # --- records the read model stood in for -------------------------------------------
 
     def covered_damaged(self) -> bool:
-        """True when the records a checkpoint stood in for are damaged (checksum, seq, chain).
+        """True when the records the read model stood in for are damaged (checksum, seq, chain).
 
         Reads only the log (safe from a background thread) and changes nothing;
         `check_covered` then makes the damage the store's. Cheaper than a replay:
@@ -214,17 +214,17 @@ class FileBackend:
         if stop <= HEADER_SIZE:
             return False
         if self.unchecked_digest and self.unchecked_digest == self.log.digest(stop):
-            # The very bytes a record-by-record check passed when the checkpoint was
+            # The very bytes a record-by-record check passed when the read model was
             # written: hashed in C at disk speed instead of decoded one by one.
             return False
         return self.checked_digest(stop) is None
 
     def check_covered(self) -> StoreState | None:
-        """Check the records a checkpoint stood in for, once; damage makes the store read-only.
+        """Check the records the read model stood in for, once; damage makes the store read-only.
 
         On damage the log is read again from its start, so the state (returned, to
         replace the store's), the message and the read-only reason are exactly
-        those of an open without a checkpoint. None: nothing to replace.
+        those of an open without a read model. None: nothing to replace.
         """
         if self.unchecked <= HEADER_SIZE:
             return None

@@ -1,5 +1,6 @@
-"""Projection checkpoints: a valid one gives exactly the state of a full replay from only the
-tail; a damaged, foreign, stale or mismatched one is ignored and can never change the state.
+"""The read model: a valid one gives exactly the state of a full replay from only the tail,
+decoding only the plans used; a damaged, foreign, stale or mismatched one is ignored (or a
+damaged plan read from the log) and can never change the state.
 
 Correctness only: nothing here is timed (the speed is measured by `make bench`).
 """
@@ -7,6 +8,7 @@ Correctness only: nothing here is timed (the speed is measured by `make bench`).
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import zlib
 from collections.abc import Callable, Iterator
@@ -17,10 +19,10 @@ import msgspec
 import pytest
 
 from catalog.schema import Profile
-from core import checkpoint, commands
+from core import commands, readmodel
 from core import events as ev
 from core.log import FRAME, FRAME_SIZE, HEADER_SIZE, LogFile
-from core.projections import ActionState, StoreState, summaries
+from core.projections import ActionState, StoreState, summaries, summarize
 from core.store import LOG_NAME, Store
 
 TODAY = date(2026, 11, 28)
@@ -32,9 +34,9 @@ OpenStore = Callable[..., Store]
 @pytest.fixture(autouse=True)
 def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
     """Save after any replay (the real threshold is thousands) and skip the slow fsyncs."""
-    monkeypatch.setattr(checkpoint, "SAVE_AFTER", 1)
+    monkeypatch.setattr(readmodel, "SAVE_AFTER", 1)
     monkeypatch.setattr("core.log.os.fsync", lambda fd: None)
-    monkeypatch.setattr("core.checkpoint.os.fsync", lambda fd: None)
+    monkeypatch.setattr("core.readmodel.os.fsync", lambda fd: None)
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def open_store(make_store: OpenStore) -> OpenStore:
 
 
 def lived_in(store: Store, profile: Profile, *, plans: int = 3, rounds: int = 2) -> None:
-    """Give `store` plans with every kind of change: the state a checkpoint must keep."""
+    """Give `store` plans with every kind of change: the state a read model must keep."""
     for role in ("admin", "mentor", "consultant"):
         store.execute(
             lambda s, role=role: ev.AccessGranted(
@@ -123,7 +125,7 @@ def assert_same_state(state: StoreState, expected: StoreState) -> None:
 
 @pytest.fixture
 def saved(store: Store, tiny_profile: Profile, cache: Path, open_store: OpenStore) -> Path:
-    """A lived-in store whose checkpoint (covering every record so far) is in `cache`."""
+    """A lived-in store whose read model (covering every record so far) is in `cache`."""
     lived_in(store, tiny_profile)
     reopened = open_store(cache_dir=cache)
     path = ckpt_path(reopened, cache)
@@ -132,7 +134,7 @@ def saved(store: Store, tiny_profile: Profile, cache: Path, open_store: OpenStor
 
 
 def ckpt_path(store: Store, cache: Path) -> Path:
-    return checkpoint.checkpoint_path(cache, store.log.path, store.log.header.log_id)
+    return readmodel.model_path(cache, store.log.path, store.log.header.log_id)
 
 
 @pytest.fixture
@@ -149,10 +151,10 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     yield starts
 
 
-# --- a valid checkpoint --------------------------------------------------------------------
+# --- a valid read model --------------------------------------------------------------------
 
 
-def test_a_valid_checkpoint_gives_the_full_replay_state_reading_only_the_tail(
+def test_a_valid_read_model_gives_the_full_replay_state_reading_only_the_tail(
     saved: Path,
     store: Store,
     store_dir: Path,
@@ -160,10 +162,9 @@ def test_a_valid_checkpoint_gives_the_full_replay_state_reading_only_the_tail(
     open_store: OpenStore,
     scans: list[int],
 ) -> None:
-    covered = checkpoint.read(saved, store.log)
-    assert covered is not None
-    head, _ = covered
-    tail(store, "P2")  # what the checkpoint does not cover
+    head = readmodel.read_head(saved, store.log)
+    assert head is not None
+    tail(store, "P2")  # what the read model does not cover
     scans.clear()
     reopened = open_store(cache_dir=cache)
     assert scans[0] == head.end > HEADER_SIZE
@@ -184,24 +185,60 @@ def test_a_restored_state_keeps_folding_into_the_same_objects(
     assert_same_state(reopened.state, full_replay(store_dir))
 
 
-def test_the_checkpoint_round_trips_the_whole_state(saved: Path, store: Store) -> None:
-    state = full_replay(store.path)
-    assert_same_state(checkpoint.decode_state(checkpoint.encode_state(state)), state)
+def test_only_the_plans_used_are_decoded_and_the_list_needs_none(
+    saved: Path, store: Store, cache: Path, open_store: OpenStore
+) -> None:
+    tail(store, "P2")  # the tail touches P2 only
+    reopened = open_store(cache_dir=cache)
+    plans = reopened.state.plans
+    assert isinstance(plans, readmodel.StoredPlans)
+    assert [p.id for p in plans.loaded()] == ["P2"]
+    expected = full_replay(store.path)
+    assert summaries(reopened.state, TODAY) == summaries(expected, TODAY)
+    assert [p.id for p in plans.loaded()] == ["P2"]
+    assert len(plans) == 3 and "P3" in plans and "P9" not in plans
+    assert plans.get("P3") == expected.plans["P3"]
+    assert sorted(p.id for p in plans.loaded()) == ["P2", "P3"]
 
 
-def test_checkpoints_are_private_and_written_atomically(saved: Path) -> None:
+@pytest.mark.parametrize("today", [date(2026, 10, 1), TODAY, date(2027, 6, 1)])
+def test_the_stored_digest_gives_the_summary_of_any_day(
+    saved: Path, store: Store, cache: Path, open_store: OpenStore, today: date
+) -> None:
+    # Overdue counts and progress depend on the day: the read model keeps their inputs.
+    reopened = open_store(cache_dir=cache)
+    expected = full_replay(store.path)
+    assert summaries(reopened.state, today) == [
+        summarize(plan, today) for plan in expected.plans.values()
+    ]
+    assert any(s.overdue for s in summaries(reopened.state, date(2027, 6, 1)))
+
+
+def test_a_new_read_model_keeps_the_rows_of_plans_not_changed(
+    saved: Path, store: Store, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    tail(store, "P1")
+    again = open_store(cache_dir=cache)  # folds the tail: P1 only is decoded, then saved
+    assert isinstance(again.state.plans, readmodel.StoredPlans)
+    assert [p.id for p in again.state.plans.loaded()] == ["P1"]
+    head = readmodel.read_head(saved, store.log)
+    assert head is not None and head.seq == store.state.seq
+    assert_same_state(open_store(cache_dir=cache).state, full_replay(store_dir))
+
+
+def test_read_models_are_private_and_written_atomically(saved: Path) -> None:
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]  # no temp file left
 
 
-def test_a_long_replay_refreshes_the_checkpoint(
+def test_a_long_replay_refreshes_the_read_model(
     saved: Path, store: Store, cache: Path, open_store: OpenStore
 ) -> None:
     tail(store, "P3")
     open_store(cache_dir=cache)
-    covered = checkpoint.read(saved, store.log)
-    assert covered is not None
-    assert covered[0].seq == store.state.seq
+    head = readmodel.read_head(saved, store.log)
+    assert head is not None
+    assert head.seq == store.state.seq
 
 
 def test_without_a_cache_dir_nothing_is_read_or_written(
@@ -209,10 +246,10 @@ def test_without_a_cache_dir_nothing_is_read_or_written(
 ) -> None:
     lived_in(store, tiny_profile, plans=1)
     open_store()
-    assert not any(tmp_path.rglob("*.ckpt"))
+    assert not any(tmp_path.rglob("*.sqlite"))
 
 
-def test_without_a_readable_code_version_checkpoints_are_not_used(
+def test_without_a_readable_code_version_read_models_are_not_used(
     saved: Path,
     store_dir: Path,
     cache: Path,
@@ -220,21 +257,32 @@ def test_without_a_readable_code_version_checkpoints_are_not_used(
     scans: list[int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A frozen install whose sources cannot be read cannot tell stale checkpoints apart.
-    monkeypatch.setattr(checkpoint, "code_version", lambda: "")
+    # A frozen install whose sources cannot be read cannot tell stale read models apart.
+    monkeypatch.setattr(readmodel, "code_version", lambda: "")
     written = saved.stat().st_mtime_ns
     ignored(store_dir, cache, open_store, scans)
     assert saved.stat().st_mtime_ns == written
 
 
-def test_checkpoints_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(checkpoint.DISABLE_VARIABLE, "off")
-    assert checkpoint.default_dir() is None
-    monkeypatch.setenv(checkpoint.DISABLE_VARIABLE, "")
-    assert checkpoint.default_dir() is not None
+def test_read_models_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(readmodel.DISABLE_VARIABLE, "off")
+    assert readmodel.default_dir() is None
+    monkeypatch.setenv(readmodel.DISABLE_VARIABLE, "")
+    assert readmodel.default_dir() is not None
 
 
-# --- checkpoints that must be ignored ------------------------------------------------------
+def test_an_old_whole_state_checkpoint_is_removed_when_the_read_model_is_written(
+    store: Store, tiny_profile: Profile, cache: Path, open_store: OpenStore
+) -> None:
+    lived_in(store, tiny_profile, plans=1)
+    legacy = readmodel.legacy_checkpoint_path(cache, store.log.path, store.log.header.log_id)
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"LEERPAD-CHECKPOINT\n")
+    open_store(cache_dir=cache)
+    assert not legacy.exists() and ckpt_path(store, cache).exists()
+
+
+# --- read models that must be ignored ------------------------------------------------------
 
 
 def ignored(store_dir: Path, cache: Path, open_store: OpenStore, scans: list[int]) -> None:
@@ -246,18 +294,62 @@ def ignored(store_dir: Path, cache: Path, open_store: OpenStore, scans: list[int
     assert_same_state(reopened.state, expected)
 
 
-def test_a_corrupt_checkpoint_is_ignored(
+def test_a_damaged_read_model_never_gives_another_state(
+    saved: Path, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    """A flipped bit anywhere (page headers, the head, a digest, a plan's row, a template):
+    the store opens, writable, with exactly the state of a full replay."""
+    expected = full_replay(store_dir)
+    original = saved.read_bytes()
+    for at in range(0, len(original), max(1, len(original) // 60)):
+        data = bytearray(original)
+        data[at] ^= 0x10
+        saved.write_bytes(bytes(data))
+        reopened = open_store(cache_dir=cache)
+        assert reopened.writable and reopened.corruption is None, at
+        assert_same_state(reopened.state, expected)
+        reopened.close()
+
+
+def test_a_damaged_plan_row_is_read_from_the_log(
+    saved: Path, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    db = sqlite3.connect(saved)
+    state = db.execute("SELECT state FROM plans WHERE id = 'P2'").fetchone()[0]
+    damaged = bytes([state[0]]) + bytes([state[1] ^ 0x01]) + state[2:]
+    db.execute("UPDATE plans SET state = ? WHERE id = 'P2'", (damaged,))
+    db.commit()
+    db.close()
+    reopened = open_store(cache_dir=cache)
+    assert isinstance(reopened.state.plans, readmodel.StoredPlans)
+    assert_same_state(reopened.state, full_replay(store_dir))
+
+
+def test_a_file_that_is_no_database_is_ignored_and_replaced(
     saved: Path, store_dir: Path, cache: Path, open_store: OpenStore, scans: list[int]
 ) -> None:
-    data = bytearray(saved.read_bytes())
-    # A byte in the middle of the body: inside some text, so it would still decode.
-    data[len(data) - len(data) // 3] ^= 0x01
-    saved.write_bytes(bytes(data))
+    saved.write_bytes(b"not a database at all" * 100)
     ignored(store_dir, cache, open_store, scans)
+    assert readmodel.read_head(saved, open_store().log) is not None
 
 
-@pytest.mark.parametrize("keep", [0, 5, len(checkpoint.MAGIC) + 10, -1])
-def test_a_truncated_checkpoint_is_ignored(
+def test_a_read_model_behind_a_link_is_not_used(
+    saved: Path,
+    tmp_path: Path,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    scans: list[int],
+) -> None:
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    os.replace(saved, elsewhere)
+    saved.symlink_to(elsewhere)
+    ignored(store_dir, cache, open_store, scans)
+    assert not saved.is_symlink()  # a new read model took the link's place
+
+
+@pytest.mark.parametrize("keep", [0, 5, 100, 4096, -1])
+def test_a_truncated_read_model_is_ignored(
     keep: int,
     saved: Path,
     store_dir: Path,
@@ -270,7 +362,7 @@ def test_a_truncated_checkpoint_is_ignored(
     ignored(store_dir, cache, open_store, scans)
 
 
-def test_a_checkpoint_of_another_log_is_ignored(
+def test_a_read_model_of_another_log_is_ignored(
     saved: Path,
     store: Store,
     tiny_profile: Profile,
@@ -284,12 +376,12 @@ def test_a_checkpoint_of_another_log_is_ignored(
         lived_in(other, tiny_profile, plans=1)
     with Store.open(other_dir, cache_dir=cache) as other:
         foreign = ckpt_path(other, cache)
-    # The other log's checkpoint, put where this log's would be.
+    # The other log's read model, put where this log's would be.
     os.replace(foreign, saved)
     ignored(store.path, cache, open_store, scans)
 
 
-def test_a_checkpoint_whose_record_changed_is_ignored(
+def test_a_read_model_whose_record_changed_is_ignored(
     saved: Path,
     store: Store,
     store_dir: Path,
@@ -297,9 +389,8 @@ def test_a_checkpoint_whose_record_changed_is_ignored(
     open_store: OpenStore,
     scans: list[int],
 ) -> None:
-    covered = checkpoint.read(saved, store.log)
-    assert covered is not None
-    head = covered[0]
+    head = readmodel.read_head(saved, store.log)
+    assert head is not None
     # Rewrite history from some record on: same log id and path, different records.
     cut = _offset_of(store, head.seq - 8)
     os.truncate(store_dir / LOG_NAME, cut)
@@ -310,26 +401,25 @@ def test_a_checkpoint_whose_record_changed_is_ignored(
     ignored(store_dir, cache, open_store, scans)
 
 
-def test_a_checkpoint_of_older_projection_code_is_ignored(
+def test_a_read_model_of_older_projection_code_is_ignored(
     saved: Path,
     store_dir: Path,
     cache: Path,
     open_store: OpenStore,
     scans: list[int],
 ) -> None:
-    data = saved.read_bytes()
-    trailer = 4 + len(checkpoint.MAGIC)
-    size = int.from_bytes(data[-trailer : -trailer + 4], "big")
-    start = len(data) - trailer - size
-    head = msgspec.msgpack.decode(data[start : start + size], type=checkpoint.Head)
-    older = msgspec.structs.replace(head, code="0" * len(head.code))
-    head_bytes = msgspec.msgpack.encode(older)
-    assert len(head_bytes) == size
-    saved.write_bytes(data[:start] + head_bytes + data[start + size :])
+    db = sqlite3.connect(saved)
+    head = msgspec.msgpack.decode(
+        db.execute("SELECT body FROM head").fetchone()[0], type=readmodel.Head
+    )
+    older = msgspec.msgpack.encode(msgspec.structs.replace(head, code="0" * len(head.code)))
+    db.execute("UPDATE head SET body = ?, crc = ?", (older, zlib.crc32(older)))
+    db.commit()
+    db.close()
     ignored(store_dir, cache, open_store, scans)
 
 
-def test_a_checkpoint_pointing_past_the_end_is_ignored(
+def test_a_read_model_pointing_past_the_end_is_ignored(
     saved: Path,
     store: Store,
     store_dir: Path,
@@ -341,7 +431,7 @@ def test_a_checkpoint_pointing_past_the_end_is_ignored(
     ignored(store_dir, cache, open_store, scans)
 
 
-def test_a_checkpoint_is_not_written_for_a_damaged_log(
+def test_a_read_model_is_not_written_for_a_damaged_log(
     store: Store, tiny_profile: Profile, store_dir: Path, cache: Path, open_store: OpenStore
 ) -> None:
     lived_in(store, tiny_profile, plans=1)
@@ -353,7 +443,7 @@ def test_a_checkpoint_is_not_written_for_a_damaged_log(
         log.write(bytes([byte[0] ^ 0xFF]))
     damaged = open_store(cache_dir=cache)
     assert damaged.corruption is not None
-    assert not cache.exists() or not any(cache.rglob("*.ckpt"))
+    assert not cache.exists() or not any(cache.rglob("*.sqlite"))
 
 
 def _offset_of(store: Store, seq: int) -> int:
@@ -364,20 +454,20 @@ def _offset_of(store: Store, seq: int) -> int:
     raise AssertionError(f"no record {seq}")
 
 
-# --- what the checkpoint stands in for is checked by hashing it ------------------------------
+# --- what the read model stands in for is checked by hashing it ------------------------------
 
 
-def test_an_intact_log_behind_a_checkpoint_is_checked_without_reading_its_records(
+def test_an_intact_log_behind_a_read_model_is_checked_without_reading_its_records(
     saved: Path, store: Store, cache: Path, open_store: OpenStore, scans: list[int]
 ) -> None:
-    covered = checkpoint.read(saved, store.log)
-    assert covered is not None and covered[0].covered
-    reopened = open_store(cache_dir=cache)  # checks what the checkpoint covered, now
-    assert scans == [covered[0].end]  # the tail only: no record before it was decoded
+    head = readmodel.read_head(saved, store.log)
+    assert head is not None and head.covered
+    reopened = open_store(cache_dir=cache)  # checks what the read model covered, now
+    assert scans == [head.end]  # the tail only: no record before it was decoded
     assert reopened.writable and reopened.corruption is None
 
 
-def test_a_change_behind_a_checkpoint_that_keeps_every_checksum_is_found(
+def test_a_change_behind_a_read_model_that_keeps_every_checksum_is_found(
     saved: Path, store: Store, store_dir: Path, cache: Path, open_store: OpenStore
 ) -> None:
     offset = _offset_of(store, 6)
