@@ -47,17 +47,17 @@ def _open(store: str, cache: str | None) -> dict[str, object]:
 
 def _valid(store: str, cache: str) -> dict[str, object]:
     """Whether this process would use the store's checkpoint (same code, same log)."""
-    from core import checkpoint
+    from core import readmodel
     from core.log import LogFile
     from core.store import LOG_NAME
 
     log = LogFile(Path(store) / LOG_NAME, writable=False)
     try:
-        path = checkpoint.checkpoint_path(Path(cache), log.path, log.header.log_id)
-        found = checkpoint.read(path, log)
+        path = readmodel.model_path(Path(cache), log.path, log.header.log_id)
+        found = readmodel.read_head(path, log)
     finally:
         log.close()
-    return {"valid": found is not None, "seq": found[0].seq if found else 0}
+    return {"valid": found is not None, "seq": found.seq if found else 0}
 
 
 def _paint(store: str) -> dict[str, object]:
@@ -97,14 +97,14 @@ def _responsive(store: str) -> dict[str, object]:
 
     from cli.context import Context
     from cli.main import build_parser
-    from core import checkpoint
+    from core import readmodel
     from tui.app import LeerpadApp
 
     ctx = Context.from_args(build_parser().parse_args(["--store", store]))
     app = LeerpadApp(
         ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang, watch_log=False
     )
-    cache = checkpoint.default_dir()
+    cache = readmodel.default_dir()
 
     def other_user_appends() -> None:
         """Another process appends one note (opening the store from the same checkpoint)."""

@@ -29,8 +29,8 @@ from typing import Any
 import msgspec
 
 from benchmarks import generate, peers, pgbench
-from core import checkpoint
 from core import events as ev
+from core import readmodel
 from core.log import HEADER_SIZE, LogFile
 from core.store import LOG_NAME, Store
 from core.storecopy import copy_store
@@ -95,7 +95,7 @@ class Bench:
             TZ="UTC",
         )
         if not checkpoints:
-            env[checkpoint.DISABLE_VARIABLE] = "off"
+            env[readmodel.DISABLE_VARIABLE] = "off"
         return env
 
 
@@ -227,13 +227,13 @@ def ensure_checkpointed_copy(bench: Bench, source: Path, n: int) -> Path:
     tail = min(TAIL, n // 10)
     if log_path.exists() and log_path.stat().st_size == (source / LOG_NAME).stat().st_size:
         with Store.open(copy, create=False) as probe_store:
-            found = checkpoint.read(
-                checkpoint.checkpoint_path(
+            found = readmodel.read_head(
+                readmodel.model_path(
                     bench.cache, probe_store.log.path, probe_store.log.header.log_id
                 ),
                 probe_store.log,
             )
-        if found is not None and found[0].seq == n - tail:
+        if found is not None and found.seq == n - tail:
             return copy
     say(f"checkpointing {label(n)} at record {n - tail:,}")
     shutil.rmtree(copy, ignore_errors=True)
@@ -242,7 +242,7 @@ def ensure_checkpointed_copy(bench: Bench, source: Path, n: int) -> Path:
     with open(source / LOG_NAME, "rb") as src, open(log_path, "wb") as dst:
         dst.write(src.read(cut))
     with Store.open(copy, create=False) as partial:
-        if checkpoint.save(partial, bench.cache) is None:
+        if readmodel.save(partial, bench.cache) is None:
             raise RuntimeError("could not write the checkpoint")
     with open(source / LOG_NAME, "rb") as src, open(log_path, "ab") as dst:
         src.seek(cut)
@@ -288,13 +288,13 @@ def measure_size(bench: Bench, n: int) -> dict[str, Any]:
     copy = ensure_checkpointed_copy(bench, store, n)
     with Store.open(copy, create=False) as opened:
         result["checkpoint_bytes"] = (
-            checkpoint.checkpoint_path(bench.cache, opened.log.path, opened.log.header.log_id)
+            readmodel.model_path(bench.cache, opened.log.path, opened.log.header.log_id)
             .stat()
             .st_size
         )
         result["checkpoint_save"] = median_of(
             min(3, plan.repeat),
-            lambda: timed(lambda: checkpoint.save(opened, bench.data / "scratch-cache")),
+            lambda: timed(lambda: readmodel.save(opened, bench.data / "scratch-cache")),
         )
     result["tail"] = min(TAIL, n // 10)
 
@@ -337,7 +337,7 @@ def measure_size(bench: Bench, n: int) -> dict[str, Any]:
         _fresh_copy(store, scratch)
         shutil.rmtree(xdg, ignore_errors=True)
         with Store.open(scratch, create=False) as opened:
-            checkpoint.save(opened, xdg / "leerpad")
+            readmodel.save(opened, xdg / "leerpad")
         env_ui = {**env_on, "XDG_CACHE_HOME": str(xdg)}
         result["ui"] = run_child(probe("responsive", str(scratch)), env_ui).output
 

@@ -482,3 +482,19 @@ def test_a_change_behind_a_read_model_that_keeps_every_checksum_is_found(
     assert reopened.corruption is not None
     assert reopened.corruption.seq in (6, 7)  # undecodable, or the next record's link
     assert reopened.state.seq < 7 and not reopened.writable
+
+
+def test_an_erased_plan_shows_as_erased_without_being_decoded(
+    saved: Path, store: Store, cache: Path, open_store: OpenStore
+) -> None:
+    from core.erasure import erase
+
+    erase(store, "P1", reason="bewaartermijn", force=True)
+    open_store(cache_dir=cache)  # folds the erasure and writes the read model again
+    reopened = open_store(cache_dir=cache)
+    plans = reopened.state.plans
+    assert isinstance(plans, readmodel.StoredPlans)
+    shown = {s.id: s.trainee for s in summaries(reopened.state, TODAY)}
+    assert shown == {"P1": "[erased]", "P2": "Lotte Wouters", "P3": "Lotte Wouters"}
+    assert plans.loaded() == [] and plans.erased() == {"P1"}
+    assert plans["P1"].trainee == "[erased]"
