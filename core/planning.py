@@ -20,6 +20,7 @@ from core.projections import (
     PlanState,
     RowState,
     StoreState,
+    plan_digests,
     plan_end,
 )
 
@@ -153,11 +154,13 @@ def agenda(
         (lambda p: access.follows(state, actor, p)) if mine else (lambda p: True)
     )
     found: list[AgendaItem] = []
-    for plan in state.plans.values():
-        if plan.closed is not None or not access.can_read(state, actor, plan.id):
+    # The digests say which plans have an open action due by then: only those are decoded.
+    for d in plan_digests(state):
+        if d.closed is not None or not d.dues or d.dues[0] > horizon:
             continue
-        if not keep(plan.id):
+        if not access.can_read(state, actor, d.id) or not keep(d.id):
             continue
+        plan = state.plans[d.id]
         for action in plan.actions():
             if is_open(action) and action.due is not None and action.due <= horizon:
                 found.append(
