@@ -328,6 +328,8 @@ class StoredPlans(dict[str, PlanState]):
         """Every plan's digest in creation order: the stored ones (their trainee opened
         once) for plans not decoded, computed afresh for the others."""
         found = []
+        keys = self._source.keys
+        keys.preload([p for p, d in list(self._stored.items()) if p not in self._opened])
         for plan_id in list(self._order):
             stored = self._stored.get(plan_id)
             if stored is None:
@@ -335,7 +337,6 @@ class StoredPlans(dict[str, PlanState]):
                 continue
             opened = self._opened.get(plan_id)
             if opened is None:
-                keys = self._source.keys
                 # Shown in today's language, not the one the read model was written in.
                 trainee = (
                     t("plan.erased_text")

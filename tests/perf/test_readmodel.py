@@ -498,3 +498,14 @@ def test_an_erased_plan_shows_as_erased_without_being_decoded(
     assert shown == {"P1": "[erased]", "P2": "Lotte Wouters", "P3": "Lotte Wouters"}
     assert plans.loaded() == [] and plans.erased() == {"P1"}
     assert plans["P1"].trainee == "[erased]"
+
+
+def test_keys_for_the_list_are_read_at_once_and_a_bad_one_is_left_to_the_usual_path(
+    saved: Path, store: Store, cache: Path, open_store: OpenStore
+) -> None:
+    (store.path / "keys" / "P2.key").write_bytes(b"short")  # damaged: not 32 bytes
+    reopened = open_store(cache_dir=cache)
+    with pytest.raises(OSError, match="P2"):
+        summaries(reopened.state, TODAY)  # the same refusal as opening P2's texts gives
+    assert reopened.keys is not None
+    assert reopened.keys.cipher("P1") is not None and reopened.keys.cipher("P3") is not None
