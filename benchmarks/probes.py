@@ -86,7 +86,10 @@ def _paint(store: str, plan: str | None = None) -> dict[str, object]:
             shown = time.perf_counter() - START
             result: dict[str, object] = {"shown": shown, "plans": len(app.store.state.plans)}
             if plan is not None:
-                await app.workers.wait_for_complete()  # the background check, not timed
+                # The background check of the log, not timed (the log follower never ends).
+                checking = [w for w in app.workers if w.group == "check-covered"]
+                if checking:  # an empty list would wait for every worker
+                    await app.workers.wait_for_complete(checking)
                 began = time.perf_counter()
                 app.screen.open_plan(plan)
                 await pilot.pause()
