@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from cli.cmd_privacy import add_erase_parser
 from cli.cmd_schedule import add_schedule_parser
 from cli.context import EXIT_USAGE, Context, Fail, print_json
 from cli.render import indent, literal, table
-from core import access, commands, i18n
+from core import access, commands, i18n, planview
 from core.erasure import erased_text
 from core.i18n import fmt_date, fmt_time, t
-from core.projections import (
-    STATUS_SYMBOL,
-    ActionState,
-    PlanState,
-    PlanSummary,
-    RowState,
-    acquired,
-    counts,
-    signoff_status,
-    summaries,
-    summarize,
-)
+from core.planview import ActionView, NoteView, PlanView, RowView, plan_status
+from core.projections import STATUS_SYMBOL, Counts, PlanSummary, summaries
 
 if TYPE_CHECKING:
     from core import signoffs
     from core.export import jsonout
 
-# Signing, the export model and the JSON pieces are imported by the handlers that use
+# Signing, the plan's view and the JSON pieces are imported by the handlers that use
 # them: `plan list`, the most frequent command, starts without them.
 
 i18n.register(
@@ -128,13 +117,6 @@ i18n.register(
 # --- JSON shapes (documented in the README; keep them stable) ----------------------------
 
 
-def plan_status(summary: PlanSummary) -> str:
-    """on-track, behind, completed or stopped."""
-    if summary.closed:
-        return summary.closed
-    return "behind" if summary.behind else "on-track"
-
-
 def summary_json(s: PlanSummary) -> dict[str, Any]:
     return {
         "id": s.id,
@@ -157,12 +139,12 @@ def summary_json(s: PlanSummary) -> dict[str, Any]:
 
 
 def plan_json(
-    plan: PlanState, today: date, verdicts: dict[int, signoffs.Verdict] | None = None
+    view: PlanView, verdicts: dict[int, signoffs.Verdict] | None = None
 ) -> dict[str, Any]:
     """The whole state of one plan, as the README documents `plan show --json`.
 
-    The export's JSON (docs/EXPORT.md) is another schema; both are built from the
-    pieces in core.export.jsonout so that a plan is walked one way.
+    The export's JSON (docs/EXPORT.md) is another schema of the same PlanView, built
+    from the pieces in core.export.jsonout.
     """
     from core.export import jsonout
 
@@ -170,33 +152,31 @@ def plan_json(
         return jsonout.touch_data(item) or {}
 
     return {
-        "id": plan.id,
-        "trainee": plan.trainee,
-        "contract": plan.contract,
-        "company": plan.company,
-        "contact": plan.contact,
-        "occupation": plan.occupation,
-        "occupation_version": plan.occupation_version,
-        "occupation_title": plan.title,
-        "start": plan.start,
-        "weeks": plan.weeks,
-        "summary": summary_json(summarize(plan, today)),
-        "closed": jsonout.closed_data(plan.closed),
-        "erased": jsonout.erased_data(plan.erased),
+        "id": view.id,
+        "trainee": view.trainee,
+        "contract": view.contract,
+        "company": view.company,
+        "contact": view.contact,
+        "occupation": view.occupation,
+        "occupation_version": view.occupation_version,
+        "occupation_title": view.title,
+        "start": view.start,
+        "weeks": view.weeks,
+        "summary": summary_json(view.summary),
+        "closed": jsonout.closed_data(view.closed),
+        "erased": jsonout.erased_data(view.erased),
         "competencies": [
             {
                 "id": comp.id,
                 "title": comp.title,
-                **_counts_json(comp.actions()),
-                "rows": [
-                    jsonout.row_data(row, today, reason_key="dropped_reason") for row in comp.rows
-                ],
+                **_counts_json(comp.progress),
+                "rows": [jsonout.row_data(row, reason_key="dropped_reason") for row in comp.rows],
             }
-            for comp in plan.competencies
+            for comp in view.competencies
         ],
-        "personal": jsonout.personal_data(plan.personal),
-        "acquired": acquired(plan),
-        "notes": [{"target": n.target, "text": n.text, **touch(n)} for n in plan.notes],
+        "personal": jsonout.personal_data(view.personal),
+        "acquired": view.acquired,
+        "notes": [{"target": n.target, "text": n.text, **touch(n)} for n in view.notes],
         "evaluations": [
             {
                 "id": e.id,
@@ -209,7 +189,7 @@ def plan_json(
                 "remark": e.remark,
                 **touch(e),
             }
-            for e in plan.evaluations
+            for e in view.evaluations
         ],
         "signoffs": [
             {
@@ -218,20 +198,19 @@ def plan_json(
                 "covers_seq": s.covers_seq,
                 "covers_hash": s.covers_hash,
                 "remark": s.remark,
-                "current": jsonout.signoff_is_current(plan, s),
+                "current": s.current,
                 **touch(s),
                 "signature": verdicts[s.seq].data() if verdicts and s.seq in verdicts else None,
             }
-            for s in plan.signoffs
+            for s in view.signoffs
         ],
-        "scale": jsonout.scale_data(plan.scale),
-        "version": plan.version,
-        "last_seq": plan.last.seq,
+        "scale": jsonout.scale_data(view.scale),
+        "version": view.version,
+        "last_seq": view.last.seq,
     }
 
 
-def _counts_json(actions: Any) -> dict[str, Any]:
-    c = counts(actions)
+def _counts_json(c: Counts) -> dict[str, Any]:
     return {"done": c.done, "total": c.total, "percent": round(c.percent, 1)}
 
 
@@ -364,17 +343,17 @@ def _percent(value: float) -> str:
     return f"{value:.0f}"
 
 
-def _notes(plan: PlanState, target: str, prefix: str) -> list[str]:
+def _notes(notes: tuple[NoteView, ...], prefix: str) -> list[str]:
     lines = []
-    for note in plan.notes_on(target):
+    for note in notes:
         lines.append(prefix + t("cli.show.note", actor=note.actor, time=fmt_time(note.time)))
         body = prefix + "  "
         lines.append(body + indent(literal(note.text, keep_newlines=True), body))
     return lines
 
 
-def _action_lines(plan: PlanState, action: ActionState, today: date) -> list[str]:
-    status = action.status(today)
+def _action_lines(view: PlanView, action: ActionView) -> list[str]:
+    status = action.status
     facts = [t(f"status.{status}")]
     if action.due is not None:
         facts.append(t("cli.show.due", date=fmt_date(action.due)))
@@ -386,37 +365,32 @@ def _action_lines(plan: PlanState, action: ActionState, today: date) -> list[str
     lines.append(f"      {literal(action.text)}")
     if action.dropped is not None:
         lines.append("      " + t("cli.show.reason", reason=literal(action.dropped)))
-    lines += _notes(plan, action.id, "      ")
+    lines += _notes(view.notes_on(action.id), "      ")
     return lines
 
 
-def _row_lines(plan: PlanState, row: RowState) -> list[str]:
+def _row_lines(view: PlanView, row: RowView) -> list[str]:
     dates = t("cli.show.row_dates", due=fmt_date(row.due), done=fmt_date(row.done_on))
     lines = [f"  {row.id}  {dates}"]
     lines += [f"    • {literal(skill)}" for skill in row.skills]
-    lines += _notes(plan, row.id, "    ")
+    lines += _notes(view.notes_on(row.id), "    ")
     return lines
 
 
 def plan_text(
-    plan: PlanState,
-    today: date,
-    lang: str,
-    verdicts: dict[int, signoffs.Verdict] | None = None,
+    view: PlanView, lang: str, verdicts: dict[int, signoffs.Verdict] | None = None
 ) -> list[str]:
     """The whole plan as lines of text, for `plan show`."""
-    from core.export.model import level_label
-
-    s = summarize(plan, today)
-    lines = [f"{plan.id}  {literal(plan.trainee)}"]
+    s = view.summary
+    lines = [f"{view.id}  {literal(view.trainee)}"]
     facts = [
-        ("occupation", literal(plan.title)),
-        ("contract", literal(plan.contract) or "-"),
-        ("company", literal(plan.company) or "-"),
-        ("contact", literal(plan.contact) or "-"),
+        ("occupation", literal(view.title)),
+        ("contract", literal(view.contract) or "-"),
+        ("company", literal(view.company) or "-"),
+        ("contact", literal(view.contact) or "-"),
         (
             "period",
-            t("cli.show.period_value", start=fmt_date(plan.start), weeks=plan.weeks, week=s.week),
+            t("cli.show.period_value", start=fmt_date(view.start), weeks=view.weeks, week=s.week),
         ),
         (
             "progress",
@@ -426,11 +400,11 @@ def plan_text(
                 total=s.total,
                 percent=_percent(s.percent),
                 expected=_percent(s.expected),
-                status=t(f"cli.plan_status.{plan_status(s)}"),
+                status=t(f"cli.plan_status.{view.status}"),
             ),
         ),
     ]
-    if plan.closed is None:
+    if view.closed is None:
         facts.append(
             ("progress", t("cli.show.overdue_value", overdue=s.overdue, next=fmt_date(s.next_due)))
         )
@@ -438,13 +412,13 @@ def plan_text(
     else:
         closed = t(
             "cli.show.closed",
-            outcome=t(f"outcome.{plan.closed.outcome}"),
-            on=fmt_date(plan.closed.on),
+            outcome=t(f"outcome.{view.closed.outcome}"),
+            on=fmt_date(view.closed.on),
         )
-        if plan.closed.reason:
-            closed += " — " + literal(plan.closed.reason)
+        if view.closed.reason:
+            closed += " — " + literal(view.closed.reason)
         facts.append(("state", closed))
-    erased = erased_text(plan)
+    erased = erased_text(view)
     if erased is not None:
         facts.append(("state", erased))
     labels = {key: t(f"cli.show.{key}") for key, _ in facts}
@@ -454,48 +428,43 @@ def plan_text(
         label = "" if key == previous else labels[key] + ":"
         lines.append(f"  {label:<{label_width}} {value}")
         previous = key
-    lines += _notes(plan, plan.id, "  ")
+    lines += _notes(view.notes_on(view.id), "  ")
 
-    levels = _latest_levels(plan, lang)
     lines += ["", t("cli.show.job")]
-    for comp in plan.competencies:
-        c = counts(comp.actions())
+    for comp in view.competencies:
+        c = comp.progress
         lines += ["", f"{comp.id}  {literal(comp.title)}  ({c.done}/{c.total}, {c.percent:.0f}%)"]
-        if comp.id in levels:
-            lines.append("  " + t("cli.show.latest", level=levels[comp.id]))
-        lines += _notes(plan, comp.id, "  ")
+        if comp.latest is not None:
+            lines.append("  " + t("cli.show.latest", level=comp.latest.word(lang)))
+        lines += _notes(view.notes_on(comp.id), "  ")
         for row in comp.rows:
-            lines += _row_lines(plan, row)
+            lines += _row_lines(view, row)
             for action in row.actions:
-                lines += _action_lines(plan, action, today)
+                lines += _action_lines(view, action)
 
     lines += ["", t("cli.show.personal")]
-    for pers in plan.personal:
+    for pers in view.personal:
         lines += ["", f"{pers.id}  {literal(pers.name)}", f"    {literal(pers.description)}"]
-        if pers.id in levels:
-            lines.append("    " + t("cli.show.latest", level=levels[pers.id]))
-        lines += _notes(plan, pers.id, "    ")
+        if pers.latest is not None:
+            lines.append("    " + t("cli.show.latest", level=pers.latest.word(lang)))
+        lines += _notes(view.notes_on(pers.id), "    ")
 
     lines += ["", t("cli.show.evaluations")]
-    if not plan.evaluations:
+    if not view.evaluations:
         lines.append("  " + t("cli.show.none"))
-    for e in plan.evaluations:
+    for e in view.evaluations:
         names = ", ".join(literal(p) for p in e.participants)
         lines.append(f"  {e.id}  {fmt_date(e.on)}  {t('cli.show.participants', names=names)}")
-        rows = [
-            [r.competency, literal(level_label(plan, r.level, lang)), literal(r.comment)]
-            for r in e.ratings
-        ]
+        rows = [[r.competency, literal(r.word(lang)), literal(r.comment)] for r in e.ratings]
         lines += ["    " + line for line in table(["", "", ""], rows)[1:]]
         if e.remark:
             lines.append("    " + t("cli.show.remark", remark=literal(e.remark)))
-        lines += _notes(plan, e.id, "    ")
+        lines += _notes(view.notes_on(e.id), "    ")
 
     lines += ["", t("cli.show.signoffs")]
-    if not plan.signoffs:
+    if not view.signoffs:
         lines.append("  " + t("cli.show.none"))
-    for so in plan.signoffs:
-        status = signoff_status(plan, so)
+    for so in view.signoffs:
         lines.append(
             "  "
             + t(
@@ -505,7 +474,7 @@ def plan_text(
                 seq=so.covers_seq,
                 actor=so.actor,
                 time=fmt_time(so.time),
-                current=t(f"cli.show.{status}"),
+                current=t(f"cli.show.{so.status}"),
             )
         )
         if verdicts and so.seq in verdicts:
@@ -513,25 +482,16 @@ def plan_text(
     return lines
 
 
-def _latest_levels(plan: PlanState, lang: str) -> dict[str, str]:
-    """Each competency's level in the latest evaluation, as a word in `lang`."""
-    from core.export.model import latest_evaluation, level_label
-
-    latest = latest_evaluation(plan)
-    if latest is None:
-        return {}
-    return {r.competency: level_label(plan, r.level, lang) for r in latest.ratings}
-
-
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     from core import signoffs
 
     plan = ctx.plan(args.plan)
+    view = planview.build(plan, ctx.today)
     verdicts = signoffs.verdicts(ctx.state(), plan)
     if args.json:
-        print_json(plan_json(plan, ctx.today, verdicts))
+        print_json(plan_json(view, verdicts))
         return 0
-    for line in plan_text(plan, ctx.today, ctx.lang, verdicts):
+    for line in plan_text(view, ctx.lang, verdicts):
         print(line)
     return 0
 

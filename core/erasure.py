@@ -7,6 +7,7 @@ destruction (core/store.py); the chain, dates, statuses and actors stay.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from core import events as ev
 from core.commands import Rejected, _plan, _text
@@ -14,6 +15,9 @@ from core.i18n import fmt_date, register, t
 from core.projections import PlanState, StoreState, plan_digests
 from core.storage import StoreError
 from core.store import Store
+
+if TYPE_CHECKING:
+    from core.planview import PlanView
 
 register(
     {
@@ -64,7 +68,7 @@ def due_for_erasure(state: StoreState, closed_before: date) -> list[PlanState]:
     ]
 
 
-def erased_text(plan: PlanState) -> str | None:
+def erased_text(plan: PlanState | PlanView) -> str | None:
     """'erased on 29/11/2026 by ann', or None for a plan that was not erased."""
     if plan.erased is None:
         return None

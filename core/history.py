@@ -31,6 +31,12 @@ class HistoryEntry:
     """Free text the change carried: a reason, a note, a remark."""
     params: tuple[tuple[str, str], ...] = ()
 
+    def concerns(self, plan: str, node_id: str) -> bool:
+        """Whether the change is about `node_id` of `plan` or below it (A1 covers A1.2.1)."""
+        if self.plan != plan:
+            return False
+        return node_id == plan or self.target == node_id or self.target.startswith(f"{node_id}.")
+
     def describe(self, lang: str | None = None) -> str:
         """A one-line description in `lang`."""
         key = "hist.unknown" if self.kind.startswith("?") else f"hist.{self.kind}"

@@ -30,13 +30,13 @@ from core.export.model import (
     NOTE_COLUMNS,
     RATING_COLUMNS,
     SIGNOFF_COLUMNS,
-    CompetencyItem,
     Field,
     NoteItem,
     PlanDocument,
     SignOffItem,
 )
 from core.i18n import fmt_date
+from core.planview import CompetencyView
 from core.projections import Status
 from core.safe import visible
 
@@ -330,7 +330,7 @@ def header_fields(document: Document, fields: Sequence[Field]) -> None:
 # --- the plan ----------------------------------------------------------------------------------
 
 
-def _job_table(document: Document, doc: PlanDocument, comp: CompetencyItem) -> None:
+def _job_table(document: Document, doc: PlanDocument, comp: CompetencyView) -> None:
     lab = doc.labels
     tbl = table(document, JOB_WIDTHS)
     # The title row, merged over the four columns, repeats with the header on every page.
@@ -371,7 +371,7 @@ def _job_table(document: Document, doc: PlanDocument, comp: CompetencyItem) -> N
             colour = OVERDUE_COLOUR if action.status is Status.OVERDUE else MARK_COLOUR
             control(
                 mark,
-                action.mark,
+                doc.marks[action.id],
                 f"leerpad:status:{action.id}",
                 colour=colour,
                 italic=True,

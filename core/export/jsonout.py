@@ -10,21 +10,10 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from core import signoffs
+from core import planview, signoffs
 from core.events import LevelSpec, PersonalSpec
-from core.projections import (
-    ActionState,
-    Closure,
-    Erasure,
-    PersonalState,
-    PlanState,
-    RowState,
-    SignOff,
-    StoreState,
-    acquired,
-    signoff_current,
-    summarize,
-)
+from core.planview import ActionView, ClosureView, PersonalView, PlanView, RowView
+from core.projections import Erasure, PlanState, StoreState
 from core.safe import json_text
 
 SCHEMA_VERSION = 1
@@ -63,15 +52,13 @@ def touch_data(touch: Touched | None) -> dict[str, Any] | None:
     return {"seq": touch.seq, "actor": touch.actor, "time": utc(touch.time)}
 
 
-def action_data(
-    action: ActionState, today: date, *, reason_key: str = "not_applicable"
-) -> dict[str, Any]:
+def action_data(action: ActionView, *, reason_key: str = "not_applicable") -> dict[str, Any]:
     """One training action; `reason_key` names the n/a reason (`plan show` says dropped_reason)."""
     return {
         "id": action.id,
         "text": action.text,
         "own": action.own,
-        "status": action.status(today).value,
+        "status": action.status.value,
         "due": _date(action.due),
         "done_on": _date(action.done_on),
         reason_key: action.dropped,
@@ -79,7 +66,7 @@ def action_data(
     }
 
 
-def row_data(row: RowState, today: date, *, reason_key: str = "not_applicable") -> dict[str, Any]:
+def row_data(row: RowView, *, reason_key: str = "not_applicable") -> dict[str, Any]:
     """A row of a job competency with its derived form columns and its actions."""
     return {
         "id": row.id,
@@ -87,11 +74,11 @@ def row_data(row: RowState, today: date, *, reason_key: str = "not_applicable") 
         "skills": list(row.skills),
         "due": _date(row.due),
         "done_on": _date(row.done_on),
-        "actions": [action_data(a, today, reason_key=reason_key) for a in row.actions],
+        "actions": [action_data(a, reason_key=reason_key) for a in row.actions],
     }
 
 
-def closed_data(closed: Closure | None) -> dict[str, Any] | None:
+def closed_data(closed: ClosureView | None) -> dict[str, Any] | None:
     if closed is None:
         return None
     return {
@@ -116,7 +103,7 @@ def erased_data(erased: Erasure | None) -> dict[str, Any] | None:
     }
 
 
-def personal_data(personal: Iterable[PersonalSpec | PersonalState]) -> list[dict[str, Any]]:
+def personal_data(personal: Iterable[PersonalSpec | PersonalView]) -> list[dict[str, Any]]:
     """Personal competencies (of a plan, or of a catalog profile for `catalog show --json`)."""
     return [{"id": p.id, "name": p.name, "description": p.description} for p in personal]
 
@@ -126,39 +113,39 @@ def scale_data(scale: Iterable[LevelSpec]) -> list[dict[str, Any]]:
     return [{"key": lv.key, "nl": lv.nl, "en": lv.en, "acquired": lv.acquired} for lv in scale]
 
 
-def signoff_is_current(plan: PlanState, signoff: SignOff) -> bool:
-    """A plan sign-off is current while the plan is unchanged; an evaluation is never changed
-    once recorded, so its sign-off stays current."""
-    return signoff_current(plan, signoff)
-
-
 def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, Any]:
     """The plan as plain JSON-ready data (dicts, lists, strings, numbers, booleans, None)."""
-    summary = summarize(plan, today)
-    verdicts = signoffs.verdicts(state, plan)
+    return view_data(state, planview.build(plan, today), signoffs.verdicts(state, plan))
+
+
+def view_data(
+    state: StoreState, view: PlanView, verdicts: dict[int, signoffs.Verdict]
+) -> dict[str, Any]:
+    """`plan_data` of a plan's view; `verdicts` are its sign-offs' signature verdicts, by seq."""
+    summary = view.summary
     return {
         "schema_version": SCHEMA_VERSION,
         "log": {"seq": state.seq, "hash": state.hash},
-        "today": today.isoformat(),
+        "today": view.today.isoformat(),
         "plan": {
-            "id": plan.id,
-            "trainee": plan.trainee,
-            "contract": plan.contract,
-            "company": plan.company,
-            "contact": plan.contact,
-            "start": plan.start.isoformat(),
-            "weeks": plan.weeks,
+            "id": view.id,
+            "trainee": view.trainee,
+            "contract": view.contract,
+            "company": view.company,
+            "contact": view.contact,
+            "start": view.start.isoformat(),
+            "weeks": view.weeks,
             "occupation": {
-                "id": plan.occupation,
-                "version": plan.occupation_version,
-                "title": plan.title,
-                "description": plan.description,
+                "id": view.occupation,
+                "version": view.occupation_version,
+                "title": view.title,
+                "description": view.description,
             },
-            "version": {"seq": plan.version, "hash": plan.version_hash},
-            "created": touch_data(plan.created),
-            "last_change": touch_data(plan.last),
-            "closed": closed_data(plan.closed),
-            "erased": erased_data(plan.erased),
+            "version": {"seq": view.version, "hash": view.version_hash},
+            "created": touch_data(view.created),
+            "last_change": touch_data(view.last),
+            "closed": closed_data(view.closed),
+            "erased": erased_data(view.erased),
             "progress": {
                 "done": summary.done,
                 "total": summary.total,
@@ -173,12 +160,12 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                 {
                     "id": comp.id,
                     "title": comp.title,
-                    "rows": [row_data(row, today) for row in comp.rows],
+                    "rows": [row_data(row) for row in comp.rows],
                 }
-                for comp in plan.competencies
+                for comp in view.competencies
             ],
-            "personal": personal_data(plan.personal),
-            "scale": scale_data(plan.scale),
+            "personal": personal_data(view.personal),
+            "scale": scale_data(view.scale),
             "notes": [
                 {
                     "seq": n.seq,
@@ -187,7 +174,7 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                     "target": n.target,
                     "text": n.text,
                 }
-                for n in plan.notes
+                for n in view.notes
             ],
             "evaluations": [
                 {
@@ -198,7 +185,7 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                         {
                             "competency": r.competency,
                             "level": r.level,
-                            "acquired": bool((lv := plan.level(r.level)) and lv.acquired),
+                            "acquired": r.acquired,
                             "comment": r.comment,
                         }
                         for r in e.ratings
@@ -209,7 +196,7 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                     "actor": e.actor,
                     "time": utc(e.time),
                 }
-                for e in plan.evaluations
+                for e in view.evaluations
             ],
             "signoffs": [
                 {
@@ -217,16 +204,16 @@ def plan_data(state: StoreState, plan: PlanState, *, today: date) -> dict[str, A
                     "subject": s.subject,
                     "covers_seq": s.covers_seq,
                     "covers_hash": s.covers_hash,
-                    "current": signoff_is_current(plan, s),
+                    "current": s.current,
                     "remark": s.remark,
                     "seq": s.seq,
                     "actor": s.actor,
                     "time": utc(s.time),
                     "signature": verdicts[s.seq].data(),
                 }
-                for s in plan.signoffs
+                for s in view.signoffs
             ],
-            "acquired": acquired(plan),
+            "acquired": view.acquired,
         },
     }
 
@@ -250,7 +237,7 @@ __all__ = [
     "render",
     "row_data",
     "scale_data",
-    "signoff_is_current",
     "touch_data",
     "utc",
+    "view_data",
 ]

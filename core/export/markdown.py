@@ -14,11 +14,10 @@ from core.export.model import (
     NOTE_COLUMNS,
     RATING_COLUMNS,
     SIGNOFF_COLUMNS,
-    CompetencyItem,
     PlanDocument,
-    RowItem,
 )
 from core.i18n import fmt_date
+from core.planview import CompetencyView, RowView
 from core.projections import Status
 from core.safe import visible
 
@@ -62,17 +61,17 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return out
 
 
-def _actions_cell(row: RowItem) -> str:
+def _actions_cell(doc: PlanDocument, row: RowView) -> str:
     parts = []
     for action in row.actions:
         text = cell(action.text)
         if action.status is Status.NA:
             text = f"~~{text}~~"
-        parts.append(f"{text}<br>*{cell(action.mark)}*")
+        parts.append(f"{text}<br>*{cell(doc.marks[action.id])}*")
     return "<br><br>".join(parts)
 
 
-def _competency(lines: list[str], doc: PlanDocument, comp: CompetencyItem) -> None:
+def _competency(lines: list[str], doc: PlanDocument, comp: CompetencyView) -> None:
     lab = doc.labels
     lines += ["", f"#### {comp.id} {escape(comp.title)}", ""]
     rows = []
@@ -81,7 +80,7 @@ def _competency(lines: list[str], doc: PlanDocument, comp: CompetencyItem) -> No
         rows.append(
             [
                 skills,
-                _actions_cell(row),
+                _actions_cell(doc, row),
                 fmt_date(row.due) if row.due else "",
                 fmt_date(row.done_on) if row.done_on else "",
             ]

@@ -1,5 +1,5 @@
-"""The plan as a document: one walk of a PlanState into a neutral model that the
-.docx and Markdown writers both render, with every label already in the chosen language.
+"""The plan as a document: its PlanView (core/planview.py) with every word in the chosen
+language, the neutral model that the .docx and Markdown writers both render.
 
 Catalog text is carried verbatim (Dutch); labels follow `lang`. Strings that are
 plan data (names, dates, own actions, notes) are kept apart from the form's own
@@ -11,18 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from core import signoffs
+from core import planview, signoffs
 from core.i18n import fmt_date, register, t
+from core.planview import (
+    ActionView,
+    CompetencyView,
+    EvaluationView,
+    NoteView,
+    PlanView,
+    SignOffView,
+    level_word,
+)
 from core.projections import (
-    SIGNOFF_CURRENT,
     STATUS_SYMBOL,
     ActionState,
     PlanState,
     Status,
     StoreState,
     latest_evaluation,
-    signoff_status,
-    summarize,
 )
 
 register(
@@ -130,40 +136,6 @@ class Field:
     key: str
     label: str
     value: str
-
-
-@dataclass(frozen=True, slots=True)
-class ActionItem:
-    """One training action as shown in the Opleidingsacties column, with its own status."""
-
-    id: str
-    text: str
-    own: bool
-    status: Status
-    due: date | None
-    done_on: date | None
-    dropped: str | None
-    mark: str
-    """The status line: id, own/n.v.t. marker, symbol, status word and date."""
-
-
-@dataclass(frozen=True, slots=True)
-class RowItem:
-    id: str
-    own: bool
-    skills: list[str]
-    actions: list[ActionItem]
-    due: date | None
-    """The derived Voorziene einddatum (RowState.due)."""
-    done_on: date | None
-    """The derived Afgewerkt op (RowState.done_on)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CompetencyItem:
-    id: str
-    title: str
-    rows: list[RowItem]
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +252,9 @@ class PlanDocument:
     weeks: int
     status_line: str
     description: list[str]
-    competencies: list[CompetencyItem]
+    competencies: tuple[CompetencyView, ...]
+    marks: dict[str, str]
+    """Each action's status line, by action id (`action_mark`)."""
     personal: list[PersonalItem]
     notes: list[NoteItem]
     evaluations: list[EvaluationItem]
@@ -296,27 +270,33 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n\n") if p.strip()] or [text]
 
 
-def header_fields(plan: PlanState, lang: str) -> list[Field]:
+def header_fields(plan: PlanState | PlanView, lang: str) -> list[Field]:
     return [
         Field(key, t(f"export.form.{key}", lang), getattr(plan, key))
         for key in ("trainee", "contract", "company", "contact")
     ]
 
 
-def footer(state: StoreState, plan: PlanState, lang: str, today: date) -> str:
+def footer(state: StoreState, view: PlanView, lang: str) -> str:
     return t(
         "export.footer",
         lang,
-        plan=plan.id,
-        version=plan.version,
+        plan=view.id,
+        version=view.version,
         seq=state.seq,
         hash=state.hash,
-        today=fmt_date(today),
+        today=fmt_date(view.today),
     )
 
 
 def action_mark(action: ActionState, lang: str, today: date) -> str:
-    status = action.status(today)
+    """The status line of `action` as of `today` (see `mark`)."""
+    return mark(planview.action_view(action, "", today), lang)
+
+
+def mark(action: ActionView, lang: str) -> str:
+    """The status line under an action: id, own marker, symbol, status word and date."""
+    status = action.status
     parts = [action.id]
     if action.own:
         parts.append(t("export.own_action", lang))
@@ -332,171 +312,131 @@ def action_mark(action: ActionState, lang: str, today: date) -> str:
     return " · ".join(parts)
 
 
-def status_line(plan: PlanState, lang: str, today: date) -> str:
-    summary = summarize(plan, today)
+def status_line(view: PlanView, lang: str) -> str:
+    summary = view.summary
     line = t(
         "export.status_line",
         lang,
-        start=fmt_date(plan.start),
+        start=fmt_date(view.start),
         week=summary.week,
-        weeks=plan.weeks,
+        weeks=view.weeks,
         done=summary.done,
         total=summary.total,
         percent=round(summary.percent),
     )
     if summary.overdue:
         line += " · " + t("export.status_overdue", lang, count=summary.overdue)
-    if plan.closed is not None:
-        outcome = t(f"outcome.{plan.closed.outcome}", lang)
+    if view.closed is not None:
+        outcome = t(f"outcome.{view.closed.outcome}", lang)
         line += " · " + t(
-            "export.status_closed", lang, outcome=outcome, on=fmt_date(plan.closed.on)
+            "export.status_closed", lang, outcome=outcome, on=fmt_date(view.closed.on)
         )
-        if plan.closed.reason:
-            line += f" ({plan.closed.reason})"
+        if view.closed.reason:
+            line += f" ({view.closed.reason})"
     return line
-
-
-def competency_title(plan: PlanState, node_id: str) -> str:
-    node = plan.node(node_id)
-    if node is None:
-        return ""
-    return getattr(node, "title", None) or getattr(node, "name", "")
 
 
 def level_label(plan: PlanState, key: str, lang: str) -> str:
     """A level of the plan's scale in `lang` (its key when the scale lacks it)."""
-    level = plan.level(key)
-    if level is None:
-        return key
-    return level.nl if lang == "nl" else level.en
+    return level_word(plan.level(key), key, lang)
 
 
-def _order(plan: PlanState) -> dict[str, int]:
-    ids = [c.id for c in plan.competencies] + [p.id for p in plan.personal]
-    return {node_id: i for i, node_id in enumerate(ids)}
-
-
-def evaluation_items(plan: PlanState, lang: str) -> list[EvaluationItem]:
-    order = _order(plan)
-    items = []
-    for evaluation in plan.evaluations:
-        ratings = sorted(evaluation.ratings, key=lambda r: order.get(r.competency, len(order)))
-        items.append(
-            EvaluationItem(
-                id=evaluation.id,
-                title=t(
-                    "export.evaluation.title", lang, id=evaluation.id, on=fmt_date(evaluation.on)
-                ),
-                on=evaluation.on,
-                participants=list(evaluation.participants),
-                actor=evaluation.actor,
-                time=local_time(evaluation.time),
-                ratings=[
-                    RatingItem(
-                        competency=r.competency,
-                        title=competency_title(plan, r.competency),
-                        level=level_label(plan, r.level, lang),
-                        acquired=bool((lv := plan.level(r.level)) and lv.acquired),
-                        comment=r.comment,
-                    )
-                    for r in ratings
-                ],
-                remark=evaluation.remark,
+def evaluation_item(view: PlanView, evaluation: EvaluationView, lang: str) -> EvaluationItem:
+    return EvaluationItem(
+        id=evaluation.id,
+        title=t("export.evaluation.title", lang, id=evaluation.id, on=fmt_date(evaluation.on)),
+        on=evaluation.on,
+        participants=list(evaluation.participants),
+        actor=evaluation.actor,
+        time=local_time(evaluation.time),
+        ratings=[
+            RatingItem(
+                competency=r.competency,
+                title=r.title,
+                level=r.word(lang),
+                acquired=r.acquired,
+                comment=r.comment,
             )
-        )
-    return items
+            for r in view.in_form_order(evaluation.ratings)
+        ],
+        remark=evaluation.remark,
+    )
 
 
 def signoff_items(
     plan: PlanState, lang: str, verdicts: dict[int, signoffs.Verdict] | None = None
 ) -> list[SignOffItem]:
-    items = []
-    for signoff in plan.signoffs:
-        if signoff.subject == "plan":
-            subject = t("export.signoff.plan", lang, seq=signoff.covers_seq)
-        else:
-            subject = t("export.signoff.evaluation", lang, id=signoff.subject)
-        status = signoff_status(plan, signoff)
-        state = t(f"export.signoff.{status}", lang, seq=signoff.covers_seq)
-        current = status == SIGNOFF_CURRENT
-        items.append(
-            SignOffItem(
-                role=t(f"role.{signoff.role}", lang),
-                actor=signoff.actor,
-                time=local_time(signoff.time),
-                subject=subject,
-                state=state,
-                current=current,
-                remark=signoff.remark,
-                signature=verdicts[signoff.seq].text(lang) if verdicts else "",
-            )
-        )
-    return items
+    """The sign-offs of `plan` as the document lists them (`verdicts`: by seq, if checked)."""
+    return [signoff_item(planview.signoff_view(plan, s), lang, verdicts) for s in plan.signoffs]
 
 
-def note_items(plan: PlanState, lang: str) -> list[NoteItem]:
-    return [
-        NoteItem(
-            seq=note.seq,
-            target=t("export.notes.plan", lang) if note.target == plan.id else note.target,
-            actor=note.actor,
-            time=local_time(note.time),
-            text=note.text,
-        )
-        for note in plan.notes
-    ]
+def signoff_item(
+    signoff: SignOffView, lang: str, verdicts: dict[int, signoffs.Verdict] | None
+) -> SignOffItem:
+    if signoff.subject == "plan":
+        subject = t("export.signoff.plan", lang, seq=signoff.covers_seq)
+    else:
+        subject = t("export.signoff.evaluation", lang, id=signoff.subject)
+    return SignOffItem(
+        role=t(f"role.{signoff.role}", lang),
+        actor=signoff.actor,
+        time=local_time(signoff.time),
+        subject=subject,
+        state=t(f"export.signoff.{signoff.status}", lang, seq=signoff.covers_seq),
+        current=signoff.current,
+        remark=signoff.remark,
+        signature=verdicts[signoff.seq].text(lang) if verdicts else "",
+    )
+
+
+def note_item(view: PlanView, note: NoteView, lang: str) -> NoteItem:
+    return NoteItem(
+        seq=note.seq,
+        target=t("export.notes.plan", lang) if note.target == view.id else note.target,
+        actor=note.actor,
+        time=local_time(note.time),
+        text=note.text,
+    )
 
 
 def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> PlanDocument:
     """The document for `plan` as `state` has it, with statuses as of `today`."""
-    competencies = [
-        CompetencyItem(
-            id=comp.id,
-            title=comp.title,
-            rows=[
-                RowItem(
-                    id=row.id,
-                    own=row.own,
-                    skills=list(row.skills),
-                    actions=[
-                        ActionItem(
-                            id=a.id,
-                            text=a.text,
-                            own=a.own,
-                            status=a.status(today),
-                            due=a.due,
-                            done_on=a.done_on,
-                            dropped=a.dropped,
-                            mark=action_mark(a, lang, today),
-                        )
-                        for a in row.actions
-                    ],
-                    due=row.due,
-                    done_on=row.done_on,
-                )
-                for row in comp.rows
-            ],
-        )
-        for comp in plan.competencies
-    ]
-    return PlanDocument(
-        labels=labels(lang),
-        plan_id=plan.id,
-        title=plan.title,
-        fields=header_fields(plan, lang),
-        weeks=plan.weeks,
-        status_line=status_line(plan, lang, today),
-        description=paragraphs(plan.description),
-        competencies=competencies,
-        personal=[PersonalItem(p.id, p.name, paragraphs(p.description)) for p in plan.personal],
-        notes=note_items(plan, lang),
-        evaluations=evaluation_items(plan, lang),
-        signoffs=signoff_items(plan, lang, signoffs.verdicts(state, plan)),
-        footer=footer(state, plan, lang, today),
-        seq=state.seq,
-        hash=state.hash,
-        today=today,
+    return document(
+        state, planview.build(plan, today), lang=lang, verdicts=signoffs.verdicts(state, plan)
     )
 
 
-__all__ = ["PlanDocument", "build", "labels", "latest_evaluation", "level_label", "local_time"]
+def document(
+    state: StoreState, view: PlanView, *, lang: str, verdicts: dict[int, signoffs.Verdict]
+) -> PlanDocument:
+    """The document of a plan's view; `verdicts` are its sign-offs' signature verdicts."""
+    return PlanDocument(
+        labels=labels(lang),
+        plan_id=view.id,
+        title=view.title,
+        fields=header_fields(view, lang),
+        weeks=view.weeks,
+        status_line=status_line(view, lang),
+        description=paragraphs(view.description),
+        competencies=view.competencies,
+        marks={a.id: mark(a, lang) for a in view.actions()},
+        personal=[PersonalItem(p.id, p.name, paragraphs(p.description)) for p in view.personal],
+        notes=[note_item(view, n, lang) for n in view.notes],
+        evaluations=[evaluation_item(view, e, lang) for e in view.evaluations],
+        signoffs=[signoff_item(s, lang, verdicts) for s in view.signoffs],
+        footer=footer(state, view, lang),
+        seq=state.seq,
+        hash=state.hash,
+        today=view.today,
+    )
+
+
+__all__ = [
+    "PlanDocument",
+    "build",
+    "document",
+    "labels",
+    "latest_evaluation",
+    "level_label",
+    "local_time",
+]

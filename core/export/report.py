@@ -7,19 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from core import signoffs
+from core import planview, signoffs
 from core.export import markdown as md
-from core.export.model import (
-    Field,
-    footer,
-    header_fields,
-    latest_evaluation,
-    level_label,
-    local_time,
-)
+from core.export.model import Field, footer, header_fields, latest_evaluation, local_time
 from core.export.output import EXIT_REFUSED, ExportError
 from core.i18n import fmt_date, register, t
-from core.projections import PlanState, StoreState, acquired
+from core.planview import RatingView
+from core.projections import PlanState, StoreState
 
 register(
     {
@@ -93,24 +87,20 @@ class Report:
 def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Report:
     if plan.closed is None:
         raise ExportError("export.report.open", EXIT_REFUSED, plan=plan.id)
-    evaluation = latest_evaluation(plan)
-    flags = acquired(plan)
-    ratings = {r.competency: r for r in evaluation.ratings} if evaluation else {}
+    view = planview.build(plan, today)
+    evaluation = view.latest
 
-    def line(node_id: str, title: str) -> Line:
-        rating = ratings.get(node_id)
+    def line(node_id: str, title: str, rating: RatingView | None) -> Line:
         return Line(
             id=node_id,
             title=title,
-            level=level_label(plan, rating.level, lang)
-            if rating
-            else t("export.report.not_rated", lang),
-            acquired=flags.get(node_id, False),
+            level=rating.word(lang) if rating else t("export.report.not_rated", lang),
+            acquired=view.acquired.get(node_id, False),
             comment=rating.comment if rating else "",
         )
 
-    job = [line(c.id, c.title) for c in plan.competencies]
-    personal = [line(p.id, p.name) for p in plan.personal]
+    job = [line(c.id, c.title, c.latest) for c in view.competencies]
+    personal = [line(p.id, p.name, p.latest) for p in view.personal]
     if evaluation is None:
         basis = t("export.report.no_evaluation", lang)
         signed: list[tuple[str, str, str, str]] = []
@@ -125,22 +115,22 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Repo
         verdicts = signoffs.verdicts(state, plan)
         signed = [
             (t(f"role.{s.role}", lang), s.actor, local_time(s.time), verdicts[s.seq].text(lang))
-            for s in plan.signoffs
-            if s.subject == evaluation.id
+            for s in evaluation.signoffs
         ]
     job_count = sum(x.acquired for x in job)
     personal_count = sum(x.acquired for x in personal)
-    closed = plan.closed
+    closed = view.closed
+    assert closed is not None
     return Report(
         lang=lang,
         title=t("export.report.title", lang),
-        plan_id=plan.id,
-        occupation=plan.title,
-        fields=header_fields(plan, lang),
+        plan_id=view.id,
+        occupation=view.title,
+        fields=header_fields(view, lang),
         period=t(
             "export.report.period",
             lang,
-            start=fmt_date(plan.start),
+            start=fmt_date(view.start),
             outcome=t(f"outcome.{closed.outcome}", lang),
             on=fmt_date(closed.on),
         ),
@@ -158,7 +148,7 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Repo
             personal_total=len(personal),
         ),
         signed=signed,
-        footer=footer(state, plan, lang, today),
+        footer=footer(state, view, lang),
         today=today,
     )
 

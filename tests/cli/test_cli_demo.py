@@ -12,6 +12,7 @@ from cli_support import DEMO_LOG_ID, TODAY, Run, counter_ids, log_bytes, record_
 
 from cli.cmd_plan import plan_json
 from core import events as ev
+from core import planview
 from core.demo import DemoRefused, build_demo
 from core.projections import Status
 from core.store import Store
@@ -20,7 +21,9 @@ from core.verify import verify_store
 
 def states(path: Path, today: date = TODAY) -> dict[str, dict]:
     with Store.open(path, create=False) as store:
-        return {pid: plan_json(plan, today) for pid, plan in store.state.plans.items()}
+        return {
+            pid: plan_json(planview.build(plan, today)) for pid, plan in store.state.plans.items()
+        }
 
 
 def without_hashes(value: object) -> object:

@@ -7,6 +7,7 @@ from tui_support import TODAY
 from core import commands
 from core import events as ev
 from core.i18n import set_language
+from core.planview import build
 from core.store import Store
 from tui.screens.signoff import RoleButton, SignOffScreen
 from tui.widgets.detail import describe
@@ -102,14 +103,14 @@ async def test_sign_off_an_evaluation_in_dutch(open_store: Store, make_app):
 
 def test_the_detail_pane_says_whether_a_signoff_is_still_current(open_store: Store, today):
     plan = open_store.state.plan("P1")
-    assert "still current" in str(describe(plan, plan.id, [], today))
+    assert "still current" in str(describe(build(plan, today), plan.id, []))
     open_store.execute(lambda s: commands.add_note(s, "P1", "A1.1.1", text="later"))
     plan = open_store.state.plan("P1")
     set_language("nl")
     try:
-        assert "sindsdien gewijzigd" in str(describe(plan, plan.id, [], today))
+        assert "sindsdien gewijzigd" in str(describe(build(plan, today), plan.id, []))
     finally:
         set_language("en")
     assert "Nobody has signed off yet" in str(
-        describe(open_store.state.plan("P2"), "P2", [], today)
+        describe(build(open_store.state.plan("P2"), today), "P2", [])
     )

@@ -21,6 +21,7 @@ from textual.widgets import Footer
 
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
+from core.planview import ViewCache
 from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
@@ -115,6 +116,7 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         """Where the cursor was, and which branches were open, when a search began."""
         self._own_history: tuple[tuple[int, int], list[HistoryEntry]] | None = None
         """This plan's history entries, and (upto, records indexed) when they were computed."""
+        self._view = ViewCache()
 
     # --- the state shown -----------------------------------------------------------------
 
@@ -225,7 +227,7 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         entries = self._plan_history(plan.id)
         verdicts = self.signature_verdicts(plan)
         self.query_one(DetailPane).show(
-            describe(plan, node_id, entries, self.today(), verdicts),
+            describe(self._view.get(plan, self.today()), node_id, entries, verdicts),
             same_node=node_id == self._shown_node,
         )
         self._shown_node = node_id

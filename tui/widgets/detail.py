@@ -1,37 +1,34 @@
 """The detail pane beside the plan tree: everything about the selected node.
 
-`describe` is a pure function of the plan, the node id, the plan's history and
-today, so what the pane says can be tested without running the app.
+`describe` is a pure function of the plan's view (core/planview.py), the node id and the
+plan's history, so what the pane says can be tested without running the app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
 
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from core.history import HistoryEntry
-from core.i18n import fmt_date, fmt_time, register, t
-from core.projections import (
-    SIGNOFF_CURRENT,
-    STATUS_SYMBOL,
-    ActionState,
-    CompetencyState,
-    Evaluation,
-    PersonalState,
-    PlanState,
-    RowState,
-    counts,
-    plan_end,
-    signoff_status,
-    summarize,
+from core.i18n import fmt_date, fmt_time, language, register, t
+from core.planview import (
+    ActionView,
+    CompetencyView,
+    EvaluationView,
+    NodeView,
+    PersonalView,
+    PlanView,
+    RatingView,
+    RowView,
+    SignOffView,
 )
+from core.projections import STATUS_SYMBOL
 from core.signoffs import BAD, GOOD, UNKNOWN, Verdict
-from tui.widgets.plan_tree import EVALUATIONS, JOB, PERSONAL, level_name
-from tui.widgets.text import STATUS_STYLE, change_text, one_line, status_word, visible
+from tui.widgets.plan_tree import EVALUATIONS, JOB, PERSONAL
+from tui.widgets.text import STATUS_STYLE, action_word, change_text, one_line, visible
 
 HISTORY_LINES = 12
 """The pane shows this many of a node's latest changes; `h` shows them all."""
@@ -61,97 +58,78 @@ def paragraph(text: str) -> Content:
 
 
 def describe(
-    plan: PlanState,
+    view: PlanView,
     node_id: str,
     entries: Sequence[HistoryEntry] | None,
-    today: date,
     verdicts: Mapping[int, Verdict] | None = None,
 ) -> Content:
-    """What the detail pane shows for `node_id` of `plan` (a branch id, a node id or the plan).
+    """What the detail pane shows for `node_id` of the plan (a branch id, a node id or the plan).
 
     `entries` is the store's history, or None while it is still being read;
     `verdicts` the signature verdict of each sign-off (core.signoffs), by seq; a signed
     one missing from it is still being checked.
     """
     verdicts = verdicts or {}
-    if node_id == plan.id:
-        body = _plan(plan, today, verdicts)
-        own = None if entries is None else [e for e in entries if e.plan == plan.id]
+    if node_id == view.id:
+        body = _plan(view, verdicts)
     elif node_id == JOB:
-        body = _job(plan, today)
-        own = []
+        body = _job(view)
     elif node_id == PERSONAL:
-        body = _personal_branch(plan)
-        own = []
+        body = _personal_branch(view)
     elif node_id == EVALUATIONS:
-        body = _evaluation_branch(plan)
-        own = []
+        body = _evaluation_branch(view)
     else:
-        node = plan.node(node_id)
+        node = view.node(node_id)
         if node is None:
             return Content(t("ui.detail.gone", node=node_id))
-        body = _node(plan, node, today, verdicts)
-        own = (
-            None
-            if entries is None
-            else [e for e in entries if e.plan == plan.id and _about(e.target, node.id)]
-        )
+        body = _node(view, node, verdicts)
+        node_id = node.id
     parts = [body]
     if node_id not in (JOB, PERSONAL, EVALUATIONS):
-        parts.append(_notes(plan.notes_on(node_id)))
+        own = None if entries is None else [e for e in entries if e.concerns(view.id, node_id)]
+        parts.append(_notes(view.notes_on(node_id)))
         parts.append(_history(own))
     return Content("\n\n").join(p for p in parts if p)
 
 
-def _about(target: str, node_id: str) -> bool:
-    """A change concerns a node when it targets it or anything below it."""
-    return target == node_id or target.startswith(f"{node_id}.")
+def _node(view: PlanView, node: NodeView, verdicts: Mapping[int, Verdict]) -> Content:
+    if isinstance(node, ActionView):
+        return _action(view, node)
+    if isinstance(node, RowView):
+        return _row(node)
+    if isinstance(node, CompetencyView):
+        return _competency(node)
+    if isinstance(node, PersonalView):
+        return _personal(node)
+    return _evaluation(node, verdicts)
 
 
-def _node(
-    plan: PlanState,
-    node: ActionState | RowState | CompetencyState | PersonalState | Evaluation,
-    today: date,
-    verdicts: Mapping[int, Verdict],
-) -> Content:
-    if isinstance(node, ActionState):
-        return _action(plan, node, today)
-    if isinstance(node, RowState):
-        return _row(node, today)
-    if isinstance(node, CompetencyState):
-        return _competency(plan, node, today)
-    if isinstance(node, PersonalState):
-        return _personal(plan, node)
-    return _evaluation(plan, node, verdicts)
-
-
-def _plan(plan: PlanState, today: date, verdicts: Mapping[int, Verdict]) -> Content:
-    s = summarize(plan, today)
-    end = plan_end(plan)
-    if plan.closed:
+def _plan(view: PlanView, verdicts: Mapping[int, Verdict]) -> Content:
+    s = view.summary
+    if view.closed:
         state = t(
             "ui.detail.closed",
-            outcome=t(f"outcome.{plan.closed.outcome}"),
-            on=fmt_date(plan.closed.on),
+            outcome=t(f"outcome.{view.closed.outcome}"),
+            on=fmt_date(view.closed.on),
         )
-    elif s.behind:
+    elif view.status == "behind":
         state = f"▼ {t('ui.label.behind')}"
     else:
         state = f"✔ {t('ui.label.on_track')}"
     lines = [
-        heading(t("ui.detail.plan", plan=plan.id)),
-        field(t("ui.label.trainee"), plan.trainee),
-        field(t("ui.label.contract"), plan.contract or "-"),
-        field(t("ui.label.company"), plan.company or "-"),
-        field(t("ui.label.contact"), plan.contact or "-"),
-        field(t("ui.label.occupation"), plan.title),
+        heading(t("ui.detail.plan", plan=view.id)),
+        field(t("ui.label.trainee"), view.trainee),
+        field(t("ui.label.contract"), view.contract or "-"),
+        field(t("ui.label.company"), view.company or "-"),
+        field(t("ui.label.contact"), view.contact or "-"),
+        field(t("ui.label.occupation"), view.title),
         field(
             t("ui.detail.period"),
             t(
                 "ui.detail.period_value",
-                start=fmt_date(plan.start),
-                end=fmt_date(end),
-                weeks=plan.weeks,
+                start=fmt_date(view.start),
+                end=fmt_date(view.end),
+                weeks=view.weeks,
             ),
         ),
         field(t("ui.detail.week"), f"{s.week}/{s.weeks}"),
@@ -169,36 +147,32 @@ def _plan(plan: PlanState, today: date, verdicts: Mapping[int, Verdict]) -> Cont
         field(t("ui.label.overdue"), str(s.overdue)),
         field(t("ui.label.next_due"), fmt_date(s.next_due)),
     ]
-    if plan.closed and plan.closed.reason:
-        lines.append(field(t("ui.detail.reason"), plan.closed.reason))
+    if view.closed and view.closed.reason:
+        lines.append(field(t("ui.detail.reason"), view.closed.reason))
     lines.append(
-        field(t("ui.detail.created"), f"{plan.created.actor}, {fmt_time(plan.created.time)}")
+        field(t("ui.detail.created"), f"{view.created.actor}, {fmt_time(view.created.time)}")
     )
     parts = [_lines(*lines)]
-    signoffs = [s for s in plan.signoffs if s.subject == "plan"]
-    parts.append(_signoffs(plan, signoffs, verdicts, heading_key="ui.detail.signoffs_plan"))
+    parts.append(_signoffs(view.plan_signoffs, verdicts, heading_key="ui.detail.signoffs_plan"))
     return Content("\n\n").join(p for p in parts if p)
 
 
 def _signoffs(
-    plan: PlanState, signoffs: Iterable, verdicts: Mapping[int, Verdict], *, heading_key: str
+    signoffs: Sequence[SignOffView], verdicts: Mapping[int, Verdict], *, heading_key: str
 ) -> Content:
-    signoffs = list(signoffs)
     if not signoffs:
         return Content.assemble(
             heading(t(heading_key)), "\n", (t("ui.detail.not_signed"), "$text-muted")
         )
     lines = [heading(t(heading_key))]
     for s in signoffs:
-        status = signoff_status(plan, s)
-        current = status == SIGNOFF_CURRENT
-        note = t(f"ui.detail.signoff_{status}")
+        note = t(f"ui.detail.signoff_{s.status}")
         lines.append(
             Content.assemble(
                 f"✔ {t(f'role.{s.role}')} ",
                 visible(s.actor),
                 f", {fmt_time(s.time)} · {t('ui.detail.version', seq=s.covers_seq)} · ",
-                (note, "" if current else "bold $warning"),
+                (note, "" if s.current else "bold $warning"),
             )
         )
         verdict = verdicts.get(s.seq)
@@ -212,41 +186,41 @@ def _signoffs(
     return _lines(*lines)
 
 
-def _job(plan: PlanState, today: date) -> Content:
+def _job(view: PlanView) -> Content:
     lines = [heading(t("ui.tree.job"))]
-    for comp in plan.competencies:
-        c = counts(comp.actions())
+    for comp in view.competencies:
+        c = comp.progress
         lines.append(Content(f"{comp.id}  {c.done}/{c.total}  {one_line(comp.title)}"))
     return _lines(*lines)
 
 
-def _personal_branch(plan: PlanState) -> Content:
+def _personal_branch(view: PlanView) -> Content:
     lines = [heading(t("ui.tree.personal"))]
-    lines.extend(Content(f"{p.id}  {one_line(p.name)}") for p in plan.personal)
+    lines.extend(Content(f"{p.id}  {one_line(p.name)}") for p in view.personal)
     return _lines(*lines)
 
 
-def _evaluation_branch(plan: PlanState) -> Content:
+def _evaluation_branch(view: PlanView) -> Content:
     lines = [heading(t("ui.tree.evaluations"))]
-    if not plan.evaluations:
+    if not view.evaluations:
         lines.append(Content.styled(t("ui.detail.no_evaluations"), "$text-muted"))
-    for e in plan.evaluations:
+    for e in view.evaluations:
         lines.append(
             Content(f"{e.id}  {fmt_date(e.on)}  {t('ui.tree.ratings', count=len(e.ratings))}")
         )
     return _lines(*lines)
 
 
-def _action(plan: PlanState, action: ActionState, today: date) -> Content:
-    status = action.status(today)
-    row = plan.row_of(action.id)
-    comp = plan.node(action.id.split(".", 1)[0])
+def _action(view: PlanView, action: ActionView) -> Content:
+    status = action.status
+    row = view.node(action.row)
+    comp = view.node(row.competency) if isinstance(row, RowView) else None
     kind = t("ui.detail.own_action" if action.own else "ui.detail.action", node=action.id)
     lines = [heading(kind), paragraph(action.text), Content("")]
     lines.append(
         field(
             t("ui.detail.state"),
-            f"{STATUS_SYMBOL[status]} {status_word(action, today, long=True)}",
+            f"{STATUS_SYMBOL[status]} {action_word(action, long=True)}",
             STATUS_STYLE[status],
         )
     )
@@ -254,9 +228,9 @@ def _action(plan: PlanState, action: ActionState, today: date) -> Content:
     lines.append(field(t("ui.detail.done_on"), fmt_date(action.done_on)))
     if action.dropped is not None:
         lines.append(field(t("ui.detail.na_reason"), action.dropped))
-    if isinstance(comp, CompetencyState):
+    if isinstance(comp, CompetencyView):
         lines.append(field(t("ui.detail.competency"), f"{comp.id} {one_line(comp.title)}"))
-    if row is not None and row.skills:
+    if isinstance(row, RowView) and row.skills:
         lines.append(field(t("ui.detail.row"), f"{row.id} {one_line(row.skills[0])}"))
     if action.last is not None:
         lines.append(
@@ -265,8 +239,8 @@ def _action(plan: PlanState, action: ActionState, today: date) -> Content:
     return _lines(*lines)
 
 
-def _row(row: RowState, today: date) -> Content:
-    c = counts(row.actions)
+def _row(row: RowView) -> Content:
+    c = row.progress
     lines = [heading(t("ui.detail.row_title", node=row.id))]
     if row.skills:
         lines.append(Content.styled(t("ui.detail.skills"), "$text-muted"))
@@ -277,11 +251,11 @@ def _row(row: RowState, today: date) -> Content:
     lines.append(Content(""))
     lines.append(Content.styled(t("ui.detail.actions", done=c.done, total=c.total), "$text-muted"))
     for action in row.actions:
-        status = action.status(today)
+        status = action.status
         lines.append(
             Content.assemble(
                 (
-                    f"{STATUS_SYMBOL[status]} {action.id} {status_word(action, today)}",
+                    f"{STATUS_SYMBOL[status]} {action.id} {action_word(action)}",
                     STATUS_STYLE[status],
                 ),
                 f"  {one_line(action.text)}",
@@ -290,8 +264,8 @@ def _row(row: RowState, today: date) -> Content:
     return _lines(*lines)
 
 
-def _competency(plan: PlanState, comp: CompetencyState, today: date) -> Content:
-    c = counts(comp.actions())
+def _competency(comp: CompetencyView) -> Content:
+    c = comp.progress
     lines = [
         heading(t("ui.detail.competency_title", node=comp.id)),
         paragraph(comp.title),
@@ -302,38 +276,35 @@ def _competency(plan: PlanState, comp: CompetencyState, today: date) -> Content:
         ),
     ]
     for row in comp.rows:
-        rc = counts(row.actions)
+        rc = row.progress
         skills = row.skills[0] if row.skills else t("ui.tree.own_row")
         lines.append(Content(f"  {row.id}  {rc.done}/{rc.total}  {one_line(skills)}"))
-    return Content("\n\n").join(x for x in (_lines(*lines), _ratings(plan, comp.id)) if x)
+    return Content("\n\n").join(x for x in (_lines(*lines), _ratings(comp.ratings)) if x)
 
 
-def _personal(plan: PlanState, pers: PersonalState) -> Content:
+def _personal(pers: PersonalView) -> Content:
     lines = [
         heading(t("ui.detail.personal_title", node=pers.id)),
         Content.styled(visible(pers.name), "bold"),
         paragraph(pers.description),
     ]
-    return Content("\n\n").join(x for x in (_lines(*lines), _ratings(plan, pers.id)) if x)
+    return Content("\n\n").join(x for x in (_lines(*lines), _ratings(pers.ratings)) if x)
 
 
-def _ratings(plan: PlanState, node_id: str) -> Content:
-    found = [(e, r) for e in plan.evaluations for r in e.ratings if r.competency == node_id]
-    if not found:
+def _ratings(ratings: Sequence[RatingView]) -> Content:
+    if not ratings:
         return Content("")
     lines = [heading(t("ui.detail.ratings"))]
-    for evaluation, rating in found:
+    for rating in ratings:
         lines.append(
-            Content(f"{evaluation.id} {fmt_date(evaluation.on)}: {level_name(plan, rating.level)}")
+            Content(f"{rating.evaluation} {fmt_date(rating.on)}: {rating.word(language())}")
         )
         if rating.comment:
             lines.append(Content.styled(f"  {visible(rating.comment)}", "$text-muted"))
     return _lines(*lines)
 
 
-def _evaluation(
-    plan: PlanState, evaluation: Evaluation, verdicts: Mapping[int, Verdict]
-) -> Content:
+def _evaluation(evaluation: EvaluationView, verdicts: Mapping[int, Verdict]) -> Content:
     lines = [
         heading(t("ui.detail.evaluation_title", node=evaluation.id)),
         field(t("ui.detail.date"), fmt_date(evaluation.on)),
@@ -345,26 +316,19 @@ def _evaluation(
     lines.append(Content(""))
     lines.append(heading(t("ui.detail.ratings")))
     for rating in evaluation.ratings:
-        node = plan.node(rating.competency)
-        title = ""
-        if isinstance(node, CompetencyState):
-            title = node.title
-        elif isinstance(node, PersonalState):
-            title = node.name
         lines.append(
             Content.assemble(
                 (f"{rating.competency} ", "bold"),
-                (level_name(plan, rating.level), "bold"),
-                f"  {one_line(title)}",
+                (rating.word(language()), "bold"),
+                f"  {one_line(rating.title)}",
             )
         )
         if rating.comment:
             lines.append(Content.styled(f"  {visible(rating.comment)}", "$text-muted"))
-    signoffs = [s for s in plan.signoffs if s.subject == evaluation.id]
     return Content("\n\n").join(
         (
             _lines(*lines),
-            _signoffs(plan, signoffs, verdicts, heading_key="ui.detail.signoffs_evaluation"),
+            _signoffs(evaluation.signoffs, verdicts, heading_key="ui.detail.signoffs_evaluation"),
         )
     )
 

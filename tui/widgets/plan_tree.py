@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from core.export.model import level_label
 from core.i18n import fmt_date, fmt_short_date, language, register, t
+from core.planview import level_word
 from core.projections import (
     STATUS_SYMBOL,
     CompetencyState,
@@ -29,6 +29,7 @@ from core.projections import (
     Status,
     counts,
     latest_levels,
+    signoff_current,
 )
 from tui.commands import localize_bindings
 from tui.widgets.text import STATUS_COMPONENT, one_line, status_word
@@ -55,7 +56,7 @@ class TreeItem:
 
 def level_name(plan: PlanState, key: str) -> str:
     """A level of the plan's scale in the user's language."""
-    return level_label(plan, key, language())
+    return level_word(plan.level(key), key, language())
 
 
 class PlanTree(Tree[str]):
@@ -278,7 +279,13 @@ class PlanTree(Tree[str]):
             )
         )
         for evaluation in plan.evaluations:
-            signed = sorted({s.role for s in plan.signoffs if s.subject == evaluation.id})
+            signed = sorted(
+                {
+                    s.role
+                    for s in plan.signoffs
+                    if s.subject == evaluation.id and signoff_current(plan, s)
+                }
+            )
             label = self._label(
                 (f"{evaluation.id} {fmt_date(evaluation.on)}", ""),
                 (

@@ -16,6 +16,7 @@ from textual.content import Content
 
 from core import safe
 from core.i18n import fmt_date, fmt_short_date, register, t
+from core.planview import ActionView, action_view
 from core.projections import STATUS_SYMBOL, ActionState, Status
 
 
@@ -42,7 +43,12 @@ def one_line(text: str) -> str:
 
 def status_word(action: ActionState, today: date, *, long: bool = False) -> str:
     """The status word an action shows (open, planned 01/12, overdue 01/12, done 01/12, n/a)."""
-    status = action.status(today)
+    return action_word(action_view(action, "", today), long=long)
+
+
+def action_word(action: ActionView, *, long: bool = False) -> str:
+    """`status_word` of an action's view."""
+    status = action.status
     word = t(f"status.{status.value}")
     show = fmt_date if long else fmt_short_date
     if status is Status.DONE:
