@@ -509,3 +509,20 @@ def test_keys_for_the_list_are_read_at_once_and_a_bad_one_is_left_to_the_usual_p
         summaries(reopened.state, TODAY)  # the same refusal as opening P2's texts gives
     assert reopened.keys is not None
     assert reopened.keys.cipher("P1") is not None and reopened.keys.cipher("P3") is not None
+
+
+def test_a_process_reading_an_older_read_model_is_not_misled_by_a_newer_one(
+    saved: Path, store: Store, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    """A newer read model is a new file renamed over the old one: a store that opened the
+    old one keeps decoding plans as of what it covered, and folds the rest from the log."""
+    reader = open_store(cache_dir=cache)
+    assert isinstance(reader.state.plans, readmodel.StoredPlans)
+    assert reader.state.plans.loaded() == []
+    tail(store, "P1")
+    tail(store, "P2")
+    writer = open_store(cache_dir=cache)  # folds the tail and writes a newer read model
+    head = readmodel.read_head(saved, store.log)
+    assert head is not None and head.seq == writer.state.seq > reader.state.seq
+    reader.refresh()  # decodes P1 and P2 from the file it opened, then folds their records
+    assert_same_state(reader.state, full_replay(store_dir))
