@@ -127,8 +127,9 @@ class FileBackend:
         self._ids: tuple[set[str], int] = (set(), HEADER_SIZE)
         self.unchecked = HEADER_SIZE
         """Records before this offset came from the read model and were not checked yet."""
-        self.unchecked_digest = ""
-        """The SHA-256 those bytes had when the read model last checked them ("" unknown)."""
+        self.unchecked_spans: list[tuple[int, str]] = []
+        """The SHA-256 those bytes had when they were last checked, span by span: (where
+        each span ends, the digest of its bytes from where the one before ended)."""
 
     def _fresh_state(self) -> StoreState:
         """An empty state to read the log into from its first record."""
@@ -213,10 +214,16 @@ class FileBackend:
         stop = self.unchecked
         if stop <= HEADER_SIZE:
             return False
-        if self.unchecked_digest and self.unchecked_digest == self.log.digest(stop):
+        spans, start = self.unchecked_spans, 0
+        if spans and spans[-1][0] == stop:
             # The very bytes a record-by-record check passed when the read model was
             # written: hashed in C at disk speed instead of decoded one by one.
-            return False
+            for end, digest in spans:
+                if self.log.digest(end, start) != digest:
+                    break
+                start = end
+            else:
+                return False
         return self.checked_digest(stop) is None
 
     def check_covered(self) -> StoreState | None:
@@ -233,7 +240,7 @@ class FileBackend:
         except OSError as exc:
             raise self._read_failed(exc) from exc
         self.unchecked = HEADER_SIZE
-        self.unchecked_digest = ""
+        self.unchecked_spans = []
         if not damaged:
             return None
         self._start_reading()
@@ -243,18 +250,24 @@ class FileBackend:
             self._settle(state, problem)
         return state
 
-    def checked_digest(self, stop: int) -> str | None:
+    def checked_digest(self, stop: int, after: tuple[int, int, str] | None = None) -> str | None:
         """Check every record before `stop` (checksums, seqs, chain, as `covered_damaged`)
         and return the SHA-256 of exactly the bytes checked; None when they are damaged.
 
-        The digest lets a later open check those bytes by hashing alone; it is taken
-        from the bytes the check read, never from a second read that might differ.
+        From the log's start (its header included), or with `after` = (offset, seq,
+        hash) from the record ending at that offset with that seq and hash. The digest
+        lets a later open check those bytes by hashing alone; it is taken from the
+        bytes the check read, never from a second read that might differ.
         """
-        digest = hashlib.sha256(self.log.header_bytes)
-        prev, seq = self.log.header.hash, 0
+        if after is None:
+            digest = hashlib.sha256(self.log.header_bytes)
+            start, seq, prev = HEADER_SIZE, 0, self.log.header.hash
+        else:
+            digest = hashlib.sha256()
+            start, seq, prev = after
         sha256, crc32, pack = hashlib.sha256, zlib.crc32, FRAME.pack
         decode = _LINK_DECODER.decode
-        scan = self.log.scan(HEADER_SIZE, stop)
+        scan = self.log.scan(start, stop)
         try:
             for _, payload in scan:
                 link = decode(payload)

@@ -50,6 +50,9 @@ SAVE_AFTER = 10_000
 DISABLE_VARIABLE = "LEERPAD_CHECKPOINTS"
 """Set to 0 (or off/no/false) to neither read nor write the read model."""
 SUBDIR = "readmodel"
+MAX_SPANS = 16
+"""Spans of the log checked separately (one more each time the read model is written
+again) before they are checked and hashed as one."""
 _SOURCES = ("core.projections", "core.events", "core.readmodel", "core.privacy")
 _SCHEMA = """
 CREATE TABLE head (body BLOB NOT NULL, crc INTEGER NOT NULL);
@@ -80,9 +83,10 @@ class Head(msgspec.Struct, array_like=True):
     seq: int
     hash: str
     """SHA-256 of that record's payload."""
-    covered: str
-    """SHA-256 of the log's bytes up to `end`, taken as they passed a record-by-record
-    check: an open checks them again by hashing alone."""
+    covered: list[tuple[int, str]]
+    """The SHA-256 of the log's bytes up to `end`, span by span (where each ends, the
+    digest of its bytes from the end of the one before), taken as they passed a
+    record-by-record check: an open checks them again by hashing alone."""
     rest: bytes
     """The state without its plans (access grants, counters), msgpack."""
     plans: int
@@ -264,7 +268,7 @@ class StoredPlans(dict[str, PlanState]):
     plan: what needs only the list uses `digests()` (core.projections.plan_digests).
     """
 
-    def __init__(self, source: _Source, digests: dict[str, PlanDigest], seq: int) -> None:
+    def __init__(self, source: _Source, digests: dict[str, PlanDigest], head: Head) -> None:
         super().__init__()
         self._source = source
         self._stored = digests
@@ -272,8 +276,9 @@ class StoredPlans(dict[str, PlanState]):
         self._order = dict.fromkeys(digests)
         """Every plan id, in the order the plans were created."""
         self._opened: dict[str, PlanDigest] = {}
-        self.seq = seq
-        """The record the read model covers: plans changed after it are rewritten on save."""
+        self.head = head
+        """What the read model covers: plans changed after its record are rewritten on save,
+        and its checked spans of the log are kept."""
 
     def __missing__(self, plan_id: str) -> PlanState:
         with self._source.lock:
@@ -359,7 +364,7 @@ class StoredPlans(dict[str, PlanState]):
         for plan_id in list(self._order):
             if dict.__contains__(self, plan_id):
                 plan = dict.__getitem__(self, plan_id)
-                if plan.last.seq > self.seq or plan_id in source.rebuilt:
+                if plan.last.seq > self.head.seq or plan_id in source.rebuilt:
                     yield plan_id, plan
                     continue
             row = source.row(plan_id)
@@ -513,9 +518,9 @@ def restore(store: Store, cache_dir: Path) -> bool:
     for plan_id, found in digests.items():
         if found.erased:
             keys.forget(plan_id)
-    store.state = StoreState(plans=StoredPlans(source, digests, head.seq), **fields)
+    store.state = StoreState(plans=StoredPlans(source, digests, head), **fields)
     store.end, store.last_offset = head.end, head.offset
-    backend.unchecked, backend.unchecked_digest = head.end, head.covered
+    backend.unchecked, backend.unchecked_spans = head.end, list(head.covered)
     return True
 
 
@@ -594,7 +599,7 @@ def save(store: Store, cache_dir: Path) -> Path | None:
         return None
     log = store.log
     try:
-        covered = backend.checked_digest(store.end)
+        covered = _covered(store, backend)
     except OSError:
         return None
     if covered is None:
@@ -630,7 +635,25 @@ def save(store: Store, cache_dir: Path) -> Path | None:
     return target
 
 
-def _write(path: Path, store: Store, covered: str) -> bool:
+def _covered(store: Store, backend: FileBackend) -> list[tuple[int, str]] | None:
+    """The checked spans of the log up to the store's end; None when a record is damaged.
+
+    A state from a read model keeps its spans and checks only the records folded since
+    (they follow its last record, whose place and hash the open confirmed); after
+    `MAX_SPANS` the whole log is checked again as one span.
+    """
+    plans = store.state.plans
+    if isinstance(plans, StoredPlans) and len(plans.head.covered) < MAX_SPANS:
+        head = plans.head
+        if store.end == head.end:
+            return list(head.covered)
+        tail = backend.checked_digest(store.end, after=(head.end, head.seq, head.hash))
+        return None if tail is None else [*head.covered, (store.end, tail)]
+    whole = backend.checked_digest(store.end)
+    return None if whole is None else [(store.end, whole)]
+
+
+def _write(path: Path, store: Store, covered: list[tuple[int, str]]) -> bool:
     """Fill the new database at `path`; False when a plan cannot be cached."""
     state, keys = store.state, store.keys
     assert keys is not None

@@ -526,3 +526,42 @@ def test_a_process_reading_an_older_read_model_is_not_misled_by_a_newer_one(
     assert head is not None and head.seq == writer.state.seq > reader.state.seq
     reader.refresh()  # decodes P1 and P2 from the file it opened, then folds their records
     assert_same_state(reader.state, full_replay(store_dir))
+
+
+@pytest.mark.parametrize("span", [0, 1])
+def test_a_newer_read_model_checks_only_the_records_added_and_keeps_the_spans_before(
+    saved: Path, store: Store, store_dir: Path, cache: Path, open_store: OpenStore, span: int
+) -> None:
+    first = readmodel.read_head(saved, store.log)
+    assert first is not None and len(first.covered) == 1
+    tail(store, "P3")
+    open_store(cache_dir=cache)
+    second = readmodel.read_head(saved, store.log)
+    assert second is not None
+    assert second.covered[0] == first.covered[0]
+    assert [end for end, _ in second.covered] == [first.end, second.end]
+    # Damage in either span is still found, naming the record.
+    seq = 6 if span == 0 else store.state.seq - 1
+    offset = _offset_of(store, seq)
+    with open(store_dir / LOG_NAME, "r+b") as log:
+        log.seek(offset + 30)
+        byte = log.read(1)[0]
+        log.seek(offset + 30)
+        log.write(bytes([byte ^ 0x10]))
+    damaged = open_store(cache_dir=cache)
+    assert damaged.corruption is not None and damaged.corruption.seq == seq
+    assert not damaged.writable
+
+
+def test_after_max_spans_the_whole_log_is_checked_as_one(
+    saved: Path,
+    store: Store,
+    cache: Path,
+    open_store: OpenStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(readmodel, "MAX_SPANS", 1)
+    tail(store, "P3")
+    open_store(cache_dir=cache)
+    head = readmodel.read_head(saved, store.log)
+    assert head is not None and [end for end, _ in head.covered] == [head.end]
