@@ -334,7 +334,7 @@ class StoredPlans(dict[str, PlanState]):
         once) for plans not decoded, computed afresh for the others."""
         found = []
         keys = self._source.keys
-        keys.preload([p for p, d in list(self._stored.items()) if p not in self._opened])
+        keys.preload([p for p in list(self._stored) if p not in self._opened])
         for plan_id in list(self._order):
             stored = self._stored.get(plan_id)
             if stored is None:
