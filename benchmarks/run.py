@@ -30,7 +30,7 @@ import msgspec
 
 from benchmarks import generate, peers, pgbench
 from core import events as ev
-from core import readmodel
+from core import pgstore, readmodel
 from core.log import HEADER_SIZE, LogFile
 from core.store import LOG_NAME, Store
 from core.storecopy import copy_store
@@ -800,9 +800,10 @@ def postgres_lines(pg: dict[str, Any]) -> list[str]:
         + " | ".join(f"{pg['sizes'][n]['peak_mb']:,.0f} MB" for n in sizes)
         + " |",
         "",
-        f"Not measured above {label(pgbench.LARGEST)} records: `store copy` appends one "
-        "record per round trip (hundreds a second), so a 1M store would take half an hour "
-        "to load; a bulk loader that computes the same chain is not written yet.",
+        f"`store copy` sends {pgstore.IMPORT_BATCH:,} records per call of "
+        "`leerpad.import_records`, which links the same chain as appending them one by one "
+        "(tests/pg/test_pg_import.py); the catch-up opens every sealed text with its plan's "
+        "key from `leerpad.plan_keys`.",
         "",
     ]
     a, w = pg["append"], pg["writers"]

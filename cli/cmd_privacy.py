@@ -10,8 +10,9 @@ import argparse
 
 from cli.context import EXIT_REJECTED, EXIT_STORE, Context, Fail, print_json, warn
 from core import i18n, readmodel
-from core.erasure import due_for_erasure, erase_plan
+from core.erasure import due_for_erasure, erase_plan, require_sealed
 from core.i18n import fmt_date, t
+from core.storage import StoreError
 
 i18n.register(
     {
@@ -20,6 +21,14 @@ i18n.register(
             "read; its dates, statuses and history remain.",
             "Plan {plan} is gewist: de sleutel is vernietigd, dus de persoonlijke teksten zijn "
             "niet meer leesbaar; de datums, statussen en geschiedenis blijven.",
+        ),
+        "cli.erased.database": (
+            "The database keeps the destroyed key in an old row version and its WAL until the "
+            "database administrator runs VACUUM FULL leerpad.plan_keys and CHECKPOINT (see "
+            "docs/PRIVACY.md).",
+            "De database bewaart de vernietigde sleutel in een oude rijversie en haar WAL tot "
+            "de databasebeheerder VACUUM FULL leerpad.plan_keys en CHECKPOINT uitvoert (zie "
+            "docs/PRIVACY.md).",
         ),
         "cli.retention.none": (
             "No plan was closed before {date} and not erased yet.",
@@ -64,12 +73,20 @@ def cmd_plan_erase(args: argparse.Namespace, ctx: Context) -> int:
     _require_keys(ctx)
     record = ctx.execute(lambda s: erase_plan(s, args.plan, reason=args.reason, force=args.force))
     print(t("cli.ok.erased", plan=record.event.plan))
+    _database_keeps_old_rows(ctx)
     return 0
 
 
+def _database_keeps_old_rows(ctx: Context) -> None:
+    if ctx.store(create=False).directory is None:
+        warn(t("cli.erased.database"))
+
+
 def _require_keys(ctx: Context) -> None:
-    if ctx.store(create=False).keys is None:
-        raise Fail(t("err.erase_not_sealed"), EXIT_REJECTED)
+    try:
+        require_sealed(ctx.store(create=False))
+    except StoreError as exc:
+        raise Fail(str(exc), EXIT_REJECTED) from exc
 
 
 def cmd_retention(args: argparse.Namespace, ctx: Context) -> int:
@@ -93,11 +110,12 @@ def cmd_retention(args: argparse.Namespace, ctx: Context) -> int:
         ctx.execute(lambda s, plan_id=plan.id: erase_plan(s, plan_id, reason=reason))
         if not args.json:
             print(t("cli.ok.erased", plan=plan.id))
+    if plans:
+        _database_keeps_old_rows(ctx)
     return 0
 
 
 def cmd_upgrade(args: argparse.Namespace, ctx: Context) -> int:
-    from core.storage import StoreError
     from core.upgrade import AlreadyCurrent, upgrade_store
 
     directory = ctx.directory()

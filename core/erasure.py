@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from core import events as ev
 from core.commands import Rejected, _plan, _text
 from core.i18n import fmt_date, register, t
-from core.projections import PlanState, StoreState, plan_digests
+from core.projections import PlanState, PlanSummary, StoreState, plan_digests
 from core.storage import StoreError
 from core.store import Store
 
@@ -26,11 +26,11 @@ register(
             "Plan {plan} is nog open: sluit het eerst af, of wis het toch met --force.",
         ),
         "err.erase_not_sealed": (
-            "This store does not seal personal texts with plan keys (a database store), so a "
-            "plan cannot be erased here; nothing was written.",
-            "Deze opslag versleutelt persoonlijke teksten niet met plansleutels (een "
-            "databaseopslag), dus een plan kan hier niet gewist worden; er werd niets "
-            "geschreven.",
+            "This store keeps personal texts in plain text (a database store written before "
+            "plan keys), so a plan cannot be erased here; nothing was written.",
+            "Deze opslag bewaart persoonlijke teksten als leesbare tekst (een databaseopslag "
+            "van voor de plansleutels), dus een plan kan hier niet gewist worden; er werd "
+            "niets geschreven.",
         ),
         "err.access.erase": (
             "{actor} may not erase a plan: only an administrator may ({admins}).",
@@ -52,10 +52,15 @@ def erase_plan(
     return ev.PlanErased(plan=plan.id, reason=reason)
 
 
-def erase(store: Store, plan_id: str, *, reason: str, force: bool = False) -> ev.Record:
-    """Append the erasure of `plan_id` and destroy its key (Store.execute does the latter)."""
+def require_sealed(store: Store) -> None:
+    """Refuse (StoreError) where personal texts are not sealed with plan keys: nothing to shred."""
     if store.keys is None:
         raise StoreError(t("err.erase_not_sealed"))
+
+
+def erase(store: Store, plan_id: str, *, reason: str, force: bool = False) -> ev.Record:
+    """Append the erasure of `plan_id` and destroy its key (Store.execute does the latter)."""
+    require_sealed(store)
     return store.execute(lambda state: erase_plan(state, plan_id, reason=reason, force=force))
 
 
@@ -64,11 +69,11 @@ def due_for_erasure(state: StoreState, closed_before: date) -> list[PlanState]:
     return [
         state.plans[d.id]  # decoded only when it qualifies
         for d in plan_digests(state)
-        if not d.erased and d.closed_on is not None and d.closed_on < closed_before
+        if d.erased is None and d.closed_on is not None and d.closed_on < closed_before
     ]
 
 
-def erased_text(plan: PlanState | PlanView) -> str | None:
+def erased_text(plan: PlanState | PlanSummary | PlanView) -> str | None:
     """'erased on 29/11/2026 by ann', or None for a plan that was not erased."""
     if plan.erased is None:
         return None

@@ -442,13 +442,15 @@ class FileBackend:
             return
         self.notices.append(t("store.torn", offset=problem.offset, size=size, side=side.name))
 
-    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
+    def records(
+        self, upto: int | None = None, *, opened: bool = True
+    ) -> Iterator[tuple[ev.Record | Unknown, str]]:
         for _, payload in self.log.scan(HEADER_SIZE, self.end):
             digest = payload_hash(payload)
             record, _ = decode_payload(payload, digest)
             if upto is not None and record.seq > upto:
                 return
-            if isinstance(record, ev.Record):
+            if opened and isinstance(record, ev.Record):
                 record = open_record(record, self.keys)
             yield record, digest
 
@@ -553,6 +555,15 @@ class FileBackend:
         """Copy a record into this log (under `writing`), keeping its id, time and actor."""
         copied = msgspec.structs.replace(record, seq=state.seq + 1, prev=state.hash)
         return self.write_record(state, copied)
+
+    def import_records(
+        self, state: StoreState, records: Iterable[ev.Record]
+    ) -> list[tuple[int, str]]:
+        landed = []
+        for record in records:
+            self.import_record(state, record)
+            landed.append((state.seq, state.hash))
+        return landed
 
     def find(self, event_id: str) -> ev.Record | None:
         if event_id not in self._known_ids():

@@ -77,6 +77,8 @@ class HistoryIndex:
         self._cache_size = cache_entries
         self.folded = 0
         """Records folded to compute entries (to show that only what is asked is computed)."""
+        self.forgotten = 0
+        """How often computed entries were dropped (`forget_plan`): views drawn before redraw."""
 
     @property
     def count(self) -> int:
@@ -214,6 +216,13 @@ class HistoryIndex:
                 yield record, ""
 
         return fold_with_history(records())
+
+    def forget_plan(self, plan: str) -> None:
+        """Drop the entries computed for `plan`: its personal texts were erased, and an entry
+        computed before still holds them. They are computed again (erased) when asked for."""
+        for seq in self.seqs_of_plan(plan):
+            self._cache.pop(seq, None)
+        self.forgotten += 1
 
     def _remember(self, entry: HistoryEntry) -> None:
         cache = self._cache

@@ -2,7 +2,8 @@
 
 A key store is an interface (`KeyStore`); a file store keeps one file per plan
 in `keys/` beside `events.log`, opened with the same no-follow rules as every
-other name in a store directory (core/storefiles.py).
+other name in a store directory (core/storefiles.py); a database store keeps
+them in `leerpad.plan_keys` (core/pgstore.py).
 """
 
 from __future__ import annotations
@@ -63,8 +64,9 @@ class KeyStore(Protocol):
         """The key of `plan`, or None when it has none (never made, or destroyed)."""
         ...
 
-    def create(self, plan: str) -> bytes:
-        """Make a new random key for `plan`, durable before this returns (replaces any)."""
+    def put(self, plan: str, key: bytes, first_record: str) -> None:
+        """Keep `key` as the key of `plan` (replacing any), durable before this returns: before
+        the record `first_record`, which first uses it, is written."""
         ...
 
     def destroy(self, plan: str) -> bool:
@@ -150,9 +152,8 @@ class FileKeyStore:
             raise KeyProblem(0, message)
         return key
 
-    def create(self, plan: str) -> bytes:
+    def put(self, plan: str, key: bytes, first_record: str) -> None:
         name = self._name(plan)
-        key = secrets.token_bytes(KEY_SIZE)
         try:
             sub_fd = self._subdir(create=True)
             assert sub_fd is not None
@@ -164,7 +165,6 @@ class FileKeyStore:
                 os.close(sub_fd)
         except OSError as exc:
             raise self._failed(plan, "written", exc) from exc
-        return key
 
     def destroy(self, plan: str) -> bool:
         name = self._name(plan)
@@ -273,9 +273,13 @@ class Keys:
         for plan, key in load_many(wanted).items():
             self._ciphers[plan] = _aesgcm(key)
 
-    def create(self, plan: str) -> AESGCM:
-        """A new key for a new plan, durable before the record that first uses it is written."""
-        cipher = _aesgcm(self.store.create(plan))
+    def create(self, plan: str, first_record: str, key: bytes | None = None) -> AESGCM:
+        """A new key for a new plan (or, copying a store, the key it had there), durable
+        before the record `first_record` that first uses it is written."""
+        if key is None:
+            key = secrets.token_bytes(KEY_SIZE)
+        self.store.put(plan, key, first_record)
+        cipher = _aesgcm(key)
         self._ciphers[plan] = cipher
         return cipher
 

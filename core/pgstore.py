@@ -2,7 +2,8 @@
 
 The database stamps seq, time and actor (the logged-in user) and links the
 hash chain in `leerpad.append` (core/sql/schema.sql); row-level security
-decides which records a user reads. docs/FORMAT.md describes the tables.
+decides which records (and which plans' keys, `leerpad.plan_keys`) a user
+reads. docs/FORMAT.md describes the tables.
 psycopg is imported only here, and only when a database store is opened.
 """
 
@@ -22,7 +23,9 @@ import msgspec
 from core import events as ev
 from core.history import Unknown
 from core.i18n import register, t
+from core.keystore import KeyProblem, Keys
 from core.log import CorruptLog
+from core.privacy import open_record
 from core.projections import StoreState, apply, apply_unknown
 from core.storage import (
     BrokenChain,
@@ -44,9 +47,14 @@ OWNER = "leerpad_owner"
 """The role that owns the schema and its functions; nobody logs in as it."""
 BATCH = 5_000
 """Records read per query while catching up."""
-SCHEMA_VERSION = 2
+IMPORT_BATCH = 5_000
+"""Records copied per call of `leerpad.import_records` (`leerpad store copy`)."""
+SCHEMA_VERSION = 3
 """What core/sql/schema.sql makes; init-store brings an older store's schema up to it.
-1: before `leerpad.roles_held` (and this number) existed."""
+1: before `leerpad.roles_held` (and this number) existed; 2: before `leerpad.plan_keys`."""
+FORMAT = 2
+"""`leerpad.store.format` of a store whose personal texts are sealed with plan keys; 1 kept
+them in plain text (a store that had records before schema 3)."""
 POLL_SECONDS = 1.0
 """Notifications can be lost (a dropped connection): `wait` also looks this often."""
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -102,6 +110,19 @@ register(
             "De opslag in {location} heeft een ouder schema: de databasebeheerder voert "
             "'leerpad init-store URL --group ROLE' opnieuw uit om ze bij te werken.",
         ),
+        "pg.plaintext_format": (
+            "its records keep personal data in plain text (written before plan keys); the "
+            "database administrator copies it into a new database store to seal them: "
+            "'leerpad store copy OLD-URL NEW-URL' (see docs/PRIVACY.md)",
+            "de records bewaren persoonsgegevens als leesbare tekst (geschreven voor de "
+            "plansleutels); de databasebeheerder kopieert de opslag naar een nieuwe "
+            "databaseopslag om ze te versleutelen: 'leerpad store copy OUDE-URL NIEUWE-URL' "
+            "(zie docs/PRIVACY.md)",
+        ),
+        "pg.key_failed": (
+            "The key of plan {plan} could not be {what} in {location}: {why}.",
+            "De sleutel van plan {plan} kon niet {what} worden in {location}: {why}.",
+        ),
         "pg.newer_format": (
             "the store was made by a newer leerpad (format {v})",
             "de opslag werd gemaakt door een nieuwere leerpad (formaat {v})",
@@ -136,17 +157,15 @@ def connect(url: str) -> psycopg.Connection[Any]:
 # --- the chain: the documented encoding of a row (docs/FORMAT.md) ----------------------------
 
 
-def _field(text: str) -> bytes:
-    data = text.encode("utf-8")
-    return struct.pack(">i", len(data)) + data
+_HEAD = struct.Struct(">qqi")
+_LENGTH = struct.Struct(">i")
 
 
 def micros(when: datetime) -> int:
     """Microseconds since 1970-01-01 UTC: how a record's time enters its hash."""
-    return (when - EPOCH) // _MICROSECOND
-
-
-_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - EPOCH
+    # Integer parts of the timedelta: exact, and cheaper than dividing timedeltas.
+    since = when - EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
 
 
 def genesis(log_id: bytes) -> str:
@@ -167,20 +186,12 @@ def record_hash(
     payload: bytes,
 ) -> str:
     """What `leerpad.record_hash` computes in the database, computed here to check it."""
-    data = b"".join(
-        (
-            bytes.fromhex(prev),
-            struct.pack(">qqi", seq, micros(when), v),
-            _field(id_),
-            _field(actor),
-            _field(plan),
-            _field(kind),
-            _field(subject),
-            struct.pack(">i", len(payload)),
-            payload,
-        )
-    )
-    return hashlib.sha256(data).hexdigest()
+    parts = [bytes.fromhex(prev), _HEAD.pack(seq, micros(when), v)]
+    for text in (id_, actor, plan, kind, subject):
+        data = text.encode("utf-8")
+        parts += (_LENGTH.pack(len(data)), data)
+    parts += (_LENGTH.pack(len(payload)), payload)
+    return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
 def subject_of(event: ev.Event) -> str:
@@ -292,7 +303,9 @@ class PgBackend:
         self.damage_kind = ""
         """The verify problem kind of that damage, as a file store names it."""
         self.schema = SCHEMA_VERSION
-        """The store's schema version (older ones work; init-store upgrades them)."""
+        """The store's schema version (older ones are read only; init-store upgrades them)."""
+        self.keys: Keys | None = None
+        """The plans' keys in `leerpad.plan_keys`; None for a store of format 1 (plain texts)."""
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> PgBackend:
@@ -329,10 +342,15 @@ class PgBackend:
         log_id, fmt, self.head, self.sees_all, self.schema = found
         self._genesis = genesis(log_id.bytes)
         self._log_id = log_id.hex
-        if fmt > 1:
+        if fmt > FORMAT:
             self.read_only = t("store.newer", what=t("pg.newer_format", v=fmt))
         elif self.schema < SCHEMA_VERSION:
-            self.notices.append(t("pg.old_schema", location=self.location))
+            # Without leerpad.plan_keys no personal text could be sealed: read, never write.
+            self.read_only = t("pg.old_schema", location=self.location)
+        elif fmt < FORMAT:
+            self.read_only = t("pg.plaintext_format")
+        if fmt >= FORMAT and self.schema >= SCHEMA_VERSION:
+            self.keys = Keys(PgKeyStore(self))
 
     @property
     def location(self) -> str:
@@ -420,6 +438,7 @@ class PgBackend:
             return True
         if record.v > type(record.event).version and self.read_only is None:
             self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
+        record = open_record(record, self.keys)
         try:
             apply(state, record, row.hash)
         except Exception as exc:
@@ -437,12 +456,18 @@ class PgBackend:
         self.read_only = message
         return False
 
-    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
+    def records(
+        self, upto: int | None = None, *, opened: bool = True
+    ) -> Iterator[tuple[ev.Record | Unknown, str]]:
+        keys = self.keys if opened else None
         for row in self._rows(0, upto):
             try:
-                yield decode_row(row), row.hash
+                record = decode_row(row)
             except RowProblem:
                 return
+            if keys is not None and isinstance(record, ev.Record):
+                record = open_record(record, keys)
+            yield record, row.hash
 
     def history_source(self) -> PgHistory:
         return PgHistory(self)
@@ -523,10 +548,55 @@ class PgBackend:
             raise Conflict()
         return self._written(state, event, record.id, row)
 
-    def _call(self, query: str, params: tuple[Any, ...]) -> Any:
+    def import_records(
+        self, state: StoreState, records: Iterable[ev.Record]
+    ) -> list[tuple[int, str]]:
+        """Copy records in order, as `import_record` each, IMPORT_BATCH per round trip
+        (`leerpad.import_records`: the same checks and the same chain)."""
+        landed: list[tuple[int, str]] = []
+        batch: list[tuple[bytes, ev.Record]] = []
+        for record in records:
+            payload, event = _encoded(record.event)
+            batch.append((payload, msgspec.structs.replace(record, event=event)))
+            if len(batch) == IMPORT_BATCH:
+                landed += self._import_batch(state, batch)
+                batch = []
+        if batch:
+            landed += self._import_batch(state, batch)
+        return landed
+
+    def _import_batch(
+        self, state: StoreState, batch: list[tuple[bytes, ev.Record]]
+    ) -> list[tuple[int, str]]:
+        events = [record.event for _, record in batch]
+        rows = self._call(
+            "SELECT * FROM leerpad.import_records(%b, %b, %b, %b, %b, %b, %b, "
+            "%b::integer[], %b::jsonb[])",
+            (
+                [record.id for _, record in batch],
+                [record.time for _, record in batch],
+                [record.actor for _, record in batch],
+                [event.plan for event in events],
+                [ev.event_tag(event) for event in events],
+                [subject_of(event) for event in events],
+                [payload for payload, _ in batch],
+                [record.v for _, record in batch],
+                [access_change(event) for event in events],
+            ),
+            every=True,
+        )
+        for (_, record), (seq, when, digest) in zip(batch, rows, strict=True):
+            self._written(
+                state, record.event, record.id, (seq, when, record.actor, state.hash, digest)
+            )
+        return [(seq, digest) for seq, _, digest in rows]
+
+    def _call(self, query: str, params: tuple[Any, ...], *, every: bool = False) -> Any:
+        """The row (or with `every`, all rows) a writing function returns."""
         psycopg = _psycopg()
         try:
-            return self.conn.execute(query, params).fetchone()
+            cur = self.conn.execute(query, params)
+            return cur.fetchall() if every else cur.fetchone()
         except psycopg.errors.UniqueViolation as exc:
             raise Conflict() from exc  # a retry that raced its twin: catching up finds it
         except (psycopg.errors.InsufficientPrivilege, psycopg.errors.DataError) as exc:
@@ -544,6 +614,7 @@ class PgBackend:
             seq, event_id, when.astimezone(UTC), actor, prev, event, type(event).version
         )
         self.head = seq
+        record = open_record(record, self.keys)
         apply(state, record, digest)
         return record
 
@@ -560,7 +631,7 @@ class PgBackend:
         if values is None:
             return None
         record = decode_row(Row(*values))
-        return record if isinstance(record, ev.Record) else None
+        return open_record(record, self.keys) if isinstance(record, ev.Record) else None
 
 
 class PgHistory:
@@ -611,9 +682,84 @@ class PgHistory:
             for values in rows:
                 row = Row(*values)
                 try:
-                    yield decode_row(row)
+                    record = decode_row(row)
                 except RowProblem as exc:
                     raise StoreError(t("pg.corrupt", seq=row.seq, what=str(exc))) from exc
+                if isinstance(record, ev.Record):
+                    record = open_record(record, self.backend.keys)
+                yield record
+
+
+class PgKeyStore:
+    """The plans' keys in `leerpad.plan_keys`, on the store's own connection.
+
+    Written only through `leerpad.create_key` and `leerpad.destroy_key`, each
+    committed before it returns (the connection is in autocommit); read as
+    row-level security allows: a trainee reads the key of their own plan only.
+    """
+
+    def __init__(self, backend: PgBackend) -> None:
+        self.backend = backend
+        self._known: dict[str, bytes | None] | None = None
+        """Every key this user may read, fetched in one query on first use."""
+
+    @property
+    def location(self) -> str:
+        return f"{self.backend.location} (leerpad.plan_keys)"
+
+    def _run(self, plan: str, what: str, query: str, params: tuple[Any, ...]) -> list[Any]:
+        psycopg = _psycopg()
+        try:
+            return self.backend.conn.execute(query, params).fetchall()
+        except psycopg.Error as exc:
+            if what == "written" and isinstance(exc, psycopg.errors.InsufficientPrivilege):
+                # The plan got records since the command was decided: decide it again.
+                raise Conflict() from exc
+            why = _why(exc)
+            raise KeyProblem(
+                0,
+                t(
+                    "pg.key_failed",
+                    plan=plan,
+                    what=t(f"keys.what.{what}"),
+                    location=self.location,
+                    why=why,
+                ),
+            ) from exc
+
+    def load(self, plan: str) -> bytes | None:
+        if self._known is None:
+            rows = self._run(plan, "read", "SELECT plan, key FROM leerpad.plan_keys", ())
+            self._known = {name: None if key is None else bytes(key) for name, key in rows}
+        if plan not in self._known:
+            # A plan made since (its key was committed before its first record).
+            rows = self._run(
+                plan, "read", "SELECT key FROM leerpad.plan_keys WHERE plan = %s", (plan,)
+            )
+            if not rows:
+                return None
+            self._known[plan] = None if rows[0][0] is None else bytes(rows[0][0])
+        return self._known[plan]
+
+    def put(self, plan: str, key: bytes, first_record: str) -> None:
+        self._run(
+            plan,
+            "written",
+            "SELECT leerpad.create_key(%s, %s, %s)",
+            (plan, key, first_record),
+        )
+        if self._known is not None:
+            self._known[plan] = key
+
+    def destroy(self, plan: str) -> bool:
+        ((destroyed,),) = self._run(plan, "destroyed", "SELECT leerpad.destroy_key(%s)", (plan,))
+        if self._known is not None:
+            self._known[plan] = None
+        return bool(destroyed)
+
+    def plans(self) -> set[str]:
+        rows = self._run("", "read", "SELECT plan FROM leerpad.plan_keys WHERE key IS NOT NULL", ())
+        return {plan for (plan,) in rows}
 
 
 def _encoded(event: ev.Event) -> tuple[bytes, ev.Event]:

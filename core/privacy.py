@@ -56,9 +56,10 @@ register(
         ),
         "privacy.key_missing": (
             "The key of plan {plan} is missing from {path}: its personal texts cannot be "
-            "written; restore keys/ from the backup that belongs with this log.",
+            "written; restore the keys from the backup that belongs with these records.",
             "De sleutel van plan {plan} ontbreekt in {path}: zijn persoonlijke teksten kunnen "
-            "niet geschreven worden; zet keys/ terug uit de back-up die bij dit logboek hoort.",
+            "niet geschreven worden; zet de sleutels terug uit de back-up die bij deze records "
+            "hoort.",
         ),
     }
 )
@@ -103,24 +104,29 @@ def _map_fields(event: ev.Event, fields: tuple[str, ...], text: Callable[[str, A
 # --- records ---------------------------------------------------------------------------------
 
 
-def seal_event(event: ev.Event, record_id: str, keys: Keys) -> ev.Event:
+def seal_event(event: ev.Event, record_id: str, keys: Keys, *, new_key: bool = True) -> ev.Event:
     """`event` with every personal text sealed for the record `record_id`.
 
     A new plan's key is made (and durable) here, before its first record is
-    written. Raises MissingKey when an existing plan's key is gone.
+    written, unless `new_key` is off (a copy, which carries the plan's key
+    itself). Texts already sealed stay as they are. Raises MissingKey when a
+    text must be sealed for a plan whose key is gone.
     """
     fields = PERSONAL.get(type(event))
     if fields is None:
         return event
     plan = event.plan
-    cipher = keys.create(plan) if type(event) is ev.PlanCreated else keys.cipher(plan)
-    if cipher is None:
-        raise MissingKey(t("privacy.key_missing", plan=plan, path=keys.where))
+    if new_key and type(event) is ev.PlanCreated:
+        cipher = keys.create(plan, record_id)
+    else:
+        cipher = keys.cipher(plan)
     prefix = associated_data(plan, record_id, "")
 
     def seal(path: str, value: Any) -> Any:
         if not isinstance(value, str) or not value:
-            return value  # unchanged (None) and empty texts hold nothing to hide
+            return value  # unchanged (None), empty and sealed texts: nothing to hide
+        if cipher is None:
+            raise MissingKey(t("privacy.key_missing", plan=plan, path=keys.where))
         nonce = urandom(NONCE_SIZE)
         return ev.Sealed(nonce, cipher.encrypt(nonce, value.encode(), prefix + path.encode()))
 

@@ -247,6 +247,16 @@ class AccessState(msgspec.Struct):
     """The last access change; 0 = none ever: single-team mode, everyone may do everything."""
 
 
+class CopyOrigin(msgspec.Struct, gc=False):
+    """The log a store was copied or upgraded from: its `store.copied` record's names."""
+
+    source: str
+    records: int
+    last_hash: str
+    time: datetime
+    """When the copy (or upgrade) was made."""
+
+
 class StoreState(msgspec.Struct):
     """Everything the log says, folded: the private state projections mutate.
 
@@ -265,6 +275,8 @@ class StoreState(msgspec.Struct):
     copied_upto: int = 0
     """The last record copied from another log (`store.copied`, by a copy or an upgrade):
     signatures up to it name that log's id and hashes, not this one's."""
+    copied_from: CopyOrigin | None = None
+    """That other log, as the first record names it."""
 
     def plan(self, plan_id: str) -> PlanState | None:
         return self.plans.get(plan_id.upper())
@@ -495,6 +507,7 @@ def _erased(state: StoreState, e: ev.PlanErased, touch: Touch) -> PlanState:
 def _copied(state: StoreState, e: ev.StoreCopied, touch: Touch) -> None:
     if touch.seq == 1:
         state.copied_upto = 1 + e.records
+        state.copied_from = CopyOrigin(e.source, e.records, e.last_hash, touch.time)
 
 
 def personal_texts(plan: PlanState, change: Callable[[str], str]) -> None:
@@ -641,6 +654,8 @@ class PlanSummary(msgspec.Struct, frozen=True):
     closed: str | None
     """The outcome when the plan is closed."""
     last_seq: int
+    erased: Erasure | None = None
+    """When and by whom its personal texts were erased (its trainee reads as erased then)."""
 
 
 class PlanDigest(msgspec.Struct, frozen=True, array_like=True):
@@ -663,7 +678,8 @@ class PlanDigest(msgspec.Struct, frozen=True, array_like=True):
     last_seq: int
     creator: str
     """Who created the plan (an editor may read what they created)."""
-    erased: bool = False
+    erased: Erasure | None = None
+    """When and by whom its personal texts were erased."""
 
 
 def digest(plan: PlanState) -> PlanDigest:
@@ -693,7 +709,7 @@ def digest(plan: PlanState) -> PlanDigest:
         closed_on=closed.on if closed else None,
         last_seq=plan.last.seq,
         creator=plan.created.actor,
-        erased=plan.erased is not None,
+        erased=plan.erased,
     )
 
 
@@ -726,6 +742,7 @@ def summarize_digest(d: PlanDigest, today: date) -> PlanSummary:
         next_due=None if closed or overdue == len(d.dues) else d.dues[overdue],
         closed=closed,
         last_seq=d.last_seq,
+        erased=d.erased,
     )
 
 

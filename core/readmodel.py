@@ -345,7 +345,7 @@ class StoredPlans(dict[str, PlanState]):
                 # Shown in today's language, not the one the read model was written in.
                 trainee = (
                     t("plan.erased_text")
-                    if stored.erased
+                    if stored.erased is not None
                     else open_cached_text(plan_id, stored.trainee, keys)
                 )
                 opened = self._opened[plan_id] = msgspec.structs.replace(stored, trainee=trainee)
@@ -354,7 +354,7 @@ class StoredPlans(dict[str, PlanState]):
 
     def erased(self) -> set[str]:
         """The plans erased, without decoding any."""
-        found = {plan_id for plan_id, d in self._stored.items() if d.erased}
+        found = {plan_id for plan_id, d in self._stored.items() if d.erased is not None}
         return found | {p.id for p in self.loaded() if p.erased is not None}
 
     def rows(self) -> Iterator[tuple[str, Any]]:
@@ -516,7 +516,7 @@ def restore(store: Store, cache_dir: Path) -> bool:
         return False
     source = _Source(db, keys, log, head.end)
     for plan_id, found in digests.items():
-        if found.erased:
+        if found.erased is not None:
             keys.forget(plan_id)
     store.state = StoreState(plans=StoredPlans(source, digests, head), **fields)
     store.end, store.last_offset = head.end, head.offset

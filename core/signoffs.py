@@ -19,7 +19,7 @@ import msgspec
 from core import commands, config, sshsig
 from core import events as ev
 from core.commands import Rejected
-from core.i18n import register, t
+from core.i18n import fmt_date, register, t
 from core.projections import PlanState, SignOff, StoreState
 from core.store import Decide, Store
 
@@ -83,9 +83,13 @@ register(
         ),
         "sig.why.config": ("{problem}", "{problem}"),
         "sig.why.copied": (
-            "signed in the log this one was copied or upgraded from; check it there",
-            "ondertekend in het logboek waaruit dit gekopieerd of bijgewerkt werd; "
-            "controleer het daar",
+            "signed before this log was made from {source} on {on} (an upgrade or a store "
+            "copy): the signature names that log's id and hashes, so it is checked against "
+            "that log ('leerpad verify' does, while it is kept in the store)",
+            "ondertekend voor dit logboek op {on} gemaakt werd uit {source} (bijwerken of "
+            "opslag kopiëren): de handtekening noemt de id en hashes van dat logboek, dus ze "
+            "wordt daartegen gecontroleerd ('leerpad verify' doet dat, zolang het in de opslag "
+            "bewaard is)",
         ),
         "sig.why.erased": (
             "the plan was erased: the remark it signed can no longer be read",
@@ -337,8 +341,10 @@ def verdicts(
 
 def verdict_of(checker: Checker, state: StoreState, plan: PlanState, signoff: SignOff) -> Verdict:
     """The verdict on one sign-off, where its signature can still be checked in this log."""
-    if signoff.signature and signoff.seq <= state.copied_upto:
-        return Verdict(UNCHECKED, why_key="sig.why.copied")
+    origin = state.copied_from
+    if signoff.signature and origin is not None and signoff.seq <= state.copied_upto:
+        where = (("source", origin.source), ("on", fmt_date(origin.time.date())))
+        return Verdict(UNCHECKED, why_key="sig.why.copied", why_params=where)
     if signoff.signature and signoff.remark and plan.erased is not None:
         return Verdict(UNCHECKED, why_key="sig.why.erased")
     return checker.verdict(state.log_id, plan.id, signoff)

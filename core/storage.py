@@ -185,12 +185,22 @@ class Backend(Protocol):
         """Append a copy of `record` keeping its id, time and actor (`leerpad store copy`)."""
         ...
 
+    def import_records(
+        self, state: StoreState, records: Iterable[ev.Record]
+    ) -> list[tuple[int, str]]:
+        """`import_record` of each record in order, in as few round trips as the backend can;
+        the seq and hash each one got in this store."""
+        ...
+
     def find(self, event_id: str) -> ev.Record | None:
         """The record with this id, when one was appended (for idempotent retries)."""
         ...
 
-    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
-        """Every readable (record, hash) from the start, up to seq `upto`."""
+    def records(
+        self, upto: int | None = None, *, opened: bool = True
+    ) -> Iterator[tuple[ev.Record | Unknown, str]]:
+        """Every readable (record, hash) from the start, up to seq `upto`; personal texts
+        opened, or with `opened` off as sealed in the store (`leerpad store copy`)."""
         ...
 
     def wait(self, seq: int, timeout: float) -> bool:

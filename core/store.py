@@ -266,9 +266,12 @@ class Store:
         """Wait up to `timeout` seconds for others to append; True when something may be new."""
         return self.backend.wait(self.state.seq, timeout)
 
-    def records(self, upto: int | None = None) -> Iterator[tuple[ev.Record | Unknown, str]]:
-        """Re-read (record, hash) pairs from the start of the store, up to seq `upto`."""
-        return self.backend.records(upto)
+    def records(
+        self, upto: int | None = None, *, opened: bool = True
+    ) -> Iterator[tuple[ev.Record | Unknown, str]]:
+        """Re-read (record, hash) pairs from the start of the store, up to seq `upto`
+        (with `opened` off, personal texts as sealed in the store)."""
+        return self.backend.records(upto, opened=opened)
 
     def verify(self) -> Report:
         """Check the whole store from the start, on a handle of its own (`leerpad verify`)."""

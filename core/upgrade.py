@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import msgspec
-
 from core import events as ev
 from core import readmodel, storefiles
 from core.i18n import register, t
@@ -24,6 +22,7 @@ from core.identity import current_actor
 from core.keystore import FileKeyStore, KeyProblem, Keys
 from core.log import LOG_NAME, LOG_VERSION, encode_header, frame, parse_header, payload_hash
 from core.privacy import seal_event
+from core.rechain import Rechained
 from core.storage import StoreError, new_event_id, utc_now
 from core.store import Store
 
@@ -106,8 +105,7 @@ def _rewrite(old: Store, directory: Path, today: date) -> Upgraded:
     kept_name = f"{LOG_NAME}.v{old.log.header.version}-{today.isoformat()}"
     head = encode_header(uuid.uuid4().bytes)
     prev = parse_header(head, directory / LOG_NAME).hash
-    # A sign-off names the record it covers by seq and hash: both change in the new log.
-    moved: dict[int, tuple[int, str]] = {}
+    moved = Rechained()
     marker = ev.StoreCopied(
         plan="", source=kept_name, records=old.state.seq, last_hash=old.state.hash
     )
@@ -115,18 +113,14 @@ def _rewrite(old: Store, directory: Path, today: date) -> Upgraded:
     chunks = [head]
     prev = _add(chunks, first)
     seq = 1
-    for record, _ in old.records():
+    for record, old_hash in old.records():
         if not isinstance(record, ev.Record):
             raise StoreError(t("upgrade.unknown", path=old.path, count=1))
         seq += 1
-        event = record.event
-        if isinstance(event, ev.SignedOff) and event.covers_seq in moved:
-            covers_seq, covers_hash = moved[event.covers_seq]
-            event = msgspec.structs.replace(event, covers_seq=covers_seq, covers_hash=covers_hash)
-        event = seal_event(event, record.id, keys)
+        event = seal_event(moved.renumbered(record.event), record.id, keys)
         new = ev.Record(seq, record.id, record.time, record.actor, prev, event, type(event).version)
         prev = _add(chunks, new)
-        moved[record.seq] = (seq, prev)
+        moved.landed(record.seq, old_hash, seq, prev)
     _replace_log(old, directory, kept_name, b"".join(chunks))
     plans = sum(1 for _ in old.state.plans)
     return Upgraded(old.state.seq, old.state.hash, prev, directory / kept_name, plans)

@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 from catalog import Catalog
 from core import access, i18n
 from core.commands import Rejected
-from core.events import Record
+from core.events import PlanErased, Record
 from core.history import entry_for
 from core.history_index import HistoryIndex
 from core.store import Decide, ReadOnly, Store, StoreError
@@ -321,6 +321,8 @@ class LeerpadApp(KeyOrder):
         """Remember which plans the records folded after seq `before` named."""
         for record in records:
             self._touched[record.event.plan] = record.seq
+            if type(record.event) is PlanErased and self._history_index is not None:
+                self._history_index.forget_plan(record.event.plan)
         if len(records) != self.store.state.seq - before:
             # Some records were not handed over (unknown types): say "anything may have changed".
             self._touched[""] = self.store.state.seq

@@ -1,9 +1,12 @@
 -- What the team role {group} may do in a leerpad store: read (row-level security
--- decides which rows) and append through leerpad.append. Nothing else.
+-- decides which rows) and append through leerpad.append, make a new plan's key and
+-- destroy an erased plan's. Nothing else.
 GRANT USAGE ON SCHEMA leerpad TO {group};
-GRANT SELECT ON leerpad.records, leerpad.store TO {group};
+GRANT SELECT ON leerpad.records, leerpad.store, leerpad.plan_keys TO {group};
 GRANT EXECUTE ON FUNCTION
     leerpad.append(bigint, text, text, text, text, bytea, integer, jsonb),
+    leerpad.create_key(text, bytea, text),
+    leerpad.destroy_key(text),
     leerpad.may_read(text, text),
     leerpad.sees_all(),
     leerpad.roles_held(),

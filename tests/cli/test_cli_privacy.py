@@ -20,65 +20,7 @@ from cli_support import OCCUPATION, START, Run
 
 from core import readmodel
 from core.store import Store
-
-MARKERS = {
-    "trainee": "Trainee7QzMarker",
-    "contract": "Contract7QzMarker",
-    "contact": "Contact7QzMarker",
-    "trainee2": "Renamed7QzMarker",
-    "contract2": "Contract2x7QzMarker",
-    "contact2": "Contact2x7QzMarker",
-    "own": "OwnAction7QzMarker",
-    "drop": "DropReason7QzMarker",
-    "reopen_action": "ReopenAction7QzMarker",
-    "note": "Note7QzMarker",
-    "participant": "Participant7QzMarker",
-    "comment": "Comment7QzMarker",
-    "remark": "Remark7QzMarker",
-    "signoff": "SignRemark7QzMarker",
-    "close": "CloseReason7QzMarker",
-    "reopen_plan": "ReopenPlan7QzMarker",
-}
-
-
-def _ok(run: Run, *argv: str) -> str:
-    result = run(*argv)
-    assert result.code == 0, (argv, result.err)
-    return result.out
-
-
-def _write_every_personal_text(run: Run) -> None:
-    m = MARKERS
-    _ok(
-        run, "plan", "new", "--occupation", OCCUPATION, "--trainee", m["trainee"],
-        "--contract", m["contract"], "--contact", m["contact"], "--company", "Bakkerij Open",
-        "--start", START,
-    )  # fmt: skip
-    _ok(run, "plan", "edit", "P1", "--trainee", m["trainee2"])
-    _ok(run, "plan", "edit", "P1", "--contract", m["contract2"], "--contact", m["contact2"])
-    _ok(run, "action", "add", "P1", "A1.1", m["own"])
-    _ok(run, "action", "drop", "P1", "A1.1.2", "--reason", m["drop"])
-    _ok(run, "action", "done", "P1", "A1.1.1")
-    _ok(run, "action", "reopen", "P1", "A1.1.1", "--reason", m["reopen_action"])
-    _ok(run, "note", "add", "P1", "A1", m["note"])
-    _ok(
-        run, "evaluation", "add", "P1", "--participant", m["participant"],
-        "--rate", f"A1=verworven:{m['comment']}", "--remark", m["remark"],
-    )  # fmt: skip
-    _ok(run, "sign", "P1", "--role", "mentor", "--remark", m["signoff"])
-    _ok(run, "plan", "close", "P1", "--outcome", "stopped", "--reason", m["close"])
-    _ok(run, "plan", "reopen", "P1", "--reason", m["reopen_plan"])
-    _ok(run, "plan", "close", "P1", "--outcome", "stopped")
-
-
-def _files_holding_markers(*roots: Path) -> list[str]:
-    found = []
-    for root in roots:
-        for path in root.rglob("*"):
-            if path.is_file() and not path.is_symlink():
-                data = path.read_bytes()
-                found += [f"{path}: {n}" for n, m in MARKERS.items() if m.encode() in data]
-    return found
+from tests.markers import MARKERS, files_holding_markers, ok, write_every_personal_text
 
 
 @pytest.fixture
@@ -98,13 +40,13 @@ def _checkpoints(cache: Path) -> list[Path]:
 def test_no_personal_text_is_readable_at_rest_yet_the_plan_shows_every_one(
     run: Run, store_dir: Path, caches: tuple[Path, Path]
 ) -> None:
-    _write_every_personal_text(run)
+    write_every_personal_text(run, OCCUPATION, START)
     assert _checkpoints(caches[0]), "a read model was written"
     assert (store_dir / "keys" / "P1.key").stat().st_size == 32
-    assert _files_holding_markers(store_dir, caches[0]) == []
+    assert files_holding_markers(store_dir, caches[0]) == []
 
-    shown = _ok(run, "plan", "show", "P1") + _ok(run, "log", "--plan", "P1")
-    exported = _ok(run, "export", "P1", "--format", "json", "--output", "-")
+    shown = ok(run, "plan", "show", "P1") + ok(run, "log", "--plan", "P1")
+    exported = ok(run, "export", "P1", "--format", "json", "--output", "-")
     for name in ("trainee2", "contract2", "contact2", "own", "drop", "note", "participant"):
         assert MARKERS[name] in shown + exported, name
     # Subject access: the JSON export carries every personal text the plan holds now.
@@ -113,10 +55,10 @@ def test_no_personal_text_is_readable_at_rest_yet_the_plan_shows_every_one(
     for name in ("comment", "remark", "signoff"):
         assert MARKERS[name] in exported, name
     # What the plan no longer holds (earlier names, reasons of undone changes) is in its history.
-    history = _ok(run, "log", "--plan", "P1", "--json")
+    history = ok(run, "log", "--plan", "P1", "--json")
     for name in ("trainee", "contract", "contact", "reopen_action", "close", "reopen_plan"):
         assert MARKERS[name] in history, name
-    assert _checkpoints(caches[0]) and _files_holding_markers(store_dir, caches[0]) == []
+    assert _checkpoints(caches[0]) and files_holding_markers(store_dir, caches[0]) == []
 
 
 def test_after_erasure_nothing_is_readable_anywhere_and_the_chain_is_whole(
@@ -126,16 +68,16 @@ def test_after_erasure_nothing_is_readable_anywhere_and_the_chain_is_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     mine, theirs = caches
-    _write_every_personal_text(run)
-    before = json.loads(_ok(run, "log", "--plan", "P1", "--json"))
+    write_every_personal_text(run, OCCUPATION, START)
+    before = json.loads(ok(run, "log", "--plan", "P1", "--json"))
     # Another user opened the store before the erasure: their read model holds the plan.
     monkeypatch.setenv("XDG_CACHE_HOME", str(theirs))
-    _ok(run, "plan", "list")
+    ok(run, "plan", "list")
     stale = _checkpoints(theirs)
     assert stale
     monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
 
-    out = _ok(run, "plan", "erase", "P1", "--reason", "bewaartermijn verstreken")
+    out = ok(run, "plan", "erase", "P1", "--reason", "bewaartermijn verstreken")
     assert "P1" in out
     assert not (store_dir / "keys" / "P1.key").exists()
 
@@ -145,15 +87,15 @@ def test_after_erasure_nothing_is_readable_anywhere_and_the_chain_is_whole(
         plan = store.state.plans["P1"]
         assert plan.erased is not None and plan.trainee == "[erased]"
         assert all(n.text == "[erased]" for n in plan.notes)
-    assert _files_holding_markers(store_dir, mine, theirs) == []
+    assert files_holding_markers(store_dir, mine, theirs) == []
 
-    shown = _ok(run, "plan", "show", "P1")
+    shown = ok(run, "plan", "show", "P1")
     assert "[erased]" in shown and re.search(r"erased on \d\d/\d\d/\d{4} by \S", shown)
-    exported = _ok(run, "export", "P1", "--format", "json", "--output", "-")
-    history = _ok(run, "log", "--plan", "P1", "--json")
+    exported = ok(run, "export", "P1", "--format", "json", "--output", "-")
+    history = ok(run, "log", "--plan", "P1", "--json")
     for text in (shown, exported, history):
         assert not [m for m in MARKERS.values() if m in text]
-    assert _ok(run, "verify").startswith("intact")
+    assert ok(run, "verify").startswith("intact")
 
     after = json.loads(history)
     # Every change is still listed, with who made it and when; the erasure is the last one.
@@ -166,14 +108,14 @@ def test_after_erasure_nothing_is_readable_anywhere_and_the_chain_is_whole(
 def test_erasing_is_refused_for_an_open_plan_unless_forced_and_stops_later_changes(
     run: Run, store_dir: Path
 ) -> None:
-    _ok(
+    ok(
         run, "plan", "new", "--occupation", OCCUPATION, "--trainee", "Sara",
         "--start", START,
     )  # fmt: skip
     refused = run("plan", "erase", "P1", "--reason", "verzoek")
     assert refused.code == 1 and "--force" in refused.err
     assert (store_dir / "keys" / "P1.key").exists()
-    _ok(run, "plan", "erase", "P1", "--reason", "verzoek van de cursist", "--force")
+    ok(run, "plan", "erase", "P1", "--reason", "verzoek van de cursist", "--force")
     again = run("note", "add", "P1", "P1", "nog iets")
     assert again.code == 1 and "erased" in again.err
     assert run("plan", "erase", "P1", "--reason", "x").code == 1
@@ -181,19 +123,19 @@ def test_erasing_is_refused_for_an_open_plan_unless_forced_and_stops_later_chang
 
 def test_retention_lists_then_erases_the_plans_closed_before_a_date(run: Run) -> None:
     for trainee in ("Oud", "Recent", "Open"):
-        _ok(
+        ok(
             run, "plan", "new", "--occupation", OCCUPATION, "--trainee", trainee,
             "--start", START,
         )  # fmt: skip
-    _ok(run, "plan", "close", "P1", "--outcome", "stopped", "--on", "2026-09-10")
-    _ok(run, "plan", "close", "P2", "--outcome", "stopped", "--on", "2026-11-20")
-    listed = _ok(run, "erase", "--closed-before", "2026-10-01")
+    ok(run, "plan", "close", "P1", "--outcome", "stopped", "--on", "2026-09-10")
+    ok(run, "plan", "close", "P2", "--outcome", "stopped", "--on", "2026-11-20")
+    listed = ok(run, "erase", "--closed-before", "2026-10-01")
     assert "P1" in listed and "Oud" in listed and "P2" not in listed and "--apply" in listed
-    assert "[erased]" not in _ok(run, "plan", "show", "P1")  # listing changed nothing
-    _ok(run, "erase", "--closed-before", "2026-10-01", "--apply")
-    assert "[erased]" in _ok(run, "plan", "show", "P1")
-    assert "Recent" in _ok(run, "plan", "show", "P2")
-    assert "no plan" in _ok(run, "erase", "--closed-before", "2026-10-01").lower()
+    assert "[erased]" not in ok(run, "plan", "show", "P1")  # listing changed nothing
+    ok(run, "erase", "--closed-before", "2026-10-01", "--apply")
+    assert "[erased]" in ok(run, "plan", "show", "P1")
+    assert "Recent" in ok(run, "plan", "show", "P2")
+    assert "no plan" in ok(run, "erase", "--closed-before", "2026-10-01").lower()
 
 
 KILL_BEFORE_DESTROYING = """
@@ -214,7 +156,7 @@ with Store.open(sys.argv[1], create=False) as store:
 def test_a_crash_between_the_erasure_record_and_the_key_is_completed_by_the_next_command(
     run: Run, store_dir: Path
 ) -> None:
-    _ok(
+    ok(
         run, "plan", "new", "--occupation", OCCUPATION, "--trainee", "Sara Kill7Qz",
         "--start", START,
     )  # fmt: skip
@@ -229,10 +171,10 @@ def test_a_crash_between_the_erasure_record_and_the_key_is_completed_by_the_next
     assert child.returncode == -signal.SIGKILL, child.stderr
     key = store_dir / "keys" / "P1.key"
     assert key.exists()  # the record is written, the key survived the crash
-    _ok(run, "plan", "list")  # any command
+    ok(run, "plan", "list")  # any command
     assert not key.exists()
-    assert "[erased]" in _ok(run, "plan", "show", "P1")
+    assert "[erased]" in ok(run, "plan", "show", "P1")
     assert (
-        not _files_holding_markers(store_dir)
+        not files_holding_markers(store_dir)
         and b"Kill7Qz" not in (store_dir / "events.log").read_bytes()
     )

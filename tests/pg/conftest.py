@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from pgserver import MEMBERS, TEAM, PgStore, Server, find_bin, running_server
 
-from core import pgstore
+from catalog.schema import Profile
+from core import access, commands, pgstore
+from core.store import Store
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +44,25 @@ def pg_store(pg_server: Server) -> PgStore:
     database = pg_server.new_database()
     pgstore.init_database(pg_server.url(database), TEAM)
     return PgStore(pg_server, database)
+
+
+def anyone(_login: str) -> bool:
+    """Every login exists (the database users are made by the server fixture)."""
+    return True
+
+
+@pytest.fixture
+def team(pg_store: PgStore, tiny_profile: Profile) -> PgStore:
+    """P1 (trainee piet) and P2 (trainee lien); ann admin, jan mentor of all plans."""
+    with Store.open(pg_store.url("ann")) as ann:
+        for trainee in ("Piet", "Lien"):
+            ann.execute(
+                lambda s, who=trainee: commands.create_plan(
+                    s, tiny_profile, trainee=who, start=date(2026, 10, 5)
+                )
+            )
+        ann.execute(lambda s: access.grant(s, "ann", "admin", user_exists=anyone))
+        ann.execute(lambda s: access.grant(s, "jan", "mentor", all_plans=True, user_exists=anyone))
+        ann.execute(lambda s: access.grant(s, "piet", "trainee", plans=["P1"], user_exists=anyone))
+        ann.execute(lambda s: access.grant(s, "lien", "trainee", plans=["P2"], user_exists=anyone))
+    return pg_store

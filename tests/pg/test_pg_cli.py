@@ -13,6 +13,7 @@ from catalog.schema import Profile
 from cli.main import main
 from core import commands
 from core import events as ev
+from core.projections import SIGNOFF_CURRENT, signoff_status
 from core.store import Store
 
 START = date(2026, 10, 5)
@@ -108,3 +109,28 @@ def test_connection_problems_are_one_sentence(
     assert code == 3 and "geheim" not in err
     code, _, err = run(capsys, "--store", pg_server.url("postgres", "jan"), "plan", "list")
     assert code == 3 and "holds no leerpad store" in err
+
+
+def test_sign_offs_stay_current_through_a_copy_to_postgresql_and_back(
+    pg_store: PgStore, tmp_path: Path, capsys: pytest.CaptureFixture[str], tiny_profile: Profile
+) -> None:
+    source = tmp_path / "file-store"
+    with Store.open(source) as store:
+        store.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="An", start=START))
+        store.execute(lambda s: commands.add_note(s, "P1", "P1", text="een"))
+        store.execute(lambda s: commands.sign_off(s, "P1", role="mentor", remark="akkoord"))
+    admin = pg_store.url("lp_admin")
+    assert run(capsys, "store", "copy", str(source), admin)[0] == 0
+    # verify checks each sign-off's covers_hash against the row it names.
+    assert run(capsys, "--store", pg_store.url("jan"), "verify")[0] == 0
+    with Store.open(pg_store.url("jan")) as copy:
+        plan = copy.state.plan("P1")
+        assert [signoff_status(plan, s) for s in plan.signoffs] == [SIGNOFF_CURRENT]
+        assert plan.signoffs[0].covers_seq == 3
+    back = tmp_path / "back"
+    assert run(capsys, "store", "copy", admin, str(back))[0] == 0
+    assert run(capsys, "--store", str(back), "verify")[0] == 0
+    with Store.open(back) as again:
+        plan = again.state.plan("P1")
+        assert [signoff_status(plan, s) for s in plan.signoffs] == [SIGNOFF_CURRENT]
+        assert plan.signoffs[0].covers_seq == 4

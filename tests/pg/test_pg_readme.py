@@ -79,7 +79,7 @@ def run(script: str, env: dict[str, str], tmp_path: Path) -> subprocess.Complete
 
 def test_the_administrator_steps_make_a_store_a_member_uses(server: Server, tmp_path: Path) -> None:
     shell, toml = readme_blocks("sh"), readme_blocks("toml")
-    assert len(shell) == 1 and len(toml) == 1, "the README section changed shape"
+    assert len(shell) == 2 and len(toml) == 1, "the README section changed shape"
     admin = environment(server, tmp_path / "admin", SUPERUSER)
     run(shell[0], admin, tmp_path)
 
@@ -111,3 +111,12 @@ def test_the_administrator_steps_make_a_store_a_member_uses(server: Server, tmp_
     )
     assert refused.returncode != 0
     assert server.psql("SELECT count(*) FROM leerpad.records", database="leerpad").strip() == "1"
+
+    # The yearly erasure, then the database told to forget the destroyed keys: with the
+    # plan closed before the README's date (moved to fit the plan's start).
+    run(f"leerpad plan close {plan} --outcome stopped --on 2026-10-01", jan, tmp_path)
+    run(shell[1].replace("2025-01-01", "2026-11-01"), admin, tmp_path)
+    keys = "SELECT plan, key IS NULL FROM leerpad.plan_keys"
+    assert server.psql(keys, database="leerpad").split() == [f"{plan}|t"]
+    assert "[erased]" in run(f"leerpad plan show {plan}", jan, tmp_path).stdout
+    assert "intact" in run("leerpad verify", jan, tmp_path).stdout

@@ -69,23 +69,26 @@ def test_an_unknown_type_is_newer_not_damage(pg_store: PgStore, tiny_profile: Pr
 def test_an_older_version_is_upcast_and_a_writer_writes_the_current_one(
     pg_store: PgStore, tiny_profile: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As if note.added were at version 3, whose `text` is prefixed (a database store keeps
-    texts plain, docs/PRIVACY.md)."""
+    """As if note.added were at version 3 (its text is sealed: the upcaster leaves it)."""
     _plan_with_a_note(pg_store, tiny_profile)
+    upcast = []
 
     def v2_to_v3(body: dict[str, Any]) -> dict[str, Any]:
-        return {**body, "text": "v3: " + body["text"]}
+        upcast.append(body["target"])
+        return body
 
     monkeypatch.setattr(ev.NoteAdded, "version", 3)
     monkeypatch.setitem(ev.UPCASTERS, ("note.added", 2), v2_to_v3)
     with Store.open(pg_store.url("els")) as els:
         assert els.writable
-        assert els.state.plans["P1"].notes[0].text == "v3: Goed bezig"
+        assert upcast == ["P1"]
+        assert els.state.plans["P1"].notes[0].text == "Goed bezig"
         record = els.execute(lambda s: commands.add_note(s, "P1", "P1", text="Nieuw"))
         assert record.v == 3
     assert pg_store.psql(f"SELECT v FROM leerpad.records WHERE seq = {record.seq}").strip() == "3"
     with Store.open(pg_store.url("jan")) as jan:
-        assert [n.text for n in jan.state.plans["P1"].notes] == ["v3: Goed bezig", "Nieuw"]
+        assert [n.text for n in jan.state.plans["P1"].notes] == ["Goed bezig", "Nieuw"]
+    assert upcast == ["P1", "P1"]  # the new record is at version 3: not upcast
     assert pgstore.verify_database(pg_store.url("jan")).problem is None
 
 

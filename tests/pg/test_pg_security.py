@@ -12,33 +12,11 @@ from datetime import date
 import pytest
 from pgserver import PgStore
 
-from catalog.schema import Profile
 from core import access, commands
 from core.storage import StoreError
 from core.store import Store
 
 START = date(2026, 10, 5)
-
-
-def anyone(_login: str) -> bool:
-    return True
-
-
-@pytest.fixture
-def team(pg_store: PgStore, tiny_profile: Profile) -> PgStore:
-    """P1 (trainee piet) and P2 (trainee lien); ann admin, jan mentor of all plans."""
-    with Store.open(pg_store.url("ann")) as ann:
-        for trainee in ("Piet", "Lien"):
-            ann.execute(
-                lambda s, who=trainee: commands.create_plan(
-                    s, tiny_profile, trainee=who, start=START
-                )
-            )
-        ann.execute(lambda s: access.grant(s, "ann", "admin", user_exists=anyone))
-        ann.execute(lambda s: access.grant(s, "jan", "mentor", all_plans=True, user_exists=anyone))
-        ann.execute(lambda s: access.grant(s, "piet", "trainee", plans=["P1"], user_exists=anyone))
-        ann.execute(lambda s: access.grant(s, "lien", "trainee", plans=["P2"], user_exists=anyone))
-    return pg_store
 
 
 def refused(pg: PgStore, sql: str, user: str) -> str:

@@ -17,6 +17,8 @@ from core.i18n import register, t
 from core.identity import command_name
 from core.projections import PlanSummary, plan_digests, summaries, summarize
 from tui.screens.base import LeerpadScreen
+from tui.screens.erase_form import refusal as erase_refusal
+from tui.screens.erase_form import start_erase
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.plan_table import COLUMN_KEYS, PlanTable, matches
 
@@ -30,13 +32,21 @@ class DashboardScreen(LeerpadScreen):
         Binding("s", "sort", "ui.key.sort", id="sort", tooltip="ui.key.sort.tip"),
         Binding("S", "reverse", "ui.key.reverse", id="reverse", show=False),
         Binding("i", "edit_plan", "ui.key.edit_plan", id="edit_plan", show=False),
+        Binding(
+            "E",
+            "erase_plan",
+            "ui.key.erase_plan",
+            id="dash_erase_plan",
+            show=False,
+            tooltip="ui.key.erase_plan.tip",
+        ),
         Binding("h", "history", "ui.key.history", id="history", tooltip="ui.key.history.tip"),
         Binding("c", "catalog", "ui.key.catalog", id="catalog", tooltip="ui.key.catalog.tip"),
         Binding("w", "agenda", "ui.key.agenda", id="agenda", tooltip="ui.key.agenda.tip"),
         Binding("escape", "clear_filter", "ui.key.clear_filter", id="clear_filter", show=False),
         Binding("q", "app.quit", "ui.key.quit", id="quit"),
     ]
-    GUARDED = frozenset({"new_plan", "edit_plan"})
+    GUARDED = frozenset({"new_plan", "edit_plan", "erase_plan"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,9 +153,16 @@ class DashboardScreen(LeerpadScreen):
         has_plans = bool(self.leerpad.store.state.plans)
         if action in ("sort", "reverse", "filter") and not has_plans:
             return False
-        if action == "edit_plan" and self.query_one(PlanTable).current_plan is None:
+        if action in ("edit_plan", "erase_plan") and self.query_one(PlanTable).current_plan is None:
             return None
         return True
+
+    def why_not(self, action: str) -> str | None:
+        reason = super().why_not(action)
+        plan_id = self.query_one(PlanTable).current_plan
+        if action == "erase_plan" and reason is None and plan_id is not None:
+            return erase_refusal(self.leerpad.store, plan_id)
+        return reason
 
     def action_new_plan(self) -> None:
         if not self.allowed("new_plan"):
@@ -186,6 +203,11 @@ class DashboardScreen(LeerpadScreen):
         plan_id = self.query_one(PlanTable).current_plan
         if plan_id is not None:
             self.edit_details(plan_id)
+
+    def action_erase_plan(self) -> None:
+        plan_id = self.query_one(PlanTable).current_plan
+        if plan_id is not None and self.allowed("erase_plan"):
+            start_erase(self, plan_id)
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

@@ -54,6 +54,8 @@ class FormScreen(ModalScreen[ResultT | None], Generic[ResultT]):
     """
 
     title_text: str = ""
+    save_text: str = ""
+    """The save button's word when "Save" would understate it (Erase); "" for Save."""
     context_text: str = ""
     """A line or two on what the form is about (the action's text), shown under the title."""
 
@@ -69,7 +71,12 @@ class FormScreen(ModalScreen[ResultT | None], Generic[ResultT]):
                 yield from self.fields()
             yield Static(id="form-problem")
             with Horizontal(id="form-buttons"):
-                yield Button(t("ui.form.save"), id="form-save", variant="primary", compact=True)
+                yield Button(
+                    self.save_text or t("ui.form.save"),
+                    id="form-save",
+                    variant="primary",
+                    compact=True,
+                )
                 yield Button(t("ui.form.cancel"), id="form-cancel", compact=True)
         yield Footer(compact=True)
 

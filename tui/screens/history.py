@@ -98,6 +98,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         # The app's index, shared with the plan screen: the log is read once per app.
         self.index: HistoryIndex = self.app.history_index
+        self._forgotten = self.index.forgotten
         table = self.table
         table.attach(self.index)
         table.base_plan = self.plan_id or ""
@@ -149,6 +150,10 @@ class HistoryScreen(Screen[None]):
         return None if plans is None else frozenset(plans)
 
     def _on_seq(self, _seq: int) -> None:
+        if self.index.forgotten != self._forgotten:
+            # A plan was erased: rows drawn from its earlier entries still show its texts.
+            self._forgotten = self.index.forgotten
+            self.table.redraw()
         visible = self._visible()
         if visible != self.table.readable:
             # A role changed: show what it lets this user read now.

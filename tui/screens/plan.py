@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer
 
+from core.erasure import erased_text
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
 from core.planview import ViewCache
@@ -26,6 +27,8 @@ from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
 from tui.screens.base import LeerpadScreen
+from tui.screens.erase_form import refusal as erase_refusal
+from tui.screens.erase_form import start_erase
 from tui.screens.plan_bulk import BulkKeys
 from tui.screens.plan_keys import NodeKeys
 from tui.screens.plan_signatures import SignatureVerdicts
@@ -78,6 +81,14 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
             id="close_plan",
             tooltip="ui.key.close_plan.tip",
         ),
+        Binding(
+            "E",
+            "erase_plan",
+            "ui.key.erase_plan",
+            id="erase_plan",
+            show=False,
+            tooltip="ui.key.erase_plan.tip",
+        ),
         Binding("slash", "find", "ui.key.find", id="find", tooltip="ui.key.find.tip"),
         Binding(
             "f", "form_table", "ui.key.form_table", id="form_table", tooltip="ui.key.form_table.tip"
@@ -85,22 +96,7 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         Binding("g", "progress", "ui.key.progress", id="progress", tooltip="ui.key.progress.tip"),
         Binding("escape", "back", "ui.key.back", id="back"),
     ]
-    GUARDED = frozenset(
-        {
-            "plan_date",
-            "done",
-            "mark",
-            "schedule",
-            "reopen",
-            "toggle_na",
-            "add_action",
-            "note",
-            "evaluate",
-            "sign_off",
-            "edit_plan",
-            "close_plan",
-        }
-    )
+    GUARDED = frozenset({*rules.CHANGING, "erase_plan"})
 
     def __init__(
         self, plan_id: str, *, as_of: int | None = None, select: str | None = None
@@ -116,6 +112,7 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         """Where the cursor was, and which branches were open, when a search began."""
         self._own_history: tuple[tuple[int, int], list[HistoryEntry]] | None = None
         """This plan's history entries, and (upto, records indexed) when they were computed."""
+        self._erased_seen = False
         self._view = ViewCache()
 
     # --- the state shown -----------------------------------------------------------------
@@ -161,7 +158,9 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
             self.app.pop_screen()
             return
         if self.as_of is None:
+            self._erased_seen = self.plan.erased is not None  # type: ignore[union-attr]
             self.follow("seq", self._refresh)
+            self.watch(self.app, "seq", self._erased_meanwhile, init=False)
         self.follow("history_seq", self._history_read)
         self._refresh()
         tree = self.query_one(PlanTree)
@@ -186,6 +185,13 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         self._show_detail(tree.current or plan.id)
         self.refresh_bindings()
 
+    def _erased_meanwhile(self, _seq: int) -> None:
+        """Erased (here, or by someone else) while open: close what shows its texts above."""
+        plan = self.plan
+        if plan is not None and plan.erased is not None and not self._erased_seen:
+            self._erased_seen = True
+            self.pop_until_active()
+
     def _banner(self, plan: PlanState) -> str:
         if self.as_of is not None:
             entry = self._entry(self.as_of)
@@ -195,6 +201,8 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
             return t("ui.read_only", reason=self.leerpad.read_only)
         if self.marked:
             return t("ui.bulk.status", count=len(self.marked))
+        if plan.erased is not None:
+            return t("ui.plan.erased", erased=erased_text(plan), reason=plan.erased.reason)
         if plan.closed:
             return t(
                 "ui.plan.closed",
@@ -259,6 +267,8 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         if action in self.GUARDED and self.as_of is not None:
             return t("ui.plan.as_of_key", seq=self.as_of)
         reason = super().why_not(action)
+        if action == "erase_plan":
+            return reason or erase_refusal(self.leerpad.store, self.plan_id)
         plan = self.plan
         if reason is not None or action not in self.GUARDED or plan is None:
             return reason
@@ -348,6 +358,10 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         from tui.screens.progress import ProgressScreen
 
         self.app.push_screen(ProgressScreen(self))
+
+    def action_erase_plan(self) -> None:
+        if self.allowed("erase_plan"):
+            start_erase(self, self.plan_id)
 
     def action_export(self) -> None:
         from tui.screens.export_form import start_export

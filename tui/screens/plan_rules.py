@@ -98,7 +98,31 @@ def checks(
             on=fmt_date(plan.closed.on),
         )
         found["evaluate"] = found["edit_plan"] = closed
+    if plan.erased is not None:
+        # Nothing of an erased plan changes any more; the core says so, with when and by whom.
+        def erased(s: StoreState) -> object:
+            return commands.edit_plan(s, plan.id)
+
+        for key in CHANGING:
+            found[key] = erased
     return found
+
+
+CHANGING = (
+    "plan_date",
+    "done",
+    "mark",
+    "schedule",
+    "reopen",
+    "toggle_na",
+    "add_action",
+    "note",
+    "evaluate",
+    "sign_off",
+    "edit_plan",
+    "close_plan",
+)
+"""The keys that change the plan (every one refused once it is erased)."""
 
 
 def refusal(

@@ -78,6 +78,12 @@ register(
             "This is the plan as it was after change {seq}; it cannot be changed here.",
             "Dit is het plan zoals na wijziging {seq}; hier kan niets gewijzigd worden.",
         ),
+        "ui.plan.erased": (
+            "{erased} ({reason}): its personal texts can no longer be read, and it can no "
+            "longer be changed.",
+            "{erased} ({reason}): de persoonlijke teksten zijn niet meer leesbaar, en het plan "
+            "kan niet meer gewijzigd worden.",
+        ),
         "ui.plan.closed": (
             "This plan is closed ({outcome} on {on}). Shift+C reopens it.",
             "Dit plan is afgesloten ({outcome} op {on}). Shift+C heropent het.",

@@ -432,6 +432,12 @@ class HistoryTable(ScrollView, can_focus=True):
         current = self.current
         self.post_message(self.Highlighted(current.seq if current else None))
 
+    def redraw(self) -> None:
+        """Draw every row again from its entry (entries computed before an erasure are gone)."""
+        self._cache.clear()
+        self._unfolded = None
+        self.refresh()
+
     def _scroll_to_cursor(self) -> None:
         height = self.row_height
         top = round(self.scroll_y)

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from core.erasure import erased_text
 from core.i18n import fmt_date, register, t
 from core.projections import PlanSummary
 from tui.commands import localize_bindings
@@ -65,6 +66,8 @@ def _rank_key(key: str) -> Callable[[PlanSummary], Any]:
 
 def state_label(summary: PlanSummary) -> tuple[str, str]:
     """The plan's state as symbol + word, and the component class that colours it."""
+    if summary.erased is not None:
+        return f"✗ {t('ui.label.erased')}", "plan-table--closed"
     if summary.closed:
         return f"■ {t(f'outcome.{summary.closed}')}", "plan-table--closed"
     if summary.behind:
@@ -80,7 +83,8 @@ def row_text(summary: PlanSummary) -> dict[str, tuple[str, str]]:
     expected = None if summary.closed else summary.expected
     return {
         "id": (summary.id, ""),
-        "trainee": (summary.trainee, ""),
+        # An erased plan's name is gone: the row says when and by whom instead.
+        "trainee": (erased_text(summary) or summary.trainee, ""),
         "company": (summary.company or "-", ""),
         "occupation": (summary.title, ""),
         "week": (f"{summary.week}/{summary.weeks}", ""),

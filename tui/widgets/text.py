@@ -142,6 +142,7 @@ register(
         "ui.label.weeks": ("Weeks", "Weken"),
         "ui.label.behind": ("behind", "achterop"),
         "ui.label.on_track": ("on track", "op schema"),
+        "ui.label.erased": ("erased", "gewist"),
         "ui.label.overdue": ("Overdue", "Te laat"),
         "ui.label.next_due": ("Next due", "Volgende"),
         "ui.word.version": ("version", "versie"),
