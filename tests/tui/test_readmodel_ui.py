@@ -82,5 +82,10 @@ async def test_damage_behind_the_read_model_makes_the_ui_read_only(
         assert "record 2" in (app.read_only or "")
         assert store.state.seq == 1
         assert any("record 2" in m for m in app.messages)
-        assert app.screen.query_one(PlanTable).row_count == 1
+        table = app.screen.query_one(PlanTable)
+        for _ in range(20):  # the redraw follows the new seq a message or two later
+            if table.row_count == 1:
+                break
+            await pilot.pause()
+        assert table.row_count == 1
     store.close()
