@@ -1,7 +1,7 @@
 """The benchmark's child processes: each measures one thing in a fresh interpreter.
 
-    python -m benchmarks.probes open STORE [CACHE_DIR]   # replay (or checkpoint + tail)
-    python -m benchmarks.probes valid STORE CACHE_DIR    # would a process use the checkpoint?
+    python -m benchmarks.probes open STORE [CACHE_DIR]   # replay (or read model + tail)
+    python -m benchmarks.probes valid STORE CACHE_DIR    # would a process use the read model?
     python -m benchmarks.probes paint STORE              # UI start until the dashboard shows
     python -m benchmarks.probes plan STORE PLAN          # then the time to open one plan's screen
     python -m benchmarks.probes responsive STORE         # UI with a large store: new event, history
@@ -47,7 +47,7 @@ def _open(store: str, cache: str | None) -> dict[str, object]:
 
 
 def _valid(store: str, cache: str) -> dict[str, object]:
-    """Whether this process would use the store's checkpoint (same code, same log)."""
+    """Whether this process would use the store's read model (same code, same log)."""
     from core import readmodel
     from core.log import LogFile
     from core.store import LOG_NAME
@@ -67,11 +67,11 @@ def _paint(store: str, plan: str | None = None) -> dict[str, object]:
     import asyncio
 
     from cli.context import Context
-    from cli.main import build_parser
+    from cli.main import parser_for
     from tui.app import LeerpadApp
     from tui.screens.dashboard import DashboardScreen
 
-    ctx = Context.from_args(build_parser().parse_args(["--store", store]))
+    ctx = Context.from_args(parser_for(["--store", store]).parse_args(["--store", store]))
     # As cli/ui.py opens it: the log behind the read model is checked in the background.
     app = LeerpadApp(
         ctx.store(check_now=False), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang
@@ -107,24 +107,26 @@ def _paint(store: str, plan: str | None = None) -> dict[str, object]:
 
 
 def _responsive(store: str) -> dict[str, object]:
-    """How the UI copes with a large store: a new event on the dashboard, the whole history."""
+    """How the UI copes with a large store: a new event on the dashboard, the history's
+    newest rows, then the whole history read."""
     import asyncio
     import statistics
     import subprocess
 
     from cli.context import Context
-    from cli.main import build_parser
+    from cli.main import parser_for
     from core import readmodel
     from tui.app import LeerpadApp
+    from tui.screens.history import HistoryScreen
 
-    ctx = Context.from_args(build_parser().parse_args(["--store", store]))
+    ctx = Context.from_args(parser_for(["--store", store]).parse_args(["--store", store]))
     app = LeerpadApp(
         ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang, watch_log=False
     )
     cache = readmodel.default_dir()
 
     def other_user_appends() -> None:
-        """Another process appends one note (opening the store from the same checkpoint)."""
+        """Another process appends one note (opening the store from the same read model)."""
         argv = [sys.executable, "-m", "benchmarks.probes", "append", "leerpad", store, "1"]
         subprocess.run([*argv, str(cache)] if cache else argv, check=True, capture_output=True)
 
@@ -143,8 +145,17 @@ def _responsive(store: str) -> dict[str, object]:
                 times.append(time.perf_counter() - began)
             out["new_event_dashboard"] = statistics.median(times)
             began = time.perf_counter()
-            await pilot.press("h")
+            # Not pilot.press: it returns only once the app is idle, after the whole read.
+            app.simulate_key("h")
+            while not isinstance(app.screen, HistoryScreen):
+                await asyncio.sleep(0.005)
             screen = app.screen
+            table = screen.table
+            # First rows: the newest entries drawn (render_line keeps each line it drew).
+            while not (len(table.rows) and len(table._cache)):
+                await asyncio.sleep(0.005)
+            out["history_first_rows"] = time.perf_counter() - began
+            out["rss_first_rows"] = peak_mb()
             while getattr(screen, "reading", True):
                 await pilot.pause(0.05)
             out["history_loaded"] = time.perf_counter() - began

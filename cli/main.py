@@ -121,26 +121,41 @@ def command_of(argv: Sequence[str]) -> str | None:
     Only the global options may come before it: anything else (--help, an
     abbreviated option) leaves the whole parser to decide.
     """
+    first = _first_other(argv)
+    return first if first in COMMANDS else None
+
+
+def _first_other(argv: Sequence[str]) -> str | None:
+    """The first argument that is not a global option or its value (None: there is none)."""
     args = iter(argv)
     for arg in args:
         if arg in _GLOBAL_OPTIONS:
             next(args, None)
-        elif arg.startswith(tuple(f"{option}=" for option in _GLOBAL_OPTIONS)):
-            continue
-        else:
-            return arg if arg in COMMANDS else None
+        elif not arg.startswith(tuple(f"{option}=" for option in _GLOBAL_OPTIONS)):
+            return arg
     return None
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of every subcommand, or only of `command` (one of COMMANDS)."""
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser `argv` needs: of its command alone, of none when it gives only global
+    options (it opens the UI: start-up then imports no command module), else of all."""
+    if _first_other(argv) is None:
+        return build_parser(commands=False)
+    return build_parser(command_of(argv))
+
+
+def build_parser(command: str | None = None, *, commands: bool = True) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or only of `command` (one of COMMANDS), or of none
+    (`commands` off: only the global options, for opening the UI)."""
     parser = _Parser(prog="leerpad", description=__doc__.splitlines()[0])
     parser.add_argument("--store", metavar="DIR", help="the store to use (overrides the config)")
     parser.add_argument(
         "--lang", choices=("nl", "en"), help="language of messages (default: config, locale)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    if command is None:
+    if not commands:
+        modules: tuple[str, ...] = ()
+    elif command is None:
         modules = COMMAND_MODULES
     else:
         modules = (COMMANDS[command], *EXTENDED_BY.get(command, ()))
@@ -154,7 +169,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace | int:
     args = sys.argv[1:] if argv is None else argv
     try:
-        return build_parser(command_of(args)).parse_args(args)
+        return parser_for(args).parse_args(args)
     except SystemExit as exc:
         # argparse exits for --help (0) and usage errors (2, message already printed).
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -223,3 +238,7 @@ def run() -> None:
 
 
 __all__ = ["EXIT_REJECTED", "EXIT_STORE", "EXIT_USAGE", "main", "run"]
+
+
+if __name__ == "__main__":
+    run()

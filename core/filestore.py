@@ -44,7 +44,7 @@ from core.log import (
     fsync_dir,
     payload_hash,
 )
-from core.privacy import open_record
+from core.privacy import TOUCHED, open_record
 from core.projections import StoreState, apply, apply_unknown
 from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
 
@@ -328,6 +328,7 @@ class FileBackend:
             sha256 = hashlib.sha256
             fold = apply
             keys = self.keys
+            touched = TOUCHED
             # The chain, kept in locals in the hot loop (the state says the same after
             # each fold); re-read only after a record the slow path dealt with.
             seq, prev = state.seq, state.hash
@@ -354,7 +355,8 @@ class FileBackend:
                 if record.seq != seq or record.prev != prev:
                     self._broken(state, offset, record.seq)
                     return None
-                record = open_record(record, keys)
+                if type(record.event) in touched:
+                    record = open_record(record, keys)
                 try:
                     fold(state, record, digest)
                 except Exception as exc:
@@ -614,7 +616,6 @@ class _Head(msgspec.Struct, gc=False):
 
     seq: int
     actor: str
-    prev: str
     event: _EventHead
 
 
@@ -622,50 +623,149 @@ _HEAD_DECODER = msgspec.msgpack.Decoder(_Head)
 
 
 class FileHistory:
-    """The history index's reader of a log file: where each record starts (8 bytes a
-    record), so a record is read back with two preads wherever it is."""
+    """The history index's reader of a log file, newest records first.
+
+    Nothing is read on creation: `start` decodes the last record, `older` reads the
+    records before a seq a few megabytes at a time (finding the first frame in the
+    bytes by its checksummed header), `newer` what was appended since. Where each
+    record read starts is kept (8 bytes a record), so one is read back with two preads.
+    The store checked the checksum, seq and hash chain of every record before its end
+    when it folded them: here the seqs are checked again, the chain is not.
+    """
+
+    may_hide = False
+    """A log file shows every record to whoever may open it."""
 
     def __init__(self, backend: FileBackend) -> None:
         self.backend = backend
-        self.offset = HEADER_SIZE
-        """Where the next record to read starts."""
-        self.hash = backend.genesis
         self.offsets = array("Q")
-        """Record seq n starts at offsets[n - 1]."""
+        """Record seq n starts at offsets[n - 1] (0 where it was not read yet)."""
+        self.high_end = HEADER_SIZE
+        """Where the record after the newest one read starts."""
 
-    def heads(self, upto: int) -> Iterator[Head]:
-        """Check seqs and the hash chain of each record read (the log may have been
-        rewritten since the store read it)."""
-        offsets = self.offsets
-        seq, prev_hash = len(offsets), self.hash
-        sha256 = hashlib.sha256
-        decode = _HEAD_DECODER.decode
-        for at, payload in self.backend.log.scan(self.offset, self.backend.end):
-            if seq >= upto:
-                return
+    def start(self, upto: int) -> int:
+        """The seq of the newest record (0 when there is none); nothing before it is read."""
+        backend = self.backend
+        at = backend.last_offset
+        if backend.end <= HEADER_SIZE:
+            return 0
+        fd = backend.log.fd
+        n = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))[0]
+        head = self._decode(os.pread(fd, n, at + FRAME_SIZE), 0, at)
+        self.offsets = array("Q", bytes(8 * head.seq))
+        self.offsets[head.seq - 1] = at
+        self.high_end = at + FRAME_SIZE + n
+        return head.seq
+
+    def older(self, low: int, budget: int) -> tuple[int, list[Head]]:
+        """The heads of the records just before seq `low` (ascending, up to about `budget`
+        of them) and the first one's seq."""
+        fd = self.backend.log.fd
+        stop = self.offsets[low - 1] if low <= len(self.offsets) else self.high_end
+        span = budget * OLDER_RECORD_BYTES
+        while True:
+            begin = max(HEADER_SIZE, stop - span)
+            data = os.pread(fd, stop - begin, begin)
+            spans = _frames(data, 0) if begin == HEADER_SIZE else _first_frames(data)
+            if spans:
+                break
+            if begin == HEADER_SIZE or span > MAX_FRAME_SEARCH:
+                raise BrokenChain(low - 1, stop, "decode")
+            span *= 2  # a record larger than the bytes read: read more
+        heads: list[Head] = []
+        add = heads.append
+        seq = first_seq = low - len(spans)
+        offsets, view, decode = self.offsets, memoryview(data), _HEAD_DECODER.decode
+        for at, end in spans:
             try:
-                head = decode(payload)
+                head = decode(view[at + FRAME_SIZE : end])
             except msgspec.DecodeError:
-                raise BrokenChain(seq + 1, at, "decode") from None
-            if head.seq != seq + 1:
-                raise BrokenChain(head.seq, at, "sequence")
-            if head.prev != prev_hash:
-                raise BrokenChain(head.seq, at, "hash")
-            seq = head.seq
-            prev_hash = sha256(payload).hexdigest()
+                raise BrokenChain(seq, begin + at, "decode") from None
+            if head.seq != seq:
+                raise BrokenChain(seq, begin + at, "sequence")
+            offsets[seq - 1] = begin + at
+            event = head.event
+            add((seq, event.plan, head.actor, event.type))
+            seq += 1
+        return first_seq, heads
+
+    def newer(self, high: int, upto: int) -> list[Head]:
+        """The heads of the records after seq `high` up to seq `upto` the store has read."""
+        heads: list[Head] = []
+        offsets = self.offsets
+        seq = high
+        for at, payload in self.backend.log.scan(self.high_end, self.backend.end):
+            if seq >= upto:
+                break
+            seq += 1
+            head = self._decode(payload, seq, at)
             offsets.append(at)
-            self.offset = at + FRAME_SIZE + len(payload)
-            self.hash = prev_hash
-            yield seq, head.event.plan, head.actor, head.event.type
+            self.high_end = at + FRAME_SIZE + len(payload)
+            heads.append((seq, head.event.plan, head.actor, head.event.type))
+        return heads
+
+    @staticmethod
+    def _decode(payload: bytes, seq: int, at: int) -> _Head:
+        """The head of a payload; `seq` is what it must say (0: anything)."""
+        try:
+            head = _HEAD_DECODER.decode(payload)
+        except msgspec.DecodeError:
+            raise BrokenChain(seq, at, "decode") from None
+        if seq and head.seq != seq:
+            raise BrokenChain(seq, at, "sequence")
+        return head
 
     def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
-        # pread: safe beside a reader in another thread; each frame was checked when read.
+        # pread: safe beside a reader in another thread; the checksum is checked again.
         fd = self.backend.log.fd
         for seq in seqs:
             at = self.offsets[seq - 1]
-            n = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))[0]
+            n, _, crc = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))
+            payload = os.pread(fd, n, at + FRAME_SIZE)
+            if zlib.crc32(payload) != crc:
+                raise BrokenChain(seq, at, "decode")
             # The hash only feeds a plan's version hash, which no history entry shows.
-            record = decode_payload(os.pread(fd, n, at + FRAME_SIZE), "")[0]
+            record = decode_payload(payload, "")[0]
             if isinstance(record, ev.Record):
                 record = open_record(record, self.backend.keys)
             yield record
+
+
+OLDER_RECORD_BYTES = 400
+"""About a record's size in a log: how many bytes `FileHistory.older` reads for a record."""
+
+
+def _frames(data: bytes, first: int) -> list[tuple[int, int]]:
+    """(start, end) of each frame from `first`; empty unless they end exactly at the end
+    of `data`. A frame header is its length and the length's complement."""
+    spans = []
+    add = spans.append
+    pos, size, unpack = first, len(data), FRAME.unpack_from
+    while pos + FRAME_SIZE <= size:
+        n, check, _ = unpack(data, pos)
+        if n ^ check != 0xFFFFFFFF:
+            return []
+        end = pos + FRAME_SIZE + n
+        add((pos, end))
+        pos = end
+    return spans if pos == size else []
+
+
+def _first_frames(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each whole frame in `data`, given that frames end exactly at its
+    end; empty when none does (damage). The first frame's header is found by its length,
+    the length's complement and its payload's CRC-32, then confirmed by the frames after."""
+    size, unpack, crc32 = len(data), FRAME.unpack_from, zlib.crc32
+    for start in range(min(size - FRAME_SIZE + 1, MAX_FRAME_SEARCH)):
+        n, check, crc = unpack(data, start)
+        end = start + FRAME_SIZE + n
+        if n ^ check != 0xFFFFFFFF or end > size or crc32(data[start + FRAME_SIZE : end]) != crc:
+            continue
+        spans = _frames(data, start)
+        if spans:
+            return spans
+    return []
+
+
+MAX_FRAME_SEARCH = 16 * 1024 * 1024 + FRAME_SIZE
+"""A frame starts within this many bytes of any offset (the largest payload and its header)."""

@@ -1,27 +1,36 @@
-"""A compact index of a log's history: entries are computed on demand, a plan at a time.
+"""A compact index of a log's history, read newest first; entries are computed on demand.
 
-A 1M-record history as `HistoryEntry` objects costs most of a gigabyte. The index
-keeps ~20 bytes a record (where it sits, its plan, actor and kind) and computes
-the entries of the records asked for. An entry depends only on the earlier
-records of its own plan (`entry_for` reads nothing else), so it is found by
-folding that plan's records alone: a few hundred, never the whole log.
+A 1M-record history as `HistoryEntry` objects costs most of a gigabyte, and reading
+every record before showing the newest takes seconds. The index keeps ~22 bytes a
+record (where it sits, its plan, actor and kind, its place in its plan's list), reads
+the records' heads from the newest back, a batch at a time, and computes the entries
+of the records asked for.
+An entry depends only on the earlier records of its own plan (`entry_for` reads
+nothing else), so it is found by folding that plan's records alone, once the index
+reaches back to the plan's creation: a few hundred records, never the whole log.
 """
 
 from __future__ import annotations
 
 import bisect
 import sys
+import threading
+import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from core import events as ev
 from core.history import HistoryEntry, Unknown, fold_with_history
-from core.storage import BrokenChain
+from core.storage import BrokenChain, Head
 from core.store import Store
 
 KNOWN_KINDS = frozenset(t.__struct_config__.tag for t in ev.EVENT_TYPES)
+
+COVER_BATCH = 20_000
+"""Records read at a time when an entry needs older records than are read yet."""
 
 CACHE_ENTRIES = 50_000
 """Entries kept once computed (an LRU): a few screens of scrolling back and forth."""
@@ -29,6 +38,8 @@ CACHE_ENTRIES = 50_000
 HIDDEN = 0xFFFF
 """The kind of a seq this user may not read (row-level security in a database store)."""
 _NO_NAME = 0xFFFFFFFF
+_NO_TIME = datetime.fromtimestamp(0, UTC)
+"""The time shown for a record whose head could not be read (damage)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +67,8 @@ class _Names:
 
 
 class HistoryIndex:
-    """Incremental index of one store's records (one reader at a time; lookups from any
-    thread for records already read). The store's backend reads them (`history_source`)."""
+    """Index of one store's records, read from the newest back (`read`) and on demand
+    (`cover`), from any thread; the store's backend reads them (`history_source`)."""
 
     def __init__(self, store: Store, cache_entries: int = CACHE_ENTRIES) -> None:
         self.store = store
@@ -72,7 +83,15 @@ class HistoryIndex:
         self.actors = _Names()
         self.kinds = _Names()
         self._by_plan: list[array[int]] = []
-        """Per plan number, the seqs of its records in order."""
+        """Per plan number, the seqs of its records read so far, in order."""
+        self._created: set[int] = set()
+        """The plan numbers whose plan.created record is read: all their records are."""
+        self.low = 1
+        """Records low..count are read; the older ones not yet."""
+        self._started = False
+        self._lock = threading.RLock()
+        """Held while reading heads: the background read, entries asked for on the UI
+        thread and a search thread all extend the same index."""
         self._cache: OrderedDict[int, HistoryEntry] = OrderedDict()
         self._cache_size = cache_entries
         self.folded = 0
@@ -82,44 +101,143 @@ class HistoryIndex:
 
     @property
     def count(self) -> int:
-        """Records indexed so far (seqs 1..count)."""
+        """Records known (seqs 1..count), whether their heads are read yet or not."""
         return len(self._kind)
+
+    @property
+    def unread(self) -> int:
+        """The oldest records whose heads are not read yet."""
+        return self.low - 1
 
     # --- building ---------------------------------------------------------------------
 
     def read(self, upto: int, batch: int = 50_000) -> Iterator[int]:
-        """Index the records after the last read, up to seq `upto`; yields the count
-        after every `batch` records and at the end. The source checks seqs and the chain."""
+        """Learn of the records up to seq `upto`, then read their heads from the newest back.
+
+        The first call yields the count as soon as the newest record is known (nothing
+        else read), then after every `batch` older records; later calls read just
+        what was appended since. The source checks seqs (and a database's chain: a log
+        file's was checked by the store as it folded the records).
+        """
         if self.problem is not None:
             return
-        plan_no, actor_no, kind_no = self.plans.number, self.actors.number, self.kinds.number
-        plans, actors, kinds = self._plan, self._actor, self._kind
-        by_plan = self._by_plan
-        since = 0
-        try:
-            for seq, plan, actor, kind in self.source.heads(upto):
-                while len(kinds) < seq - 1:
-                    # Not readable by this user: a row, so seq n stays at n - 1, never shown.
-                    plans.append(_NO_NAME)
-                    actors.append(_NO_NAME)
-                    kinds.append(HIDDEN)
-                    self.hidden += 1
-                if kind not in KNOWN_KINDS:
-                    kind, plan = f"?{kind}", ""
-                p = plan_no(plan)
-                if p == len(by_plan):
-                    by_plan.append(array("I"))
-                by_plan[p].append(seq)
-                plans.append(p)
-                actors.append(actor_no(actor))
-                kinds.append(kind_no(kind))
-                since += 1
-                if since >= batch:
-                    since = 0
-                    yield seq
-        except BrokenChain as exc:
-            self.problem = ChainProblem(exc.seq, exc.offset, exc.what)
+        if not self._started:
+            with self._lock:
+                if not self._started:
+                    try:
+                        top = self.source.start(upto)
+                    except BrokenChain as exc:
+                        self._broken(exc)
+                        return
+                    self._grow(top)
+                    self.low = top + 1
+                    self._started = True
+            yield self.count
+            while self.low > 1 and self.problem is None:
+                self._read_older(batch)
+                # Let a thread waiting for the lock (an entry to draw) have it before the next
+                # batch: a lock released and taken again at once is rarely handed over.
+                time.sleep(0)
+                yield self.count
+        else:
+            self._read_newer(upto)
         yield self.count
+
+    def cover(self, seq: int) -> None:
+        """Read heads back to record `seq` at least (on the caller's thread)."""
+        while self.low > seq and self._started and self.problem is None:
+            self._read_older(COVER_BATCH, until=seq)
+
+    def _grow(self, count: int) -> None:
+        more = count - len(self._kind)
+        if more > 0:
+            self._plan.extend(array("I", [_NO_NAME]) * more)
+            self._actor.extend(array("I", [_NO_NAME]) * more)
+            self._kind.extend(array("H", [HIDDEN]) * more)
+
+    def _broken(self, exc: BrokenChain) -> None:
+        self.problem = ChainProblem(exc.seq, exc.offset, exc.what)
+
+    def _read_older(self, batch: int, *, until: int = 1) -> None:
+        """Read the heads of about `batch` records before `low`, unless `low` has reached
+        `until` meanwhile (another thread may have read them while this one waited)."""
+        with self._lock:
+            if self.low <= max(1, until) or self.problem is not None:
+                return
+            try:
+                first, heads = self.source.older(self.low, batch)
+            except BrokenChain as exc:
+                self._broken(exc)
+                return
+            groups: dict[int, array[int]] = {}
+            for seq, p in zip((h[0] for h in heads), self._put(heads), strict=True):
+                found = groups.get(p)
+                if found is None:
+                    found = groups[p] = array("I")
+                found.append(seq)
+            by_plan = self._by_plan
+            for p, seqs in groups.items():
+                by_plan[p][0:0] = seqs
+            self.hidden += self.low - first - len(heads)
+            self.low = first
+
+    def _read_newer(self, upto: int) -> None:
+        with self._lock:
+            try:
+                heads = self.source.newer(self.count, upto)
+            except BrokenChain as exc:
+                self._broken(exc)
+                return
+            for (seq, *_), p in zip(heads, self._put(heads), strict=True):
+                self._by_plan[p].append(seq)
+
+    def _put(self, heads: list[Head]) -> list[int]:
+        """Record each head in the arrays (growing them over hidden seqs); returns the
+        plan number of each. The hot loop of reading: names are numbered inline."""
+        plan_numbers, actor_numbers = self.plans.numbers, self.actors.numbers
+        kind_numbers = self.kinds.numbers
+        plans, actors, kinds = self._plan, self._actor, self._kind
+        by_plan, created = self._by_plan, self._created
+        created_kind = self.kinds.number("plan.created")
+        known = KNOWN_KINDS
+        numbered: list[int] = []
+        add = numbered.append
+        for seq, plan, actor, kind in heads:
+            if seq > len(kinds):
+                # Seqs this user may not read stay HIDDEN: seq n stays at n - 1, never shown.
+                self.hidden += seq - 1 - len(kinds)
+                self._grow(seq)
+            if kind not in known:
+                kind, plan = f"?{kind}", ""
+            p = plan_numbers.get(plan)
+            if p is None:
+                p = self.plans.number(plan)
+                by_plan.append(array("I"))
+            a = actor_numbers.get(actor)
+            if a is None:
+                a = self.actors.number(actor)
+            k = kind_numbers.get(kind)
+            if k is None:
+                k = self.kinds.number(kind)
+            if k == created_kind:
+                created.add(p)
+            i = seq - 1
+            plans[i] = p
+            actors[i] = a
+            kinds[i] = k
+            add(p)
+        return numbered
+
+    def _cover_plan(self, plan: str) -> None:
+        """Read heads back to `plan`'s creation, so all of its records are known."""
+        number = self.plans.numbers.get(plan)
+        if self.low <= 1 or (number is not None and number in self._created):
+            return
+        known = self.store.state.plans.get(plan) if plan else None
+        self.cover(known.created.seq if known is not None else 1)
+        number = self.plans.numbers.get(plan)
+        if number is None or number not in self._created:
+            self.cover(1)  # not where the state says it began (or no plan): read it all
 
     # --- what each record is ------------------------------------------------------------
 
@@ -133,7 +251,8 @@ class HistoryIndex:
         return self.kinds.names[self._kind[seq - 1]]
 
     def seqs_of_plan(self, plan: str) -> array[int]:
-        """The seqs of `plan`'s records (empty when it has none)."""
+        """The seqs of `plan`'s records (empty when it has none), read back to its start."""
+        self._cover_plan(plan)
         number = self.plans.numbers.get(plan)
         return self._by_plan[number] if number is not None else array("I")
 
@@ -151,7 +270,7 @@ class HistoryIndex:
         and only of the plans `within` when given (what the reader may see, core.access)."""
         if within is not None and plan and plan not in within:
             return array("I")
-        if not (plan or actor or kind or self.hidden) and within is None:
+        if not (plan or actor or kind or self.hidden or self.source.may_hide) and within is None:
             return array("I", range(start, upto + 1))
         if plan:
             candidates: Iterable[int] = self.seqs_of_plan(plan)
@@ -162,6 +281,7 @@ class HistoryIndex:
                 s for name in within for s in self.seqs_of_plan(name) if start <= s <= upto
             )
         else:
+            self.cover(start)
             candidates = range(start, upto + 1)
         found = array("I")
         want_actor = self.actors.numbers.get(actor, -1) if actor else None
@@ -187,6 +307,10 @@ class HistoryIndex:
         if cached is not None:
             self._cache.move_to_end(seq)
             return cached
+        self.cover(seq)
+        if seq < self.low:
+            # The heads could not be read back this far (damage: see `problem`).
+            return HistoryEntry(seq, _NO_TIME, "", "", "?unreadable", "", "", "", "")
         plan = self.plan_of(seq)
         if plan:
             seqs = self.seqs_of_plan(plan)
@@ -244,6 +368,7 @@ class HistoryIndex:
         """The seqs up to `upto` whose entries pass `test`, a plan at a time (so out of
         seq order), in lists yielded about every `every` records folded; only of the
         plans `within` when given."""
+        self.cover(1)
         found: list[int] = []
         done = 0
         names = [plan] if plan else list(self.plans.names)

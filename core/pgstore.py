@@ -636,12 +636,16 @@ class PgBackend:
 
 class PgHistory:
     """The history index's reader of a database store: heads from the narrow columns (no
-    payload), records by seq. Every row was checked whole when the store folded it."""
+    payload), records by seq, newest first. Every row was checked whole when the store
+    folded it; the links between the heads read are checked again."""
 
     def __init__(self, backend: PgBackend) -> None:
         self.backend = backend
-        self.seq = 0
-        self.hash = backend.genesis
+        self.may_hide = not backend.sees_all
+        """Row-level security may hide records from this user: seqs then skip them."""
+        self._links: dict[int, tuple[str, str]] = {}
+        """(prev, hash) of the records at the edges of each range read: the chain is
+        checked across ranges read at different times."""
 
     def _query(self, query: str, params: tuple[Any, ...]) -> list[Any]:
         psycopg = _psycopg()
@@ -652,25 +656,43 @@ class PgHistory:
         except psycopg.Error as exc:
             raise self.backend._failed(exc) from exc
 
-    def heads(self, upto: int) -> Iterator[Head]:
-        """Seqs skip only what row-level security hides; the links of the rest are checked."""
-        sees_all = self.backend.sees_all
-        while self.seq < upto:
-            batch = self._query(
-                "SELECT seq, plan, actor, type, prev, hash FROM leerpad.records "
-                "WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s",
-                (self.seq, upto, BATCH),
-            )
-            for seq, plan, actor, kind, prev, digest in batch:
-                if seq == self.seq + 1:
-                    if prev != self.hash:
-                        raise BrokenChain(seq, 0, "hash")
-                elif sees_all:
-                    raise BrokenChain(self.seq + 1, 0, "sequence")
-                self.seq, self.hash = seq, digest
-                yield seq, plan, actor, kind
-            if len(batch) < BATCH:
-                return
+    def _heads(self, after: int, upto: int) -> list[Head]:
+        """Readable heads with after < seq <= upto, their links checked where seqs follow."""
+        rows = self._query(
+            "SELECT seq, plan, actor, type, prev, hash FROM leerpad.records "
+            "WHERE seq > %s AND seq <= %s ORDER BY seq",
+            (after, upto),
+        )
+        links = self._links
+        heads: list[Head] = []
+        last_seq, last_hash = after, links[after][1] if after in links else None
+        for seq, plan, actor, kind, prev, digest in rows:
+            if seq == last_seq + 1:
+                if last_hash is not None and prev != last_hash:
+                    raise BrokenChain(seq, 0, "hash")
+            elif not self.may_hide:
+                raise BrokenChain(last_seq + 1, 0, "sequence")
+            last_seq, last_hash = seq, digest
+            heads.append((seq, plan, actor, kind))
+        if not self.may_hide and last_seq != upto:
+            raise BrokenChain(last_seq + 1, 0, "sequence")
+        if rows:
+            links[rows[0][0]] = (rows[0][4], rows[0][5])
+            links[last_seq] = (rows[-1][4], rows[-1][5])
+            following = links.get(last_seq + 1)
+            if following is not None and following[0] != last_hash:
+                raise BrokenChain(last_seq + 1, 0, "hash")
+        return heads
+
+    def start(self, upto: int) -> int:
+        return upto
+
+    def older(self, low: int, budget: int) -> tuple[int, list[Head]]:
+        first = max(1, low - budget)
+        return first, self._heads(first - 1, low - 1)
+
+    def newer(self, high: int, upto: int) -> list[Head]:
+        return self._heads(high, upto)
 
     def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
         wanted = list(seqs)

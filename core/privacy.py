@@ -133,6 +133,10 @@ def seal_event(event: ev.Event, record_id: str, keys: Keys, *, new_key: bool = T
     return _map_fields(event, fields, seal)
 
 
+TOUCHED: frozenset[type[ev.Event]] = frozenset([*PERSONAL, ev.PlanErased])
+"""The event types `open_record` may change or act on; a record of any other it returns as is
+(a replay skips the call for those: most records carry no personal text)."""
+
 _SINGLE: dict[type[ev.Event], str] = {
     kind: fields[0] for kind, fields in PERSONAL.items() if len(fields) == 1
 }

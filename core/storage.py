@@ -77,19 +77,30 @@ Head = tuple[int, str, str, str]
 
 
 class HistorySource(Protocol):
-    """What the history index (core/history_index.py) reads: record heads in order, then
-    whole records by seq. One per index; it may be used from a thread of its own."""
+    """What the history index (core/history_index.py) reads: record heads, newest first,
+    then whole records by seq. One per index; it may be used from more than one thread."""
 
-    def heads(self, upto: int) -> Iterator[Head]:
-        """The head of every readable record after the last one given, up to seq `upto`.
+    may_hide: bool
+    """Seqs may skip records this user may not read (a trainee in a database store)."""
 
-        Raises BrokenChain at the first record out of sequence or off the hash chain.
-        Seqs may skip records this user may not read (a trainee in a database store).
+    def start(self, upto: int) -> int:
+        """The seq of the newest record to read from (at most `upto`; 0: none). Reads no other."""
+        ...
+
+    def older(self, low: int, budget: int) -> tuple[int, list[Head]]:
+        """The heads of up to about `budget` records just before seq `low`, in order, and
+        the lowest seq that covers (records there it leaves out are hidden).
+
+        Raises BrokenChain at a record out of sequence, off the hash chain or unreadable.
         """
         ...
 
+    def newer(self, high: int, upto: int) -> list[Head]:
+        """The heads of the records after seq `high` up to seq `upto`, in order."""
+        ...
+
     def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
-        """The records with these seqs (ascending, all given by `heads`), in order."""
+        """The records with these seqs (ascending, all given as heads), in order."""
         ...
 
 

@@ -421,7 +421,7 @@ class LeerpadApp(KeyOrder):
     def _load_history(self, upto: int) -> None:
         worker = get_current_worker()
         index = self.history_index
-        shown = time.monotonic()
+        shown = 0.0  # the first count at once: it shows the newest records
         try:
             for count in index.read(upto, batch=HISTORY_BATCH):
                 if worker.is_cancelled:

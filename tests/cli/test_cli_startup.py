@@ -89,3 +89,39 @@ def test_plan_list_imports_neither_signing_nor_export_nor_verify_nor_the_catalog
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines()[-1] == "0 []", listed.stderr
     assert "P1" in listed.stdout
+
+
+def python(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """This interpreter run in the repository with `args`, in a home of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEERPAD_", "XDG_"))}
+    env.update(HOME=str(home), LANG="C.UTF-8")
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_python_dash_m_runs_the_command_line(tmp_path: Path) -> None:
+    shown = python(
+        "-m", "cli.main", "--store", str(tmp_path / "none"), "plan", "list", home=tmp_path
+    )
+    # The store does not exist: a store problem, said in one sentence (not silence).
+    assert shown.returncode == 3, shown.stderr
+    assert shown.stderr.startswith("leerpad: ")
+
+
+def test_opening_the_ui_parses_without_any_command_module(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from cli.main import parser_for\n"
+        "for argv in (['--store', 'plan'], ['--lang=nl'], []):\n"
+        "    args = parser_for(argv).parse_args(argv)\n"
+        "    assert args.command is None, args\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cli.cmd_')))\n"
+        "argv = ['--store', 's', 'plan', 'list']\n"
+        "args = parser_for(argv).parse_args(argv)\n"
+        "print(args.command, args.store)\n"
+    )
+    shown = python("-c", code, home=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0] == "[]"
+    assert shown.stdout.splitlines()[1] == "plan s"

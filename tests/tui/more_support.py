@@ -13,6 +13,7 @@ from tui_support import TODAY
 from core import events as ev
 from core.demo import build_demo
 from core.log import frame, payload_hash
+from core.projections import StoreState, apply
 from core.store import LOG_NAME, Store
 from tests.sealing import deterministic_sealing
 
@@ -75,3 +76,40 @@ def append_many(path: Path, count: int) -> None:
             chunks.append(frame(payload))
         with (path / LOG_NAME).open("ab") as log:
             log.write(b"".join(chunks))
+
+
+class ChainedRecords:
+    """Records for the store at `path`, each chained to the one before and folded into
+    `state` (so commands can decide the next), appended in one write by `flush`."""
+
+    def __init__(self, path: Path, step: timedelta = timedelta(seconds=1)) -> None:
+        with Store.open(path) as store:
+            self.state = StoreState()
+            for rec, digest in store.records():
+                apply(self.state, rec, digest)
+            self.seq, self.prev = store.state.seq, store.state.hash
+        self.path = path
+        self.step = step
+        self.chunks: list[bytes] = []
+
+    def write(self, event: ev.Event, actor: str) -> int:
+        """Add a record of `event` by `actor`; returns its seq."""
+        self.seq += 1
+        record = ev.Record(
+            seq=self.seq,
+            id=f"{self.seq:032x}",
+            time=datetime(2026, 10, 1, 8, 0, tzinfo=UTC) + self.step * self.seq,
+            actor=actor,
+            prev=self.prev,
+            event=event,
+        )
+        payload = ev.ENCODER.encode(record)
+        self.prev = payload_hash(payload)
+        apply(self.state, record, self.prev)
+        self.chunks.append(frame(payload))
+        return self.seq
+
+    def flush(self) -> None:
+        with (self.path / LOG_NAME).open("ab") as log:
+            log.write(b"".join(self.chunks))
+        self.chunks = []

@@ -4,16 +4,15 @@ are computed (from their own plan's records), and they equal the full history's.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
+from more_support import ChainedRecords
 from tui_support import PROFILE, Clock
 
 from core import commands
 from core import events as ev
 from core.history_index import HistoryIndex
-from core.log import frame, payload_hash
-from core.projections import StoreState, apply
-from core.store import LOG_NAME, Store
+from core.store import Store
 from tui.screens import history as history_screen
 from tui.widgets import history_table
 from tui.widgets.history_filter import HistoryFilter
@@ -27,32 +26,10 @@ def spread_over_plans(path, catalog) -> None:
     """PLANS new plans, then CHANGES notes and (re)planned dates spread over all of them,
     written in one go (each record chained to the one before, as the log requires)."""
     profile = catalog.get(PROFILE)
-    with Store.open(path) as store:
-        state = StoreState()
-        for rec, digest in store.records():
-            apply(state, rec, digest)
-        seq, prev = store.state.seq, store.state.hash
-    start = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
-    chunks: list[bytes] = []
-
-    def write(event: ev.Event, actor: str) -> None:
-        nonlocal seq, prev
-        seq += 1
-        record = ev.Record(
-            seq=seq,
-            id=f"{seq:032x}",
-            time=start + timedelta(seconds=seq),
-            actor=actor,
-            prev=prev,
-            event=event,
-        )
-        payload = ev.ENCODER.encode(record)
-        apply(state, record, payload_hash(payload))
-        prev = payload_hash(payload)
-        chunks.append(frame(payload))
-
+    records = ChainedRecords(path)
+    state = records.state
     for i in range(PLANS):
-        write(
+        records.write(
             commands.create_plan(
                 state, profile, trainee=f"Cursist {i}", start=date(2026, 9, 7), weeks=20
             ),
@@ -66,9 +43,8 @@ def spread_over_plans(path, catalog) -> None:
             event: ev.Event = ev.NoteAdded(plan=plan, target=action, text=f"verslag {i}")
         else:
             event = ev.ActionPlanned(plan=plan, action=action, due=date(2026, 12, 1 + i % 28))
-        write(event, ("an", "els", "jan")[i % 3])
-    with (path / LOG_NAME).open("ab") as log:
-        log.write(b"".join(chunks))
+        records.write(event, ("an", "els", "jan")[i % 3])
+    records.flush()
 
 
 def test_entries_on_demand_equal_the_full_history(open_store: Store):

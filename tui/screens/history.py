@@ -1,9 +1,9 @@
 """The audit history: every change of the store (or of one plan), filterable, with details.
 
-The app's log index (a few bytes a record, first read in a thread) is shared with the
-plan screen; rows are computed only when drawn, and after that only the records that
-arrive are indexed and appended, so a store of a million changes opens in seconds and
-stays small.
+The app's log index (a few bytes a record, read from the newest back in a thread) is
+shared with the plan screen; rows are computed only when drawn, each from its own plan's
+records, and after that only the records that arrive are indexed and appended, so the
+newest changes of a store of a million show within a second and it stays small.
 """
 
 from __future__ import annotations
@@ -206,7 +206,8 @@ class HistoryScreen(Screen[None]):
 
     def _verify_text(self) -> Text:
         if self.reading:
-            return Text(t("ui.hist.reading", count=fmt_count(len(self.table.entries))))
+            read = self.index.count - self.index.unread
+            return Text(t("ui.hist.reading", count=fmt_count(read)))
         result = self.verify_result
         if result is None:
             if not self.auto_verify and not self.verifying:
@@ -271,6 +272,7 @@ class HistoryScreen(Screen[None]):
     def action_filter(self) -> None:
         table = self.table
         state, visible = self.app.store.state, table.readable
+        self.index.cover(1)  # the people and kinds that occur: every head
         if visible is None:
             actors = set(self.index.actors.names)
         else:

@@ -249,10 +249,11 @@ class HistoryTable(ScrollView, can_focus=True):
         self.rows.seqs.extend(found)
         added = len(self.rows) - before
         if added:
-            self._resize()
             if following:
+                # First, so that sizing up looks at the newest entry, not the oldest.
                 self.cursor = len(self.rows) - 1
-            elif before:
+            self._resize()
+            if not following and before:
                 # Only the last row was drawn as "the end": its neighbours are new.
                 self.refresh()
         return added
