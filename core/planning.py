@@ -19,12 +19,18 @@ from core.projections import (
     CompetencyState,
     PlanState,
     RowState,
+    Status,
     StoreState,
+    action_status,
+    has_deadlines,
     plan_digests,
     plan_end,
 )
 
 DEFAULT_AGENDA_DAYS = 14
+
+DUE = (Status.PLANNED, Status.OVERDUE)
+"""The statuses of an action the agenda lists once its date is near."""
 
 
 def _node_actions(plan: PlanState, node_id: str) -> list[ActionState]:
@@ -145,8 +151,9 @@ def agenda(
     days: int = DEFAULT_AGENDA_DAYS,
     mine: bool = False,
 ) -> list[AgendaItem]:
-    """Overdue actions and those due within `days`, over the open plans `actor` may read,
-    by date then plan; with `mine`, only the plans `actor` follows as mentor or consultant."""
+    """Overdue actions and those due within `days`, by date then plan, over the plans `actor`
+    may read that still have deadlines (`projections.has_deadlines`); with `mine`, only
+    the plans `actor` follows as mentor or consultant."""
     if days < 0:
         raise Rejected("err.agenda_days", days=days)
     horizon = today + timedelta(days=days)
@@ -155,14 +162,17 @@ def agenda(
     )
     found: list[AgendaItem] = []
     # The digests say which plans have an open action due by then: only those are decoded.
+    # A plan without deadlines (closed, erased) has nothing overdue or due.
     for d in plan_digests(state):
-        if d.closed is not None or not d.dues or d.dues[0] > horizon:
+        deadlines = has_deadlines(closed=d.closed is not None, erased=d.erased is not None)
+        if not deadlines or not d.dues or d.dues[0] > horizon:
             continue
         if not access.can_read(state, actor, d.id) or not keep(d.id):
             continue
         plan = state.plans[d.id]
         for action in plan.actions():
-            if is_open(action) and action.due is not None and action.due <= horizon:
+            status = action_status(plan, action, today)
+            if status in DUE and action.due is not None and action.due <= horizon:
                 found.append(
                     AgendaItem(
                         action.due,
@@ -170,7 +180,7 @@ def agenda(
                         plan.trainee,
                         action.id,
                         action.text,
-                        action.due < today,
+                        status is Status.OVERDUE,
                     )
                 )
     found.sort(key=lambda item: (item.due, _plan_number(item.plan), item.action))

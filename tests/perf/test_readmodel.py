@@ -497,6 +497,10 @@ def test_an_erased_plan_shows_as_erased_without_being_decoded(
     shown = {s.id: s.trainee for s in summaries(reopened.state, TODAY)}
     assert shown == {"P1": "[erased]", "P2": "Lotte Wouters", "P3": "Lotte Wouters"}
     assert plans.loaded() == [] and plans.erased() == {"P1"}
+    # An erased plan has no deadlines left: nothing overdue, even long after its dates.
+    late = {s.id: s for s in summaries(reopened.state, date(2027, 6, 1))}
+    assert late["P1"].overdue == 0 and late["P1"].next_due is None
+    assert late["P1"].erased is not None and late["P2"].overdue > 0
     assert plans["P1"].trainee == "[erased]"
 
 
