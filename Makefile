@@ -8,7 +8,7 @@ LOCK := requirements/lock.txt
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test test-faults system-packages lint format lock bench bench-quick snapshot-update clean
+.PHONY: bytecode run test test-faults system-packages lint format lock bench bench-quick snapshot-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,12 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-run: $(STAMP)
+# A regular install byte-compiles what it installs; an editable one does not, and where
+# PYTHONDONTWRITEBYTECODE is set every start would compile leerpad's modules again.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q core cli tui catalog
+
+run: bytecode
 	$(BIN)/leerpad
 
 test: $(STAMP) system-packages
@@ -52,11 +57,11 @@ lock:
 		--extra test --extra bench --extra postgres -o $(LOCK) pyproject.toml
 
 # 10k, 100k and 1M events against their limits and the peers; rewrites docs/PERFORMANCE.md.
-bench: $(STAMP)
+bench: bytecode
 	$(BIN)/python -m benchmarks.run
 
 # 10k and 100k only, in under two minutes; the report goes to build/bench/PERFORMANCE-quick.md.
-bench-quick: $(STAMP)
+bench-quick: bytecode
 	$(BIN)/python -m benchmarks.run --quick
 
 snapshot-update: $(STAMP)

@@ -12,7 +12,7 @@ from cli.render import indent, literal, table
 from core import access, commands, i18n, planview
 from core.erasure import erased_text
 from core.i18n import fmt_date, fmt_time, t
-from core.planview import ActionView, NoteView, PlanView, RowView, plan_status
+from core.planview import ActionView, NoteView, PlanView, RatingView, RowView, plan_status
 from core.projections import STATUS_SYMBOL, Counts, PlanSummary, summaries
 
 if TYPE_CHECKING:
@@ -92,7 +92,10 @@ i18n.register(
             "KLOPT NIET met het record dat het noemt (niet door leerpad gemaakt; "
             "voer leerpad verify uit)",
         ),
-        "cli.show.latest": ("latest rating: {level}", "laatste beoordeling: {level}"),
+        "cli.show.latest": (
+            "latest rating: {level} ({evaluation} of {on})",
+            "laatste beoordeling: {level} ({evaluation} van {on})",
+        ),
         "cli.show.none": ("none", "geen"),
         "cli.edit.nothing": (
             "Say what to change: --trainee, --contract, --company, --contact, --start or --weeks.",
@@ -377,6 +380,16 @@ def _row_lines(view: PlanView, row: RowView) -> list[str]:
     return lines
 
 
+def _rating_line(rating: RatingView, lang: str) -> str:
+    """A competency's rating (the most recent one given to it) and the evaluation it is from."""
+    return t(
+        "cli.show.latest",
+        level=rating.word(lang),
+        evaluation=rating.evaluation,
+        on=fmt_date(rating.on),
+    )
+
+
 def plan_text(
     view: PlanView, lang: str, verdicts: dict[int, signoffs.Verdict] | None = None
 ) -> list[str]:
@@ -404,10 +417,11 @@ def plan_text(
             ),
         ),
     ]
-    if view.closed is None:
+    if view.deadlines:
         facts.append(
             ("progress", t("cli.show.overdue_value", overdue=s.overdue, next=fmt_date(s.next_due)))
         )
+    if view.closed is None:
         facts.append(("state", t("cli.show.open")))
     else:
         closed = t(
@@ -435,7 +449,7 @@ def plan_text(
         c = comp.progress
         lines += ["", f"{comp.id}  {literal(comp.title)}  ({c.done}/{c.total}, {c.percent:.0f}%)"]
         if comp.latest is not None:
-            lines.append("  " + t("cli.show.latest", level=comp.latest.word(lang)))
+            lines.append("  " + _rating_line(comp.latest, lang))
         lines += _notes(view.notes_on(comp.id), "  ")
         for row in comp.rows:
             lines += _row_lines(view, row)
@@ -446,7 +460,7 @@ def plan_text(
     for pers in view.personal:
         lines += ["", f"{pers.id}  {literal(pers.name)}", f"    {literal(pers.description)}"]
         if pers.latest is not None:
-            lines.append("    " + t("cli.show.latest", level=pers.latest.word(lang)))
+            lines.append("    " + _rating_line(pers.latest, lang))
         lines += _notes(view.notes_on(pers.id), "    ")
 
     lines += ["", t("cli.show.evaluations")]

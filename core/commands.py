@@ -20,6 +20,9 @@ from core.projections import (
     RowState,
     Status,
     StoreState,
+    action_status,
+    covered,
+    signed_already,
 )
 
 if TYPE_CHECKING:
@@ -248,7 +251,7 @@ def close_plan(
         left = [a for a in plan.actions() if a.dropped is None and a.done_on is None]
         if left:
             # "Completed" with work left is a judgement the file must explain.
-            overdue = sum(1 for a in left if a.status(today) is Status.OVERDUE)
+            overdue = sum(1 for a in left if action_status(plan, a, today) is Status.OVERDUE)
             raise Rejected("err.close_needs_reason", plan=plan.id, open=len(left), overdue=overdue)
     return ev.PlanClosed(plan=plan.id, outcome=outcome, on=on, reason=reason.strip())
 
@@ -429,32 +432,26 @@ def sign_off(
     plan = _plan(state, plan_id, open_only=False)
     if role not in ROLES:
         raise Rejected("err.unknown_role", role=role)
-    if subject.lower() == "plan" or subject.upper() == plan.id:
-        subject = "plan"
-        covers_seq, covers_hash = plan.version, plan.version_hash
-    else:
-        evaluation = plan.evaluation(subject)
-        if evaluation is None:
-            raise Rejected("err.unknown_evaluation", plan=plan.id, evaluation=subject)
-        subject = evaluation.id
-        covers_seq, covers_hash = evaluation.seq, evaluation.hash
-    if expect_seq is not None and covers_seq != expect_seq:
-        raise Rejected("err.signoff_changed", seq=covers_seq)
-    for done in plan.signoffs:
-        if done.role == role and done.subject == subject and done.covers_seq == covers_seq:
-            raise Rejected(
-                "err.already_signed",
-                role=Term(f"role.{role}"),
-                subject=subject,
-                actor=done.actor,
-                at=fmt_time(done.time),
-            )
+    version = covered(plan, subject)
+    if version is None:
+        raise Rejected("err.unknown_evaluation", plan=plan.id, evaluation=subject)
+    if expect_seq is not None and version.seq != expect_seq:
+        raise Rejected("err.signoff_changed", seq=version.seq)
+    done = signed_already(plan, version).get(role)
+    if done is not None:
+        raise Rejected(
+            "err.already_signed",
+            role=Term(f"role.{role}"),
+            subject=version.subject,
+            actor=done.actor,
+            at=fmt_time(done.time),
+        )
     return ev.SignedOff(
         plan=plan.id,
         role=role,
-        subject=subject,
-        covers_seq=covers_seq,
-        covers_hash=covers_hash,
+        subject=version.subject,
+        covers_seq=version.seq,
+        covers_hash=version.hash,
         remark=remark.strip(),
     )
 

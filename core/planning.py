@@ -19,11 +19,17 @@ from core.projections import (
     CompetencyState,
     PlanState,
     RowState,
+    Status,
     StoreState,
+    action_status,
     plan_end,
+    plan_has_deadlines,
 )
 
 DEFAULT_AGENDA_DAYS = 14
+
+DUE = (Status.PLANNED, Status.OVERDUE)
+"""The statuses of an action the agenda lists once its date is near."""
 
 
 def _node_actions(plan: PlanState, node_id: str) -> list[ActionState]:
@@ -144,8 +150,9 @@ def agenda(
     days: int = DEFAULT_AGENDA_DAYS,
     mine: bool = False,
 ) -> list[AgendaItem]:
-    """Overdue actions and those due within `days`, over the open plans `actor` may read,
-    by date then plan; with `mine`, only the plans `actor` follows as mentor or consultant."""
+    """Overdue actions and those due within `days`, by date then plan, over the plans `actor`
+    may read that still have deadlines (`projections.has_deadlines`); with `mine`, only
+    the plans `actor` follows as mentor or consultant."""
     if days < 0:
         raise Rejected("err.agenda_days", days=days)
     horizon = today + timedelta(days=days)
@@ -154,12 +161,14 @@ def agenda(
     )
     found: list[AgendaItem] = []
     for plan in state.plans.values():
-        if plan.closed is not None or not access.can_read(state, actor, plan.id):
+        # A plan without deadlines (closed, erased) has nothing overdue or due.
+        if not plan_has_deadlines(plan) or not access.can_read(state, actor, plan.id):
             continue
         if not keep(plan.id):
             continue
         for action in plan.actions():
-            if is_open(action) and action.due is not None and action.due <= horizon:
+            status = action_status(plan, action, today)
+            if status in DUE and action.due is not None and action.due <= horizon:
                 found.append(
                     AgendaItem(
                         action.due,
@@ -167,7 +176,7 @@ def agenda(
                         plan.trainee,
                         action.id,
                         action.text,
-                        action.due < today,
+                        status is Status.OVERDUE,
                     )
                 )
     found.sort(key=lambda item: (item.due, _plan_number(item.plan), item.action))

@@ -23,7 +23,9 @@ from core.projections import (
     acquired,
     counts,
     latest_evaluation,
+    latest_ratings,
     plan_end,
+    plan_has_deadlines,
     signoff_status,
     summarize,
 )
@@ -78,6 +80,8 @@ class RowView:
     done_on: date | None
     """The form's Afgewerkt op (RowState.done_on)."""
     progress: Counts
+    overdue: int
+    """How many of its actions are overdue (none in a plan without deadlines)."""
     competency: str
 
 
@@ -109,7 +113,8 @@ class CompetencyView:
     rows: tuple[RowView, ...]
     progress: Counts
     latest: RatingView | None
-    """Its rating in the latest evaluation, if that evaluation rated it."""
+    """Its rating: the most recent one given to it, from whichever evaluation rated it
+    last (projections.latest_ratings); its `evaluation` and `on` say which."""
     ratings: tuple[RatingView, ...]
     """Its ratings in every evaluation, in the order they were recorded."""
 
@@ -208,8 +213,11 @@ class PlanView:
     """Every sign-off, of the plan and of its evaluations, in the order they were made."""
     notes: tuple[NoteView, ...]
     """Every note, in the order they were added."""
+    deadlines: bool
+    """Whether its planned dates are still deadlines (projections.has_deadlines): a closed
+    or erased plan has nothing overdue."""
     acquired: dict[str, bool]
-    """Per competency rated in the latest evaluation: whether it counts as acquired."""
+    """Per competency ever rated: whether its rating (`latest`) counts as acquired."""
     nodes: dict[str, NodeView] = field(repr=False)
     notes_by_target: dict[str, tuple[NoteView, ...]] = field(repr=False)
 
@@ -233,12 +241,12 @@ class PlanView:
         return sorted(ratings, key=lambda r: order.get(r.competency, len(order)))
 
 
-def action_view(action: ActionState, row: str, today: date) -> ActionView:
+def action_view(action: ActionState, row: str, status: Status) -> ActionView:
     return ActionView(
         id=action.id,
         text=action.text,
         own=action.own,
-        status=action.status(today),
+        status=status,
         due=action.due,
         done_on=action.done_on,
         dropped=action.dropped,
@@ -265,6 +273,7 @@ def signoff_view(plan: PlanState, signoff: SignOff) -> SignOffView:
 def build(plan: PlanState, today: date) -> PlanView:
     """The view of `plan` as it is now, with statuses as of `today`: one walk of the state."""
     titles = {c.id: c.title for c in plan.competencies} | {p.id: p.name for p in plan.personal}
+    form = {node_id: i for i, node_id in enumerate(titles)}
     signoffs = tuple(signoff_view(plan, s) for s in plan.signoffs)
     evaluations = tuple(
         EvaluationView(
@@ -298,14 +307,18 @@ def build(plan: PlanState, today: date) -> PlanView:
             ratings.setdefault(rating.competency, []).append(rating)
     newest = latest_evaluation(plan)
     last = next((e for e in evaluations if newest is not None and e.id == newest.id), None)
-    latest = {r.competency: r for r in last.ratings} if last is not None else {}
+    rated = {(r.evaluation, r.competency): r for e in evaluations for r in e.ratings}
+    latest = {c: rated[(e.id, c)] for c, (e, _rating) in latest_ratings(plan).items()}
 
+    deadlines = plan_has_deadlines(plan)
     nodes: dict[str, NodeView] = {}
     competencies = []
     for comp in plan.competencies:
         rows = []
         for row in comp.rows:
-            actions = tuple(action_view(a, row.id, today) for a in row.actions)
+            actions = tuple(
+                action_view(a, row.id, a.status(today, deadlines=deadlines)) for a in row.actions
+            )
             nodes.update((a.id, a) for a in actions)
             rows.append(
                 RowView(
@@ -316,6 +329,7 @@ def build(plan: PlanState, today: date) -> PlanView:
                     due=row.due,
                     done_on=row.done_on,
                     progress=counts(row.actions),
+                    overdue=sum(1 for a in actions if a.status is Status.OVERDUE),
                     competency=comp.id,
                 )
             )
@@ -377,7 +391,9 @@ def build(plan: PlanState, today: date) -> PlanView:
         latest=last,
         signoffs=signoffs,
         notes=notes,
-        acquired=acquired(plan),
+        deadlines=deadlines,
+        # In the form's order (titles has it), whatever order the evaluations rated them in.
+        acquired=dict(sorted(acquired(plan).items(), key=lambda kv: form.get(kv[0], len(form)))),
         nodes=nodes,
         notes_by_target={target: tuple(found) for target, found in by_target.items()},
     )

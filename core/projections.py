@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from msgspec import field
@@ -69,14 +69,16 @@ class ActionState(msgspec.Struct, gc=False):
     """The reason it was marked not applicable, or None."""
     last: Touch | None = None
 
-    def status(self, today: date) -> Status:
+    def status(self, today: date, *, deadlines: bool = True) -> Status:
+        """Its status as of `today`. Without `deadlines` (its plan has none left, see
+        `has_deadlines`) a planned date that has passed is still only planned."""
         if self.dropped is not None:
             return Status.NA
         if self.done_on is not None:
             return Status.DONE
         if self.due is None:
             return Status.OPEN
-        return Status.OVERDUE if self.due < today else Status.PLANNED
+        return Status.OVERDUE if deadlines and self.due < today else Status.PLANNED
 
 
 class RowState(msgspec.Struct):
@@ -613,6 +615,16 @@ def counts(actions: Iterable[ActionState]) -> Counts:
     return Counts(done, total)
 
 
+class Period(Protocol):
+    """A plan's span: a PlanState, or anything else that knows its start and length."""
+
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def weeks(self) -> int: ...
+
+
 def week_of(plan: PlanState, today: date) -> int:
     """The plan week `today` falls in: 0 before the start, capped at the plan's length."""
     if today < plan.start:
@@ -625,7 +637,7 @@ def plan_end(plan: PlanState) -> date:
     return plan.start + timedelta(days=plan.weeks * 7 - 1)
 
 
-def expected_percent(plan: PlanState, today: date) -> float:
+def expected_percent(plan: Period, today: date) -> float:
     """Where the plan should be if actions were spread evenly over its weeks."""
     days = plan.weeks * 7
     elapsed = (today - plan.start).days
@@ -657,16 +669,37 @@ class PlanSummary(msgspec.Struct, frozen=True):
     """When and by whom its personal texts were erased (its trainee reads as erased then)."""
 
 
+def has_deadlines(*, closed: bool, erased: bool) -> bool:
+    """Whether a plan's planned dates are still deadlines: the one rule for "overdue".
+
+    A closed or erased plan has none left: nothing in it is overdue or due next,
+    while its planned dates still show as planned. Plain flags, so a summary kept
+    without the plan (a read model's) decides it with this same function.
+    """
+    return not closed and not erased
+
+
+def plan_has_deadlines(plan: PlanState) -> bool:
+    return has_deadlines(closed=plan.closed is not None, erased=plan.erased is not None)
+
+
+def action_status(plan: PlanState, action: ActionState, today: date) -> Status:
+    """The status of one of `plan`'s actions as of `today` (see `has_deadlines`)."""
+    return action.status(today, deadlines=plan_has_deadlines(plan))
+
+
 def summarize(plan: PlanState, today: date) -> PlanSummary:
     c = counts(plan.actions())
     overdue = 0
     next_due: date | None = None
+    deadlines = plan_has_deadlines(plan)
     for action in plan.actions():
-        status = action.status(today)
+        status = action.status(today, deadlines=deadlines)
         if status is Status.OVERDUE:
             overdue += 1
         elif (
-            status is Status.PLANNED
+            deadlines
+            and status is Status.PLANNED
             and action.due is not None
             and (next_due is None or action.due < next_due)
         ):
@@ -687,8 +720,8 @@ def summarize(plan: PlanState, today: date) -> PlanSummary:
         percent=c.percent,
         expected=expected,
         behind=closed is None and c.percent < expected - BEHIND_MARGIN,
-        overdue=0 if closed else overdue,
-        next_due=None if closed else next_due,
+        overdue=overdue,
+        next_due=next_due,
         closed=closed,
         last_seq=plan.last.seq,
         erased=plan.erased,
@@ -705,24 +738,24 @@ def latest_evaluation(plan: PlanState) -> Evaluation | None:
     return max(plan.evaluations, key=lambda e: (e.on, e.seq)) if plan.evaluations else None
 
 
-def latest_levels(plan: PlanState) -> dict[str, str]:
-    """Per competency, the level of its most recent rating in any evaluation."""
-    levels: dict[str, str] = {}
+def latest_ratings(plan: PlanState) -> dict[str, tuple[Evaluation, ev.Rating]]:
+    """Per competency, its rating: the most recent one given to it, with the evaluation
+    that gave it. An evaluation may rate only some competencies, so a competency the
+    latest evaluation skipped keeps its rating from an earlier one. "Most recent" is by
+    the evaluation's date, then by when it was recorded, as `latest_evaluation`."""
+    found: dict[str, tuple[Evaluation, ev.Rating]] = {}
     for evaluation in sorted(plan.evaluations, key=lambda e: (e.on, e.seq)):
         for rating in evaluation.ratings:
-            levels[rating.competency] = rating.level
-    return levels
+            found[rating.competency] = (evaluation, rating)
+    return found
 
 
 def acquired(plan: PlanState) -> dict[str, bool]:
-    """Per competency rated in the latest evaluation: whether it counts as acquired."""
-    latest = latest_evaluation(plan)
-    if latest is None:
-        return {}
+    """Per competency ever rated: whether its rating (`latest_ratings`) counts as acquired."""
     result: dict[str, bool] = {}
-    for rating in latest.ratings:
+    for competency, (_evaluation, rating) in latest_ratings(plan).items():
         level = plan.level(rating.level)
-        result[rating.competency] = bool(level and level.acquired)
+        result[competency] = bool(level and level.acquired)
     return result
 
 
@@ -742,6 +775,36 @@ def signoff_status(plan: PlanState, signoff: SignOff) -> str:
     if signoff.subject != "plan" or plan.version <= signoff.covers_seq:
         return SIGNOFF_CURRENT
     return SIGNOFF_OUTDATED
+
+
+class Covered(msgspec.Struct, frozen=True):
+    """The version of its subject a sign-off made now would cover."""
+
+    subject: str
+    """"plan" or an evaluation id."""
+    seq: int
+    hash: str
+
+
+def covered(plan: PlanState, subject: str) -> Covered | None:
+    """What signing `subject` ("plan", the plan's id or an evaluation id) covers now; None
+    when the plan has no such evaluation."""
+    if subject.lower() == "plan" or subject.upper() == plan.id:
+        return Covered("plan", plan.version, plan.version_hash)
+    evaluation = plan.evaluation(subject)
+    if evaluation is None:
+        return None
+    return Covered(evaluation.id, evaluation.seq, evaluation.hash)
+
+
+def signed_already(plan: PlanState, version: Covered) -> dict[str, SignOff]:
+    """Who signed exactly `version` already, by role (the first sign-off of each): the one
+    place that decides it, for the sign-off command's refusal and the sign-off form."""
+    found: dict[str, SignOff] = {}
+    for signoff in plan.signoffs:
+        if signoff.subject == version.subject and signoff.covers_seq == version.seq:
+            found.setdefault(signoff.role, signoff)
+    return found
 
 
 def signoff_current(plan: PlanState, signoff: SignOff) -> bool:

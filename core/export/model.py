@@ -24,7 +24,6 @@ from core.planview import (
 )
 from core.projections import (
     STATUS_SYMBOL,
-    ActionState,
     PlanState,
     Status,
     StoreState,
@@ -254,7 +253,7 @@ class PlanDocument:
     description: list[str]
     competencies: tuple[CompetencyView, ...]
     marks: dict[str, str]
-    """Each action's status line, by action id (`action_mark`)."""
+    """Each action's status line, by action id (`mark`)."""
     personal: list[PersonalItem]
     notes: list[NoteItem]
     evaluations: list[EvaluationItem]
@@ -287,11 +286,6 @@ def footer(state: StoreState, view: PlanView, lang: str) -> str:
         hash=state.hash,
         today=fmt_date(view.today),
     )
-
-
-def action_mark(action: ActionState, lang: str, today: date) -> str:
-    """The status line of `action` as of `today` (see `mark`)."""
-    return mark(planview.action_view(action, "", today), lang)
 
 
 def mark(action: ActionView, lang: str) -> str:

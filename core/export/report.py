@@ -1,5 +1,5 @@
-"""The competency report of a closed plan: which competencies the last evaluation
-counts as acquired, as the basis for the trainee's certificate (.docx and Markdown).
+"""The competency report of a closed plan: which competencies count as acquired by their
+most recent rating, as the basis for the trainee's certificate (.docx and Markdown).
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ register(
         "export.report.yes": ("yes", "ja"),
         "export.report.no": ("no", "nee"),
         "export.report.not_rated": ("not rated", "niet beoordeeld"),
+        "export.report.earlier": (
+            "{level} (evaluation {evaluation} of {on})",
+            "{level} (evaluatie {evaluation} van {on})",
+        ),
         "export.report.summary": (
             "Acquired: {count} of {total} competencies ({job} of {job_total} job-related, "
             "{personal} of {personal_total} personal).",
@@ -91,10 +95,23 @@ def build(state: StoreState, plan: PlanState, *, lang: str, today: date) -> Repo
     evaluation = view.latest
 
     def line(node_id: str, title: str, rating: RatingView | None) -> Line:
+        if rating is None:
+            level = t("export.report.not_rated", lang)
+        elif evaluation is not None and rating.evaluation != evaluation.id:
+            # The latest evaluation did not rate it: its rating is an earlier one's, and says so.
+            level = t(
+                "export.report.earlier",
+                lang,
+                level=rating.word(lang),
+                evaluation=rating.evaluation,
+                on=fmt_date(rating.on),
+            )
+        else:
+            level = rating.word(lang)
         return Line(
             id=node_id,
             title=title,
-            level=rating.word(lang) if rating else t("export.report.not_rated", lang),
+            level=level,
             acquired=view.acquired.get(node_id, False),
             comment=rating.comment if rating else "",
         )

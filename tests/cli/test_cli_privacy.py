@@ -177,3 +177,25 @@ def test_a_crash_between_the_erasure_record_and_the_key_is_completed_by_the_next
         not files_holding_markers(store_dir)
         and b"Kill7Qz" not in (store_dir / "events.log").read_bytes()
     )
+
+
+def test_an_erased_plan_has_nothing_overdue_anywhere(run: Run) -> None:
+    for trainee in ("Sara", "Tom"):
+        ok(
+            run, "plan", "new", "--occupation", OCCUPATION, "--trainee", trainee,
+            "--start", START,
+        )  # fmt: skip
+    for plan in ("P1", "P2"):
+        ok(run, "action", "plan", plan, "A1.1.1", "2026-10-02")
+
+    def overdue() -> tuple[list[str], list[str]]:
+        listed = json.loads(ok(run, "plan", "list", "--overdue", "--json"))
+        agenda = json.loads(ok(run, "agenda", "--json"))
+        return [p["id"] for p in listed], sorted({item["plan"] for item in agenda})
+
+    assert overdue() == (["P1", "P2"], ["P1", "P2"])
+    ok(run, "plan", "erase", "P1", "--force", "--reason", "asked by the trainee")
+    assert overdue() == (["P2"], ["P2"])
+    shown = json.loads(ok(run, "plan", "show", "P1", "--json"))
+    assert shown["summary"]["overdue"] == 0
+    assert "overdue" not in ok(run, "plan", "show", "P1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import pytest
 from faultkit import log_size
@@ -12,6 +13,7 @@ from catalog.schema import Profile
 from core import commands as c
 from core import events as ev
 from core.commands import Rejected
+from core.projections import covered, signed_already
 from core.store import Store
 
 TODAY = date(2026, 11, 28)
@@ -345,6 +347,31 @@ def test_sign_off(plan_store: Store) -> None:
         lambda s: c.close_plan(s, "P1", outcome="completed", on=TODAY, today=TODAY, reason="Klaar"),
     )
     ok(plan_store, lambda s: sign(s, "P1", role="trainee"))
+
+
+def test_who_signed_a_version_already_is_what_the_command_refuses(plan_store: Store) -> None:
+    ok(plan_store, lambda s: c.sign_off(s, "P1", role="mentor"))
+    ok(plan_store, evaluation())
+    ok(plan_store, lambda s: c.sign_off(s, "P1", role="trainee", subject="E1"))
+    ok(plan_store, lambda s: c.sign_off(s, "P1", role="consultant"))
+
+    def signed(subject: str) -> set[str]:
+        plan = plan_store.state.plans["P1"]
+        version = covered(plan, subject)
+        assert version is not None
+        return set(signed_already(plan, version))
+
+    # The evaluation moved the plan's version: the mentor's plan sign-off covers an older one.
+    assert signed("plan") == {"consultant"} and signed("e1") == {"trainee"}
+    assert covered(plan_store.state.plans["P1"], "E7") is None
+    for subject in ("plan", "E1"):
+        taken = signed(subject)
+        for role in c.ROLES:
+            decide = partial(c.sign_off, plan_id="P1", role=role, subject=subject)
+            if role in taken:
+                refused(plan_store, decide, "err.already_signed")
+            else:
+                decide(plan_store.state)  # decided, not written
 
 
 def test_every_event_type_is_covered() -> None:

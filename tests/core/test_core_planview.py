@@ -12,12 +12,13 @@ from core.planview import (
     ActionView,
     CompetencyView,
     EvaluationView,
+    PersonalView,
     RowView,
     ViewCache,
     build,
     plan_status,
 )
-from core.projections import Status, summarize
+from core.projections import Status, action_status, has_deadlines, summarize
 from core.store import Store
 
 
@@ -73,17 +74,65 @@ def test_nodes_notes_and_ratings_are_looked_up_not_walked(worked: Store, today: 
     assert view.notes_on("A2") == ()
     comp = view.node("A1")
     assert isinstance(comp, CompetencyView)
-    # Every rating in order, the latest from the latest evaluation; B1 was not rated in E2.
+    # Every rating in order; its rating is the most recent one, E2's.
     assert [(r.evaluation, r.level) for r in comp.ratings] == [
         ("E1", "nog-niet-verworven"),
         ("E2", "verworven"),
     ]
     assert comp.latest is not None and comp.latest.word("nl") == "verworven"
     assert comp.latest.word("en") == "acquired" and comp.latest.acquired
-    assert view.personal[0].latest is None and len(view.personal[0].ratings) == 1
-    assert view.acquired == {"A1": True}
     assert view.latest is not None and view.latest.id == "E2"
     assert view.node("E9") is None
+
+
+def test_a_competency_the_later_evaluation_skips_keeps_its_earlier_rating(
+    worked: Store, today: date
+) -> None:
+    view = build(worked.state.plans["P1"], today)
+    comp, b1 = view.node("A1"), view.node("B1")
+    assert isinstance(comp, CompetencyView) and isinstance(b1, PersonalView)
+    assert comp.latest is not None and (comp.latest.evaluation, comp.latest.on) == (
+        "E2",
+        today - timedelta(days=2),
+    )
+    # E2 rated only A1: B1's rating is still E1's, shown with E1's date, and counts.
+    assert b1.latest is not None and (b1.latest.evaluation, b1.latest.level) == ("E1", "verworven")
+    assert b1.latest.on == today - timedelta(days=20) and len(b1.ratings) == 1
+    assert view.acquired == {"A1": True, "B1": True}
+    # A rating recorded later about an earlier meeting does not replace a newer one.
+    worked.execute(
+        lambda s: commands.record_evaluation(
+            s,
+            "P1",
+            on=today - timedelta(days=30),
+            participants=["Jan"],
+            ratings=[ev.Rating("B1", "nog-niet-verworven")],
+            today=today,
+        )
+    )
+    later = build(worked.state.plans["P1"], today).node("B1")
+    assert isinstance(later, PersonalView) and later.latest is not None
+    assert later.latest.evaluation == "E1" and [r.evaluation for r in later.ratings] == ["E1", "E3"]
+
+
+def test_a_closed_or_erased_plan_has_nothing_overdue(worked: Store, today: date) -> None:
+    plan = worked.state.plans["P1"]
+    open_view = build(plan, today)
+    assert open_view.deadlines and open_view.summary.overdue == 1
+    assert [a.id for a in open_view.actions() if a.status is Status.OVERDUE] == ["A1.1.1"]
+    worked.execute(lambda s: commands.close_plan(s, "P1", outcome="stopped", on=today, today=today))
+    closed = build(worked.state.plans["P1"], today)
+    assert not closed.deadlines and closed.summary.overdue == 0
+    assert closed.summary.next_due is None
+    # Still planned, with its date; the row counts nothing overdue.
+    assert closed.nodes["A1.1.1"].status is Status.PLANNED  # type: ignore[union-attr]
+    row = closed.node("A1.1")
+    assert isinstance(row, RowView) and (open_view.node("A1.1").overdue, row.overdue) == (1, 0)  # type: ignore[union-attr]
+    assert action_status(plan, plan.actions().__next__(), today) is Status.PLANNED
+    # Erased (an open plan may be, by force): no deadlines either.
+    assert has_deadlines(closed=False, erased=False)
+    assert not has_deadlines(closed=False, erased=True)
+    assert not has_deadlines(closed=True, erased=False)
 
 
 def test_sign_offs_carry_the_status_decided_in_projections(worked: Store, today: date) -> None:

@@ -19,6 +19,7 @@ from core.projections import (
     acquired,
     counts,
     expected_percent,
+    latest_ratings,
     signoff_current,
     summaries,
     summarize,
@@ -176,7 +177,7 @@ def evaluation(on: date, ratings: list[ev.Rating]) -> object:
     )
 
 
-def test_acquired_follows_the_latest_evaluation(plan_store: Store) -> None:
+def test_acquired_follows_each_competencys_most_recent_rating(plan_store: Store) -> None:
     plan = run(plan_store)
     assert acquired(plan) == {}
     plan = run(
@@ -195,7 +196,13 @@ def test_acquired_follows_the_latest_evaluation(plan_store: Store) -> None:
             date(2026, 11, 20), [ev.Rating("A2", "verworven"), ev.Rating("B1", "verworven")]
         ),
     )
-    assert acquired(plan) == {"A2": True, "B1": True}  # same day: the later record wins
+    # Same day: the later record wins; A1, which it did not rate, keeps its rating of the 20th.
+    assert acquired(plan) == {"A1": True, "A2": True, "B1": True}
+    assert {c: (e.seq, r.level) for c, (e, r) in latest_ratings(plan).items()} == {
+        "A1": (plan.evaluations[0].seq, "ruim-verworven"),
+        "A2": (plan.evaluations[2].seq, "verworven"),
+        "B1": (plan.evaluations[2].seq, "verworven"),
+    }
 
 
 def test_signoff_currency(plan_store: Store) -> None:

@@ -14,6 +14,7 @@ from export_read import body_text, footer_text, open_docx, paragraphs_seen, seen
 from catalog import Catalog, parse_form_docx, parse_form_text
 from core.export import export_plan, model, render_plan
 from core.i18n import fmt_date
+from core.planview import build
 from core.projections import PlanState
 from core.safe import visible
 from core.store import Store
@@ -99,13 +100,14 @@ def test_derived_row_dates_are_in_columns_three_and_four(p1_docx: Any, p1: PlanS
 
 
 def test_every_action_has_its_own_status_line(p1_docx: Any, p1: PlanState) -> None:
+    view = build(p1, TODAY)
     for comp in p1.competencies:
         body = table_rows(job_table(p1_docx, comp.id))[2:]
         for row, cells in zip(comp.rows, body, strict=True):
             found = tags(cells[1]._tc)
             shown = paragraphs_seen(cells[1])
             for action in row.actions:
-                mark = model.action_mark(action, "nl", TODAY)
+                mark = model.mark(view.nodes[action.id], "nl")
                 assert found[f"leerpad:status:{action.id}"] == mark
                 assert visible(action.text, multiline=True) in shown
     a1 = table_rows(job_table(p1_docx, "A1"))

@@ -9,6 +9,7 @@ from export_read import markdown_blocks, table_after
 
 from core.export import markdown, model, render_plan
 from core.i18n import fmt_date
+from core.planview import build
 from core.projections import PlanState, Status
 from core.safe import visible
 from core.store import Store
@@ -30,6 +31,7 @@ def texts(rows: list) -> list[list[str]]:
 
 
 def test_every_row_of_every_competency_in_its_table(blocks: list, p1: PlanState) -> None:
+    view = build(p1, TODAY)
     for comp in p1.competencies:
         rows = texts(table_after(blocks, f"{comp.id} {comp.title}"))
         assert rows[0] == [
@@ -45,7 +47,7 @@ def test_every_row_of_every_competency_in_its_table(blocks: list, p1: PlanState)
             else:
                 assert skills.split("\n\n") == row.skills
             expected = [
-                f"{visible(a.text, multiline=True)}\n{model.action_mark(a, 'nl', TODAY)}"
+                f"{visible(a.text, multiline=True)}\n{model.mark(view.nodes[a.id], 'nl')}"
                 for a in row.actions
             ]
             assert actions.split("\n\n") == expected

@@ -33,7 +33,12 @@ async def open_plan(pilot, plan_id: str = "P1", node: str | None = None) -> Plan
     assert isinstance(screen, PlanScreen)
     if node is not None:
         screen.query_one(PlanTree).select(node)
-        await pilot.pause()
+        # The pane follows the cursor through a message chain that may take more than one
+        # pass of the message loop on a busy machine.
+        for _ in range(50):
+            await pilot.pause()
+            if screen._shown_node == node:
+                break
         assert screen.selected == node
     return screen
 

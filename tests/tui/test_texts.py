@@ -6,6 +6,7 @@ import pytest
 from tui_support import TODAY
 
 from core import i18n
+from core.planview import action_view
 from core.projections import ActionState
 from tui.app import LeerpadApp
 from tui.screens.dashboard import DashboardScreen
@@ -14,7 +15,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.plan import PlanScreen
 from tui.widgets.plan_table import PlanTable
 from tui.widgets.plan_tree import PlanTree
-from tui.widgets.text import change_text, literal, progress_bar, status_word, visible
+from tui.widgets.text import action_word, change_text, literal, progress_bar, visible
 
 KEYED = (LeerpadApp, DashboardScreen, PlanScreen, FormScreen, HelpScreen, PlanTable, PlanTree)
 
@@ -42,13 +43,17 @@ def test_progress_bar_and_status_words():
     assert progress_bar(50, 6) == "███░░░"
     assert progress_bar(140, 6) == "██████"
     action = ActionState("A1.1.1", "x", due=TODAY)
+
+    def word(long: bool = False) -> str:
+        return action_word(action_view(action, "A1.1", action.status(TODAY)), long=long)
+
     i18n.set_language("nl")
-    assert status_word(action, TODAY) == "gepland 25/11"
+    assert word() == "gepland 25/11"
     action.done_on = TODAY
-    assert status_word(action, TODAY, long=True) == "afgewerkt 25/11/2026"
+    assert word(long=True) == "afgewerkt 25/11/2026"
     i18n.set_language("en")
     action.dropped = "no phone"
-    assert status_word(action, TODAY) == "n/a"
+    assert word() == "n/a"
 
 
 def test_history_changes_are_translated_only_where_they_hold_no_user_text():

@@ -21,9 +21,8 @@ from textual.widgets import Button, Footer, Static
 from core import commands
 from core.commands import MAX_FIELD, MAX_TEXT, next_evaluation_id
 from core.events import Record
-from core.export.model import latest_evaluation
 from core.i18n import fmt_date, register, t
-from core.projections import PlanState
+from core.projections import PlanState, latest_ratings
 from tui.widgets.evaluation_rating import EvaluationRating, level_label
 from tui.widgets.fields import DateField, DateText, Field, Limited
 from tui.widgets.text import literal
@@ -159,17 +158,15 @@ class EvaluationScreen(ModalScreen[str | None]):
 
     @staticmethod
     def _previous_levels(plan: PlanState) -> dict[str, str]:
-        latest = latest_evaluation(plan)
-        if latest is None:
-            return {}
+        """Per competency, its rating so far: the most recent one, from whichever evaluation."""
         words: dict[str, str] = {}
-        for rating in latest.ratings:
+        for competency, (evaluation, rating) in latest_ratings(plan).items():
             level = plan.level(rating.level)
             said = level_label(level) if level else rating.level
             if rating.comment:
                 said += f" — {rating.comment}"
-            words[rating.competency] = t(
-                "ui.eval.previous", evaluation=latest.id, on=fmt_date(latest.on), said=said
+            words[competency] = t(
+                "ui.eval.previous", evaluation=evaluation.id, on=fmt_date(evaluation.on), said=said
             )
         return words
 

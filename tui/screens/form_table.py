@@ -1,7 +1,7 @@
 """One competency as the paper form has it: skills | training actions | planned end | completed.
 
-A form row comes first with its derived dates (as projections derive them), its
-actions under it with their own; `p` and `d` act on the line under the cursor
+A form row comes first with its derived dates, its actions under it with their own, all
+as the plan's view (core/planview.py) has them; `p` and `d` act on the line under the cursor
 through the plan screen's own forms, commands and key guards.
 """
 
@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Footer
 
 import core.export.model  # noqa: F401 - registers the form's column words
 from core.i18n import fmt_date, register, t
-from core.projections import STATUS_SYMBOL, ActionState, PlanState, RowState, Status, StoreState
+from core.planview import CompetencyView, RowView
+from core.projections import STATUS_SYMBOL, ActionState, PlanState, Status, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens.base import LeerpadScreen
 from tui.screens.plan_bulk import BulkKeys
@@ -143,10 +144,10 @@ class FormTableScreen(NodeKeys, BulkKeys, LeerpadScreen):
             self._refresh()
 
     def _refresh(self) -> None:
-        plan = self.plan
-        if plan is None:
+        view = self.origin.view
+        if view is None:
             return
-        comp = plan.node(self.competency)
+        comp = view.node(self.competency)
         table: DataTable[Text] = self.query_one(DataTable)
         keep = self.selected if table.row_count else self._select_first
         self._width = self.size.width
@@ -159,30 +160,30 @@ class FormTableScreen(NodeKeys, BulkKeys, LeerpadScreen):
             ("done", DATE_WIDTH),
         ):
             table.add_column(Text(t(f"export.form.{key}"), style="bold"), width=width, key=key)
-        today = self.today()
-        rows = comp.rows if comp is not None and hasattr(comp, "rows") else []
+        rows = comp.rows if isinstance(comp, CompetencyView) else ()
         for row in rows:
-            self._add_row(table, row, today)
+            self._add_row(table, row)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
-        title = comp.title if comp is not None and hasattr(comp, "title") else ""
+        title = comp.title if isinstance(comp, CompetencyView) else ""
         self.query_one(TitleBar).title = Content.assemble(
             ("leerpad", "bold"),
-            f" · {t('ui.tree.plan', plan=plan.id)} · {self.competency} ",
+            f" · {t('ui.tree.plan', plan=view.id)} · {self.competency} ",
             one_line(title),
         )
         self.refresh_bindings()
 
-    def _add_row(self, table: DataTable[Text], row: RowState, today: date) -> None:
+    def _add_row(self, table: DataTable[Text], row: RowView) -> None:
         skills = Text(f"{row.id}\n", style="bold")
         skills.append(literal_text("\n\n".join(one_line(s) for s in row.skills)))
         if row.own:
             skills.append(f" {t('export.own_row')}", style="dim")
-        done = sum(1 for a in row.applicable() if a.done_on is not None)
-        tally = Text(t("ui.form.tally", done=done, total=len(row.applicable())), style="dim")
+        tally = Text(
+            t("ui.form.tally", done=row.progress.done, total=row.progress.total), style="dim"
+        )
         table.add_row(skills, tally, _date(row.due), _date(row.done_on), key=row.id, height=None)
         for action in row.actions:
-            status = action.status(today)
+            status = action.status
             weight = STATUS_WEIGHT.get(status, "")
             text = Text(f"{STATUS_SYMBOL[status]} {action.id} ", style=weight)
             text.append(literal_text(one_line(action.text)))

@@ -8,7 +8,6 @@ message say exactly what the command would say.
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from typing import ClassVar
 
@@ -22,15 +21,16 @@ from textual.widgets import Footer
 from core.erasure import erased_text
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, t
-from core.planview import ViewCache
+from core.planview import PlanView, ViewCache
 from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
 from tui.screens.base import LeerpadScreen
 from tui.screens.erase_form import refusal as erase_refusal
-from tui.screens.erase_form import start_erase
 from tui.screens.plan_bulk import BulkKeys
+from tui.screens.plan_find import FindKeys
 from tui.screens.plan_keys import NodeKeys
+from tui.screens.plan_opens import OpenKeys
 from tui.screens.plan_signatures import SignatureVerdicts
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.detail import DetailPane, describe
@@ -38,10 +38,8 @@ from tui.widgets.find_bar import FindBar
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
 
-EXPORT_AVAILABLE = importlib.util.find_spec("core.export") is not None
 
-
-class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
+class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, LeerpadScreen):
     CSS_PATH = "plan.tcss"
     HELP_WIDGETS = (PlanTree,)
 
@@ -108,8 +106,6 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         self._frozen: StoreState | None = None
         self._shown_node: str | None = None
         self.marked: list[str] = []
-        self._before_find: tuple[str | None, frozenset[str]] | None = None
-        """Where the cursor was, and which branches were open, when a search began."""
         self._own_history: tuple[tuple[int, int], list[HistoryEntry]] | None = None
         """This plan's history entries, and (upto, records indexed) when they were computed."""
         self._erased_seen = False
@@ -128,6 +124,12 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
     @property
     def plan(self) -> PlanState | None:
         return self.state.plan(self.plan_id)
+
+    @property
+    def view(self) -> PlanView | None:
+        """The plan as every part of this screen (and the screens it opens) shows it."""
+        plan = self.plan
+        return None if plan is None else self._view.get(plan, self.today())
 
     def today(self) -> date:
         """Statuses are judged on today; an old version on the day it was current."""
@@ -173,7 +175,7 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
         if plan is None:
             return
         tree = self.query_one(PlanTree)
-        tree.show_plan(plan, self.today())
+        tree.show_plan(self._view.get(plan, self.today()))
         self.query_one(TitleBar).title = Content.assemble(
             ("leerpad", "bold"),
             f" · {t('ui.tree.plan', plan=plan.id)} · ",
@@ -283,87 +285,9 @@ class PlanScreen(NodeKeys, BulkKeys, SignatureVerdicts, LeerpadScreen):
             plan, self.selected, wide=self.size.width >= 100, marking=bool(self.marked)
         )
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "export":
-            return EXPORT_AVAILABLE and self.as_of is None
-        return True
-
     # --- keys ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
         if self.clear_marks():
             return
         self.app.pop_screen()
-
-    def action_find(self) -> None:
-        self._before_find = self.query_one(PlanTree).remember()
-        self.query_one(FindBar).open()
-
-    @on(FindBar.Search)
-    def _find(self, event: FindBar.Search) -> None:
-        tree, bar = self.query_one(PlanTree), self.query_one(FindBar)
-        found = tree.search(event.query, event.step, self._before_find)
-        if found is not None:
-            bar.show(t("ui.find.found", node=tree.current, n=found[0], count=found[1]), found=True)
-        elif event.query.strip():
-            bar.show(t("ui.find.none", query=event.query.strip()), found=False)
-        else:
-            bar.show(t("ui.find.hint"), found=True)
-
-    @on(FindBar.Closed)
-    def _find_closed(self, event: FindBar.Closed) -> None:
-        tree = self.query_one(PlanTree)
-        if not event.keep and self._before_find is not None:
-            tree.restore(self._before_find)
-        self._before_find = None
-        tree.focus()
-
-    def action_evaluate(self) -> None:
-        if not self.allowed("evaluate"):
-            return
-        from tui.screens.evaluation import EvaluationScreen
-
-        self.app.push_screen(EvaluationScreen(self.plan_id))
-
-    def action_sign_off(self) -> None:
-        if not self.allowed("sign_off"):
-            return
-        from tui.screens.signoff import SignOffScreen
-
-        plan = self.plan
-        subject = "plan"
-        if plan is not None and plan.evaluation(self.selected) is not None:
-            subject = self.selected
-        self.app.push_screen(SignOffScreen(self.plan_id, subject))
-
-    def action_history(self) -> None:
-        from tui.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(plan_id=self.plan_id))
-
-    def action_form_table(self) -> None:
-        plan = self.plan
-        if plan is None or not plan.competencies:
-            return
-        from tui.screens.form_table import FormTableScreen, competency_of
-
-        def back(node_id: str | None) -> None:
-            if node_id:
-                self.query_one(PlanTree).select(node_id)
-
-        competency = competency_of(plan, self.selected)
-        self.app.push_screen(FormTableScreen(self, competency, select=self.selected), back)
-
-    def action_progress(self) -> None:
-        from tui.screens.progress import ProgressScreen
-
-        self.app.push_screen(ProgressScreen(self))
-
-    def action_erase_plan(self) -> None:
-        if self.allowed("erase_plan"):
-            start_erase(self, self.plan_id)
-
-    def action_export(self) -> None:
-        from tui.screens.export_form import start_export
-
-        start_export(self, self.plan_id)

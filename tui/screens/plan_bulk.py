@@ -63,7 +63,9 @@ class BulkKeys(_Base):
             return
         tree = self.query_one(PlanTree)
         tree.marked = frozenset(self.marked)
-        tree.show_plan(plan, self.today())
+        view = self.view
+        if view is not None:
+            tree.show_plan(view)
         self.query_one(Banner).message = self._banner(plan)
         self.refresh_bindings()
 

@@ -13,7 +13,6 @@ from textual.widgets import Footer, Static
 
 from core import progress
 from core.i18n import register, t
-from core.projections import summarize
 from tui.screens.base import LeerpadScreen
 from tui.widgets.banner import TitleBar
 from tui.widgets.plan_table import state_label
@@ -64,13 +63,12 @@ class ProgressScreen(LeerpadScreen):
         self._refresh()
 
     def _refresh(self) -> None:
-        plan = self.origin.plan
-        if plan is None:
+        view = self.origin.view
+        if view is None:
             return
-        today = self.origin.today()
-        summary = summarize(plan, today)
+        summary = view.summary
         width = max(20, self.size.width - 3)
-        competencies = progress.by_competency(plan)
+        competencies = progress.by_competency(view)
         # What is left of the screen after the title, the footer, the summary, the axis and
         # its labels, the gap and the bars goes to the plot.
         spare = self.size.height - 2 - 2 - 3 - 1 - len(competencies)
@@ -92,15 +90,15 @@ class ProgressScreen(LeerpadScreen):
                 + legend()
             )
         )
-        lines = chart(progress.weekly(plan, today), summary.week, width=width, height=rows)
+        lines = chart(progress.weekly(view), summary.week, width=width, height=rows)
         self.query_one("#progress-chart", Static).update(Content("\n".join(lines)))
         self.query_one("#progress-bars", Static).update(
             Content("\n".join(competency_bars(competencies, width=width)))
         )
         self.query_one(TitleBar).title = Content.assemble(
             ("leerpad", "bold"),
-            f" · {t('ui.tree.plan', plan=plan.id)} · {t('ui.progress.title')} · ",
-            one_line(plan.trainee),
+            f" · {t('ui.tree.plan', plan=view.id)} · {t('ui.progress.title')} · ",
+            one_line(view.trainee),
         )
 
     def action_back(self) -> None:

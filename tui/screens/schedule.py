@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
+from core import planview
 from core.i18n import fmt_date, register, t
 from core.planning import Proposed
 from core.projections import PlanState, plan_end
@@ -55,7 +56,7 @@ class ScheduleScreen(Screen[dict[str, date] | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(PlanTree).show_plan(self.plan, self.today)
+        self.query_one(PlanTree).show_plan(planview.build(self.plan, self.today))
         table: DataTable[str | Text] = self.query_one(DataTable)
         table.add_column(t("ui.schedule.col.action"), key="action", width=8)
         table.add_column(t("ui.schedule.col.due"), key="due", width=12)

@@ -6,7 +6,6 @@ form is open, the text follows, and a confirm against an older view is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,32 +22,12 @@ from core.commands import ROLES, Rejected
 from core.config import ConfigError
 from core.events import Record
 from core.i18n import fmt_date, fmt_time, register, t
-from core.projections import PlanState, SignOff
+from core.projections import Covered, PlanState, SignOff, covered, signed_already
 from core.sshsig import SigningError
 from core.store import StoreError
 from tui.widgets.fields import Limited
 from tui.widgets.history_table import who
 from tui.widgets.text import literal, literal_text
-
-
-@dataclass(frozen=True, slots=True)
-class Covered:
-    """The version a sign-off would cover right now."""
-
-    subject: str
-    """'plan' or an evaluation id."""
-    seq: int
-    hash: str
-
-
-def covered(plan: PlanState, subject: str) -> Covered | None:
-    """What signing `subject` of `plan` covers now (None: no such evaluation)."""
-    if subject.lower() == "plan" or subject.upper() == plan.id:
-        return Covered("plan", plan.version, plan.version_hash)
-    evaluation = plan.evaluation(subject)
-    if evaluation is None:
-        return None
-    return Covered(evaluation.id, evaluation.seq, evaluation.hash)
 
 
 class RoleButton(RadioButton):
@@ -149,14 +128,8 @@ class SignOffScreen(ModalScreen[int | None]):
 
     @staticmethod
     def _signed(plan: PlanState, shown: Covered | None) -> dict[str, SignOff]:
-        """Who signed the version on screen already, by role."""
-        if shown is None:
-            return {}
-        return {
-            s.role: s
-            for s in plan.signoffs
-            if s.subject == shown.subject and s.covers_seq == shown.seq
-        }
+        """Who signed the version on screen already, by role: what the command refuses."""
+        return {} if shown is None else signed_already(plan, shown)
 
     @staticmethod
     def _role_label(role: str, done: SignOff | None) -> Text:

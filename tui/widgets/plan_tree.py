@@ -8,7 +8,6 @@ cursor survive every change, including other people's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -20,19 +19,10 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from core.i18n import fmt_date, fmt_short_date, language, register, t
-from core.planview import level_word
-from core.projections import (
-    STATUS_SYMBOL,
-    CompetencyState,
-    PlanState,
-    RowState,
-    Status,
-    counts,
-    latest_levels,
-    signoff_current,
-)
+from core.planview import CompetencyView, PlanView, RowView
+from core.projections import STATUS_SYMBOL, Status
 from tui.commands import localize_bindings
-from tui.widgets.text import STATUS_COMPONENT, one_line, status_word
+from tui.widgets.text import STATUS_COMPONENT, action_word, one_line
 
 JOB = "#A"
 PERSONAL = "#B"
@@ -52,11 +42,6 @@ class TreeItem:
     label: Text
     expandable: bool
     expanded: bool = False
-
-
-def level_name(plan: PlanState, key: str) -> str:
-    """A level of the plan's scale in the user's language."""
-    return level_word(plan.level(key), key, language())
 
 
 class PlanTree(Tree[str]):
@@ -104,12 +89,12 @@ class PlanTree(Tree[str]):
         node = self.cursor_node
         return node.data if node is not None else None
 
-    def show_plan(self, plan: PlanState, today: date) -> None:
-        """Make the tree show `plan`: relabel what exists, add what is new, keep the cursor."""
+    def show_plan(self, view: PlanView) -> None:
+        """Make the tree show the plan: relabel what exists, add what is new, keep the cursor."""
         cursor = self.cursor_node
         added = False
         with self.app.batch_update():
-            for item in self.items(plan, today):
+            for item in self.items(view):
                 node = self._by_id.get(item.key)
                 if node is None:
                     parent = self.root if item.parent is None else self._by_id[item.parent]
@@ -218,14 +203,11 @@ class PlanTree(Tree[str]):
 
     # --- labels ----------------------------------------------------------------------------
 
-    def items(self, plan: PlanState, today: date) -> list[TreeItem]:
+    def items(self, view: PlanView) -> list[TreeItem]:
+        """The tree's nodes as `view` has them: every status and count is the view's."""
         style = self._style
-        if plan.closed is not None:
-            # A closed plan has no deadlines left: judged from the dawn of time nothing is
-            # overdue, while done and planned dates still show.
-            today = date.min
-        found = [TreeItem(plan.id, None, self._plan_label(plan), False)]
-        total = counts(plan.actions())
+        found = [TreeItem(view.id, None, self._plan_label(view), False)]
+        total = view.summary
         found.append(
             TreeItem(
                 JOB,
@@ -238,17 +220,17 @@ class PlanTree(Tree[str]):
                 expanded=True,
             )
         )
-        for comp in plan.competencies:
+        for comp in view.competencies:
             found.append(TreeItem(comp.id, JOB, self._competency_label(comp), True))
             for row in comp.rows:
-                found.append(TreeItem(row.id, comp.id, self._row_label(row, today), True))
+                found.append(TreeItem(row.id, comp.id, self._row_label(row), True))
                 for action in row.actions:
-                    status = action.status(today)
+                    status = action.status
                     mark = "» " if action.id in self.marked else ""
                     label = self._label(
                         (mark, style("plan-tree--branch")),
                         (f"{STATUS_SYMBOL[status]} {action.id} ", style(STATUS_COMPONENT[status])),
-                        (status_word(action, today), style(STATUS_COMPONENT[status])),
+                        (action_word(action), style(STATUS_COMPONENT[status])),
                         (f" {one_line(action.text)}", ""),
                     )
                     found.append(TreeItem(action.id, row.id, label, False))
@@ -260,11 +242,10 @@ class PlanTree(Tree[str]):
                 True,
             )
         )
-        latest = latest_levels(plan)
-        for pers in plan.personal:
+        for pers in view.personal:
             parts: list[tuple[str, Style | str]] = [(f"{pers.id} {one_line(pers.name)}", "")]
-            if pers.id in latest:
-                parts.append((f" · {level_name(plan, latest[pers.id])}", style("plan-tree--count")))
+            if pers.latest is not None:
+                parts.append((f" · {pers.latest.word(language())}", style("plan-tree--count")))
             found.append(TreeItem(pers.id, PERSONAL, self._label(*parts), False))
         found.append(
             TreeItem(
@@ -272,20 +253,14 @@ class PlanTree(Tree[str]):
                 None,
                 self._label(
                     (t("ui.tree.evaluations"), style("plan-tree--branch")),
-                    (f" ({len(plan.evaluations)})", style("plan-tree--count")),
+                    (f" ({len(view.evaluations)})", style("plan-tree--count")),
                 ),
                 True,
                 expanded=True,
             )
         )
-        for evaluation in plan.evaluations:
-            signed = sorted(
-                {
-                    s.role
-                    for s in plan.signoffs
-                    if s.subject == evaluation.id and signoff_current(plan, s)
-                }
-            )
+        for evaluation in view.evaluations:
+            signed = sorted({s.role for s in evaluation.signoffs if s.current})
             label = self._label(
                 (f"{evaluation.id} {fmt_date(evaluation.on)}", ""),
                 (
@@ -298,15 +273,15 @@ class PlanTree(Tree[str]):
             found.append(TreeItem(evaluation.id, EVALUATIONS, label, False))
         return found
 
-    def _plan_label(self, plan: PlanState) -> Text:
-        closed = f" · {t(f'outcome.{plan.closed.outcome}')}" if plan.closed else ""
+    def _plan_label(self, view: PlanView) -> Text:
+        closed = f" · {t(f'outcome.{view.closed.outcome}')}" if view.closed else ""
         return self._label(
-            (t("ui.tree.plan", plan=plan.id), self._style("plan-tree--branch")),
-            (f" {one_line(plan.trainee)}{closed}", ""),
+            (t("ui.tree.plan", plan=view.id), self._style("plan-tree--branch")),
+            (f" {one_line(view.trainee)}{closed}", ""),
         )
 
-    def _competency_label(self, comp: CompetencyState) -> Text:
-        c = counts(comp.actions())
+    def _competency_label(self, comp: CompetencyView) -> Text:
+        c = comp.progress
         complete = c.total > 0 and c.done == c.total
         mark = "✔ " if complete else ""
         count_style = "plan-tree--complete" if complete else "plan-tree--count"
@@ -316,17 +291,16 @@ class PlanTree(Tree[str]):
             (f" {one_line(comp.title)}", ""),
         )
 
-    def _row_label(self, row: RowState, today: date) -> Text:
-        c = counts(row.actions)
-        overdue = sum(1 for a in row.actions if a.status(today) is Status.OVERDUE)
+    def _row_label(self, row: RowView) -> Text:
+        c = row.progress
         style = self._style
         parts: list[tuple[str, Style | str]] = [(f"{row.id} ", "")]
         if row.done_on is not None:
             parts.append((f"✔ {fmt_short_date(row.done_on)}", style(STATUS_COMPONENT[Status.DONE])))
         else:
             parts.append((f"{c.done}/{c.total}", style("plan-tree--count")))
-            if overdue:
-                parts.append((f" ! {overdue}", style(STATUS_COMPONENT[Status.OVERDUE])))
+            if row.overdue:
+                parts.append((f" ! {row.overdue}", style(STATUS_COMPONENT[Status.OVERDUE])))
         skills = row.skills[0] if row.skills else t("ui.tree.own_row")
         parts.append((f" {one_line(skills)}", ""))
         return self._label(*parts)

@@ -16,8 +16,8 @@ from textual.content import Content
 
 from core import safe
 from core.i18n import fmt_date, fmt_short_date, register, t
-from core.planview import ActionView, action_view
-from core.projections import STATUS_SYMBOL, ActionState, Status
+from core.planview import ActionView
+from core.projections import Status
 
 
 def visible(text: str) -> str:
@@ -41,13 +41,8 @@ def one_line(text: str) -> str:
     return " ".join(visible(text).split())
 
 
-def status_word(action: ActionState, today: date, *, long: bool = False) -> str:
-    """The status word an action shows (open, planned 01/12, overdue 01/12, done 01/12, n/a)."""
-    return action_word(action_view(action, "", today), long=long)
-
-
 def action_word(action: ActionView, *, long: bool = False) -> str:
-    """`status_word` of an action's view."""
+    """The status word an action shows (open, planned 01/12, overdue 01/12, done 01/12, n/a)."""
     status = action.status
     word = t(f"status.{status.value}")
     show = fmt_date if long else fmt_short_date
@@ -76,11 +71,6 @@ STATUS_CSS = """
     .status--na { color: $text-muted; }
     .status--open, .status--planned { }
 """
-
-
-def status_label(action: ActionState, today: date) -> str:
-    """Symbol and word: '✔ done 01/12'."""
-    return f"{STATUS_SYMBOL[action.status(today)]} {status_word(action, today)}"
 
 
 EXPECTED_MARK = "┃"
