@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -75,18 +76,35 @@ def fill(url: str, profile: Profile, notes: int) -> None:
             store.execute(lambda s, n=n: commands.add_note(s, "P1", "P1", text=f"Notitie {n}."))
 
 
-def test_a_rewritten_history_fails_against_a_checkpoint(
+Witnessed = Callable[[int], tuple[str, Path]]
+
+
+@pytest.fixture
+def witnessed(
     pg_store: PgStore,
     witness_key: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     tiny_profile: Profile,
+) -> Witnessed:
+    """witnessed(notes): a plan with `notes` notes in `pg_store`, then a checkpoint of it
+    appended to a file; (the store's URL for jan, that file)."""
+
+    def make(notes: int) -> tuple[str, Path]:
+        url = pg_store.url("jan")
+        fill(url, tiny_profile, notes)
+        target = tmp_path / "witness.txt"
+        code, _, err = run(capsys, "--store", url, "checkpoint", "--append-to", str(target))
+        assert code == 0, err
+        return url, target
+
+    return make
+
+
+def test_a_rewritten_history_fails_against_a_checkpoint(
+    pg_store: PgStore, witnessed: Witnessed, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = pg_store.url("jan")
-    fill(url, tiny_profile, 5)
-    target = tmp_path / "witness.txt"
-    code, _, err = run(capsys, "--store", url, "checkpoint", "--append-to", str(target))
-    assert code == 0, err
+    url, target = witnessed(5)
     body = target.read_text().split("\n\n")[0].splitlines()
     (log_id,) = pg_store.psql("SELECT replace(log_id::text, '-', '') FROM leerpad.store").split()
     assert body[:2] == [f"leerpad/log/{log_id}", "6"]
@@ -104,16 +122,9 @@ def test_a_rewritten_history_fails_against_a_checkpoint(
 
 
 def test_a_shortened_history_fails_against_a_checkpoint(
-    pg_store: PgStore,
-    witness_key: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    tiny_profile: Profile,
+    pg_store: PgStore, witnessed: Witnessed, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = pg_store.url("jan")
-    fill(url, tiny_profile, 2)
-    target = tmp_path / "witness.txt"
-    assert run(capsys, "--store", url, "checkpoint", "-o", str(target))[0] == 0
+    url, target = witnessed(2)
     pg_store.psql(
         "DELETE FROM leerpad.records WHERE seq = 3; "
         "UPDATE leerpad.store SET last_seq = 2, "
@@ -149,22 +160,24 @@ def test_a_checkpoint_of_another_store_is_refused(
     assert code == 3 and f"checkpoint {target}#1 is for another log" in err
 
 
+def refused(capsys: pytest.CaptureFixture[str], url: str, target: Path) -> str:
+    """Why `leerpad checkpoint -o target` failed (exit 3), having written nothing."""
+    code, _, err = run(capsys, "--store", url, "checkpoint", "-o", str(target))
+    assert code == 3 and not target.exists()
+    return err
+
+
 def test_an_empty_database_store_has_nothing_to_witness(
     pg_store: PgStore, witness_key: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = tmp_path / "witness.txt"
-    code, _, err = run(capsys, "--store", pg_store.url("jan"), "checkpoint", "-o", str(target))
-    assert code == 3 and "nothing to witness" in err
-    assert not target.exists()
+    assert "nothing to witness" in refused(capsys, pg_store.url("jan"), tmp_path / "w.txt")
 
 
 def test_a_trainee_who_cannot_read_every_record_is_refused(
     team: PgStore, witness_key: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "witness.txt"
-    code, _, err = run(capsys, "--store", team.url("piet"), "checkpoint", "-o", str(target))
-    assert code == 3 and "piet may not read every record" in err
-    assert not target.exists()
+    assert "piet may not read every record" in refused(capsys, team.url("piet"), target)
     assert run(capsys, "--store", team.url("jan"), "checkpoint", "-o", str(target))[0] == 0
     code, _, err = run(capsys, "--store", team.url("piet"), "verify", "--checkpoint", str(target))
     assert code == 3 and "piet may not read every record" in err
