@@ -198,4 +198,7 @@ def test_an_erased_plan_has_nothing_overdue_anywhere(run: Run) -> None:
     assert overdue() == (["P2"], ["P2"])
     shown = json.loads(ok(run, "plan", "show", "P1", "--json"))
     assert shown["summary"]["overdue"] == 0
+    assert shown["summary"]["status"] == "erased"
     assert "overdue" not in ok(run, "plan", "show", "P1")
+    statuses = {p["id"]: p["status"] for p in json.loads(ok(run, "plan", "list", "--json"))}
+    assert statuses == {"P1": "erased", "P2": "behind"}
