@@ -464,6 +464,22 @@ class FileBackend:
 
         return verify_store(self.path)
 
+    def hashes(self, report: Report, seqs: set[int]) -> dict[int, str]:
+        """Read by name, as `verify_store` did, up to the end of what it found intact: there
+        the Nth frame is record N."""
+        log = LogFile(self.path / LOG_NAME, writable=False)
+        try:
+            found: dict[int, str] = {}
+            last = max(seqs, default=0)
+            for seq, (_, payload) in enumerate(log.scan(HEADER_SIZE, report.end), 1):
+                if seq > last:
+                    break
+                if seq in seqs:
+                    found[seq] = payload_hash(payload)
+            return found
+        finally:
+            log.close()
+
     def wait(self, seq: int, timeout: float) -> bool:
         """Poll the log's size: a file has no notifications every filesystem keeps."""
         deadline = time.monotonic() + timeout

@@ -59,6 +59,16 @@ __all__ = [
 ]
 
 
+def open_backend(location: str | Path, *, create: bool = True) -> Backend:
+    """The backend of the store at `location` (a directory or a postgresql:// URL), nothing
+    read yet; StoreError (MissingDriver for a database without psycopg) when it cannot be."""
+    if is_database_url(location):
+        from core import pgstore  # only database stores need psycopg
+
+        return pgstore.PgBackend.open(str(location), create=create)
+    return FileBackend.open(Path(location), create=create)
+
+
 @dataclass
 class Store:
     """An open store. `state` is the projection of every record read so far."""
@@ -92,13 +102,9 @@ class Store:
         or with `check_now` off before the first write (a UI calls
         `covered_damaged` in the background meanwhile).
         """
+        backend = open_backend(path, create=create)
         if is_database_url(path):
-            from core import pgstore  # only database stores need psycopg
-
-            backend: Backend = pgstore.PgBackend.open(str(path), create=create)
             cache_dir = None
-        else:
-            backend = FileBackend.open(Path(path), create=create)
         store = cls(backend=backend, clock=clock)
         if backend.actor is not None:
             store.actor = backend.actor
