@@ -1,8 +1,9 @@
 """The benchmark's child processes: each measures one thing in a fresh interpreter.
 
-    python -m benchmarks.probes open STORE [CACHE_DIR]   # replay (or checkpoint + tail)
-    python -m benchmarks.probes valid STORE CACHE_DIR    # would a process use the checkpoint?
+    python -m benchmarks.probes open STORE [CACHE_DIR]   # replay (or read model + tail)
+    python -m benchmarks.probes valid STORE CACHE_DIR    # would a process use the read model?
     python -m benchmarks.probes paint STORE              # UI start until the dashboard shows
+    python -m benchmarks.probes plan STORE PLAN          # then the time to open one plan's screen
     python -m benchmarks.probes responsive STORE         # UI with a large store: new event, history
     python -m benchmarks.probes append KIND PATH N [CACHE_DIR]  # durable append latencies
     python -m benchmarks.probes writer STORE ID N        # one of the concurrent writers
@@ -46,22 +47,23 @@ def _open(store: str, cache: str | None) -> dict[str, object]:
 
 
 def _valid(store: str, cache: str) -> dict[str, object]:
-    """Whether this process would use the store's checkpoint (same code, same log)."""
-    from core import checkpoint
+    """Whether this process would use the store's read model (same code, same log)."""
+    from core import readmodel
     from core.log import LogFile
     from core.store import LOG_NAME
 
     log = LogFile(Path(store) / LOG_NAME, writable=False)
     try:
-        path = checkpoint.checkpoint_path(Path(cache), log.path, log.header.log_id)
-        found = checkpoint.read(path, log)
+        path = readmodel.model_path(Path(cache), log.path, log.header.log_id)
+        found = readmodel.read_head(path, log)
     finally:
         log.close()
-    return {"valid": found is not None, "seq": found[0].seq if found else 0}
+    return {"valid": found is not None, "seq": found.seq if found else 0}
 
 
-def _paint(store: str) -> dict[str, object]:
-    """Open the store and the app as `leerpad` does, headless, until the dashboard is painted."""
+def _paint(store: str, plan: str | None = None) -> dict[str, object]:
+    """Open the store and the app as `leerpad` does, headless, until the dashboard is painted;
+    with `plan`, then open that plan's screen (as Enter on its row does) and time that."""
     import asyncio
 
     from cli.context import Context
@@ -70,7 +72,10 @@ def _paint(store: str) -> dict[str, object]:
     from tui.screens.dashboard import DashboardScreen
 
     ctx = Context.from_args(parser_for(["--store", store]).parse_args(["--store", store]))
-    app = LeerpadApp(ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang)
+    # As cli/ui.py opens it: the log behind the read model is checked in the background.
+    app = LeerpadApp(
+        ctx.store(check_now=False), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang
+    )
 
     async def until_shown() -> dict[str, object]:
         async with app.run_test(size=(160, 48)) as pilot:
@@ -79,7 +84,19 @@ def _paint(store: str) -> dict[str, object]:
             if not isinstance(app.screen, DashboardScreen):
                 raise SystemExit(f"expected the dashboard, got {app.screen!r}")
             shown = time.perf_counter() - START
-            print(json.dumps({"shown": shown, "plans": len(app.store.state.plans)}), flush=True)
+            result: dict[str, object] = {"shown": shown, "plans": len(app.store.state.plans)}
+            if plan is not None:
+                # The background check of the log, not timed (the log follower never ends).
+                checking = [w for w in app.workers if w.group == "check-covered"]
+                if checking:  # an empty list would wait for every worker
+                    await app.workers.wait_for_complete(checking)
+                began = time.perf_counter()
+                app.screen.open_plan(plan)
+                await pilot.pause()
+                result["plan_seconds"] = time.perf_counter() - began
+                result["screen"] = type(app.screen).__name__
+            result["peak_mb"] = peak_mb()
+            print(json.dumps(result), flush=True)
             # Tearing the app down is not part of the first paint.
             import os
 
@@ -98,7 +115,7 @@ def _responsive(store: str) -> dict[str, object]:
 
     from cli.context import Context
     from cli.main import parser_for
-    from core import checkpoint
+    from core import readmodel
     from tui.app import LeerpadApp
     from tui.screens.history import HistoryScreen
 
@@ -106,10 +123,10 @@ def _responsive(store: str) -> dict[str, object]:
     app = LeerpadApp(
         ctx.store(), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang, watch_log=False
     )
-    cache = checkpoint.default_dir()
+    cache = readmodel.default_dir()
 
     def other_user_appends() -> None:
-        """Another process appends one note (opening the store from the same checkpoint)."""
+        """Another process appends one note (opening the store from the same read model)."""
         argv = [sys.executable, "-m", "benchmarks.probes", "append", "leerpad", store, "1"]
         subprocess.run([*argv, str(cache)] if cache else argv, check=True, capture_output=True)
 
@@ -219,6 +236,8 @@ def main(argv: list[str]) -> int:
         result = _valid(args[0], args[1])
     elif kind == "paint":
         result = _paint(args[0])
+    elif kind == "plan":
+        result = _paint(args[0], args[1])
     elif kind == "responsive":
         result = _responsive(args[0])
     elif kind == "append":

@@ -29,8 +29,8 @@ from typing import Any
 import msgspec
 
 from benchmarks import generate, peers, pgbench
-from core import checkpoint, pgstore
 from core import events as ev
+from core import pgstore, readmodel
 from core.log import HEADER_SIZE, LogFile
 from core.store import LOG_NAME, Store
 from core.storecopy import copy_store
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)
 TAIL = 1_000
-"""Records appended after the checkpoint in the checkpoint measurements."""
+"""Records appended after the read model in the read model measurements."""
 
 
 @dataclass
@@ -73,7 +73,7 @@ class Bench:
 
     @property
     def cache(self) -> Path:
-        """Where the CLI and UI (XDG_CACHE_HOME below) keep their checkpoints."""
+        """Where the CLI and UI (XDG_CACHE_HOME below) keep their read models."""
         return self.data / "xdg-cache" / "leerpad"
 
     def env(self, *, today: date, checkpoints: bool = True) -> dict[str, str]:
@@ -95,7 +95,7 @@ class Bench:
             TZ="UTC",
         )
         if not checkpoints:
-            env[checkpoint.DISABLE_VARIABLE] = "off"
+            env[readmodel.DISABLE_VARIABLE] = "off"
         return env
 
 
@@ -221,19 +221,19 @@ def offset_of(path: Path, seq: int) -> int:
 
 
 def ensure_checkpointed_copy(bench: Bench, source: Path, n: int) -> Path:
-    """A copy of the store whose checkpoint covers all but the last TAIL records."""
+    """A copy of the store whose read model covers all but the last TAIL records."""
     copy = bench.data / f"ckpt-{source.name}"
     log_path = copy / LOG_NAME
     tail = min(TAIL, n // 10)
     if log_path.exists() and log_path.stat().st_size == (source / LOG_NAME).stat().st_size:
         with Store.open(copy, create=False) as probe_store:
-            found = checkpoint.read(
-                checkpoint.checkpoint_path(
+            found = readmodel.read_head(
+                readmodel.model_path(
                     bench.cache, probe_store.log.path, probe_store.log.header.log_id
                 ),
                 probe_store.log,
             )
-        if found is not None and found[0].seq == n - tail:
+        if found is not None and found.seq == n - tail:
             return copy
     say(f"checkpointing {label(n)} at record {n - tail:,}")
     shutil.rmtree(copy, ignore_errors=True)
@@ -242,8 +242,8 @@ def ensure_checkpointed_copy(bench: Bench, source: Path, n: int) -> Path:
     with open(source / LOG_NAME, "rb") as src, open(log_path, "wb") as dst:
         dst.write(src.read(cut))
     with Store.open(copy, create=False) as partial:
-        if checkpoint.save(partial, bench.cache) is None:
-            raise RuntimeError("could not write the checkpoint")
+        if readmodel.save(partial, bench.cache) is None:
+            raise RuntimeError("could not write the read model")
     with open(source / LOG_NAME, "rb") as src, open(log_path, "ab") as dst:
         src.seek(cut)
         shutil.copyfileobj(src, dst)
@@ -288,13 +288,13 @@ def measure_size(bench: Bench, n: int) -> dict[str, Any]:
     copy = ensure_checkpointed_copy(bench, store, n)
     with Store.open(copy, create=False) as opened:
         result["checkpoint_bytes"] = (
-            checkpoint.checkpoint_path(bench.cache, opened.log.path, opened.log.header.log_id)
+            readmodel.model_path(bench.cache, opened.log.path, opened.log.header.log_id)
             .stat()
             .st_size
         )
         result["checkpoint_save"] = median_of(
             min(3, plan.repeat),
-            lambda: timed(lambda: checkpoint.save(opened, bench.data / "scratch-cache")),
+            lambda: timed(lambda: readmodel.save(opened, bench.data / "scratch-cache")),
         )
     result["tail"] = min(TAIL, n // 10)
 
@@ -337,7 +337,7 @@ def measure_size(bench: Bench, n: int) -> dict[str, Any]:
         _fresh_copy(store, scratch)
         shutil.rmtree(xdg, ignore_errors=True)
         with Store.open(scratch, create=False) as opened:
-            checkpoint.save(opened, xdg / "leerpad")
+            readmodel.save(opened, xdg / "leerpad")
         env_ui = {**env_on, "XDG_CACHE_HOME": str(xdg)}
         result["ui"] = run_child(probe("responsive", str(scratch)), env_ui).output
 
@@ -384,7 +384,7 @@ def measure_baseline(bench: Bench) -> dict[str, Any]:
 def _check_valid(copy: Path, bench: Bench, env: dict[str, str], seq: int) -> None:
     found = run_child(probe("valid", str(copy), str(bench.cache)), env).output
     if not found["valid"] or found["seq"] != seq:
-        raise RuntimeError(f"the checkpoint of {copy} is not used by a new process: {found}")
+        raise RuntimeError(f"the read model of {copy} is not used by a new process: {found}")
 
 
 def measure_peers(bench: Bench, store: Path, n: int) -> dict[str, Any]:
@@ -684,19 +684,19 @@ def report(bench: Bench) -> str:
             ),
         ),
         row(
-            "open with checkpoint + tail",
+            "open with read model + tail",
             lambda n, r: f"{ms(r['checkpoint_open'])} (tail {r['tail']:,})",
         ),
         row(
-            "checkpoint file / write",
+            "read model file / write",
             lambda n, r: f"{r['checkpoint_bytes'] / 1e6:,.1f} MB / {ms(r['checkpoint_save'])}",
         ),
-        row("`plan list`, process, no checkpoint", lambda n, r: ms(r["list_replay"])),
-        row("`plan list`, process, checkpoint", lambda n, r: ms(r["list_checkpoint"])),
-        row("UI first paint, no checkpoint", lambda n, r: ms(r["paint_replay"])),
-        row("UI first paint, checkpoint", lambda n, r: ms(r["paint_checkpoint"])),
+        row("`plan list`, process, no read model", lambda n, r: ms(r["list_replay"])),
+        row("`plan list`, process, read model", lambda n, r: ms(r["list_checkpoint"])),
+        row("UI first paint, no read model", lambda n, r: ms(r["paint_replay"])),
+        row("UI first paint, read model", lambda n, r: ms(r["paint_checkpoint"])),
         row(
-            "peak RSS: replay / checkpoint",
+            "peak RSS: replay / read model",
             lambda n, r: f"{r['rss_replay']:,.0f} / {r['rss_checkpoint']:,.0f} MB",
         ),
         row("peer: SQLite msgpack blobs, replay", lambda n, r: ms(r["sqlite_replay"])),
@@ -845,12 +845,12 @@ def targets(bench: Bench) -> list[str]:
             f"p50 {ms(mine)} vs {ms(theirs)}",
         ),
         (
-            f"`plan list` with a checkpoint < 0.3 s ({at})",
+            f"`plan list` with the read model < 0.3 s ({at})",
             r["list_checkpoint"] < 0.3,
             ms(r["list_checkpoint"]),
         ),
         (
-            f"UI first paint < 1 s ({at}, checkpoint)",
+            f"UI first paint < 1 s ({at}, read model)",
             r["paint_checkpoint"] < 1.0,
             ms(r["paint_checkpoint"]),
         ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli import signing
 from cli.context import EXIT_STORE, EXIT_USAGE, Context, Fail, warn
@@ -14,7 +14,11 @@ from cli.render import literal
 from core import config, i18n, signoffs, sshsig, witness
 from core.i18n import t
 from core.identity import current_actor
-from core.store import utc_now
+from core.storage import Backend, MissingDriver, StoreError
+from core.store import LOG_NAME, open_backend, utc_now
+
+if TYPE_CHECKING:
+    from core.verify import Report
 
 i18n.register(
     {
@@ -25,12 +29,6 @@ i18n.register(
         "cli.checkpoint.wrote": (
             "Checkpoint of {count} records written to {path}.",
             "Checkpoint van {count} records geschreven naar {path}.",
-        ),
-        "cli.checkpoint.database": (
-            "Witnessed checkpoints are for file stores; a PostgreSQL store keeps its chain "
-            "in the database (see docs/FORMAT.md for the auditor's query).",
-            "Getuigde checkpoints zijn er voor bestandsopslag; een PostgreSQL-opslag houdt "
-            "haar keten in de databank bij (zie docs/FORMAT.md voor de query van de auditor).",
         ),
         "cli.checkpoint.no_store": (
             "There is no leerpad store at {path}.",
@@ -44,18 +42,20 @@ def cmd_checkpoint(args: argparse.Namespace, ctx: Context) -> int:
     key = signing.signing_key()
     if key is None:
         raise Fail(t("cli.checkpoint.no_key", path=config.user_config_path()), EXIT_USAGE)
-    if isinstance(ctx.store_path, str):
-        raise Fail(t("cli.checkpoint.database"), EXIT_USAGE)
-    if not (ctx.store_path / witness.LOG_NAME).is_file():
+    if not isinstance(ctx.store_path, str) and not (ctx.store_path / LOG_NAME).is_file():
         raise Fail(t("cli.checkpoint.no_store", path=ctx.store_path), EXIT_STORE)
+    backend = _open(ctx.store_path)
     try:
+        # The principal is the login whose key signs (allowed_signers), on a database too.
         note = witness.make(
-            ctx.store_path, signer=current_actor(), key=key, now=utc_now(), interactive=True
+            backend, signer=current_actor(), key=key, now=utc_now(), interactive=True
         )
-    except witness.WitnessError as exc:
+    except (witness.WitnessError, StoreError) as exc:
         raise Fail(str(exc), EXIT_STORE) from exc
     except sshsig.SigningError as exc:
         raise Fail(t("cli.sign.failed", why=exc), EXIT_USAGE) from exc
+    finally:
+        backend.close()
     count = note.split("\n", 2)[1]
     try:
         if args.append_to:
@@ -71,19 +71,36 @@ def cmd_checkpoint(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def check_files(paths: list[str], store: Path | str) -> list[witness.Outcome]:
-    """Read and check every checkpoint in `paths`; a file that cannot be read fails (exit 3)."""
+def check_files(paths: list[str], store: Path | str, report: Report) -> list[witness.Outcome]:
+    """Read and check every checkpoint in `paths` against the store `report` (its `verify`)
+    describes; a file that cannot be read fails (exit 3)."""
     if not paths:
         return []
-    if isinstance(store, str):
-        raise Fail(t("cli.checkpoint.database"), EXIT_USAGE)
     found: list[witness.Checkpoint] = []
     for path in paths:
         try:
             found += witness.read_file(Path(path))
         except witness.WitnessError as exc:
             raise Fail(str(exc), EXIT_STORE) from exc
-    return witness.check(found, store, signoffs.default_checker())
+    checker = signoffs.default_checker()
+    if report.state is None:  # no records to compare: the report already says why
+        return witness.check(found, None, report, checker)
+    backend = _open(store)
+    try:
+        return witness.check(found, backend, report, checker)
+    except StoreError as exc:
+        raise Fail(str(exc), EXIT_STORE) from exc
+    finally:
+        backend.close()
+
+
+def _open(store: Path | str) -> Backend:
+    try:
+        return open_backend(store, create=False)
+    except MissingDriver as exc:
+        raise Fail(str(exc), EXIT_USAGE) from exc
+    except StoreError as exc:
+        raise Fail(str(exc), EXIT_STORE) from exc
 
 
 def print_outcomes(outcomes: list[witness.Outcome]) -> int:

@@ -41,6 +41,7 @@ i18n.register(
         "cli.plan_status.behind": ("behind", "achter"),
         "cli.plan_status.completed": ("completed", "afgerond"),
         "cli.plan_status.stopped": ("stopped", "stopgezet"),
+        "cli.plan_status.erased": ("erased", "gewist"),
         "cli.show.contract": ("Contract", "Contractnummer"),
         "cli.show.company": ("Company", "Bedrijf"),
         "cli.show.contact": ("Contact", "Contactpersoon"),

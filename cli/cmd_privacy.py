@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from cli.context import EXIT_REJECTED, EXIT_STORE, Context, Fail, print_json, warn
-from core import checkpoint, i18n
+from core import i18n, readmodel
 from core.erasure import due_for_erasure, erase_plan, require_sealed
 from core.i18n import fmt_date, t
 from core.storage import StoreError
@@ -121,7 +121,7 @@ def cmd_upgrade(args: argparse.Namespace, ctx: Context) -> int:
     directory = ctx.directory()
     ctx.require_access(directory)
     try:
-        done = upgrade_store(directory, today=ctx.today, cache_dir=checkpoint.default_dir())
+        done = upgrade_store(directory, today=ctx.today, cache_dir=readmodel.default_dir())
     except AlreadyCurrent as exc:
         raise Fail(str(exc), EXIT_REJECTED) from exc
     except StoreError as exc:

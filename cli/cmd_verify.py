@@ -122,7 +122,7 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     if report.state is not None and not isinstance(ctx.store_path, str):
         earlier = earlier_log(ctx.store_path, report.state)
     before = _earlier_verdicts(earlier)
-    outcomes = cmd_checkpoint.check_files(args.checkpoint, ctx.store_path)
+    outcomes = cmd_checkpoint.check_files(args.checkpoint, ctx.store_path, report)
     if any(item["verdict"].fails for item in found + before) or not all(o.ok for o in outcomes):
         code = EXIT_STORE
     if args.json:

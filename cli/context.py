@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from core import access, checkpoint, config, i18n
+from core import access, config, i18n, readmodel
 from core.commands import Rejected
 from core.dates import DateError, check_today, parse_date
 from core.i18n import fmt_date, t
@@ -237,8 +237,12 @@ class Context:
 
     # --- the store ---------------------------------------------------------------------
 
-    def store(self, *, create: bool = True) -> Store:
-        """The store, opened once. Without `create`, a missing store is an error (exit 3)."""
+    def store(self, *, create: bool = True, check_now: bool = True) -> Store:
+        """The store, opened once. Without `create`, a missing store is an error (exit 3).
+
+        `check_now` off: what the read model stands in for is checked before the first
+        write instead of now (the UI checks it in the background meanwhile).
+        """
         if self._store is None and isinstance(self.store_path, str):
             try:
                 self._store = Store.open(self.store_path, create=create)
@@ -257,7 +261,9 @@ class Context:
                 # refused by name (Store.open), not "no store here".
                 if not create and not os.path.lexists(path / LOG_NAME):
                     raise Fail(t("cli.no_store", path=path, leerpad=command_name()), EXIT_STORE)
-                self._store = Store.open(path, create=create, cache_dir=checkpoint.default_dir())
+                self._store = Store.open(
+                    path, create=create, cache_dir=readmodel.default_dir(), check_now=check_now
+                )
             except NoAccess as exc:
                 raise Fail(str(exc), EXIT_STORE) from exc
             except StoreError as exc:

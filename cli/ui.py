@@ -12,7 +12,9 @@ from core.i18n import fmt_date, t
 def open_ui(ctx: Context) -> int:
     from tui.app import LeerpadApp
 
-    store = ctx.store()
+    # The log behind the read model is checked by the app in the background: the
+    # dashboard shows meanwhile, and no write happens before the check.
+    store = ctx.store(check_now=False)
     catalog = ctx.catalog()
     # A session may stay open past midnight: "today" follows the clock unless pinned for a demo.
     today: Callable[[], date] = (lambda: ctx.today) if ctx.today_pinned else date.today

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from core import events as ev
 from core.commands import Rejected, _plan, _text
 from core.i18n import fmt_date, register, t
-from core.projections import PlanState, PlanSummary, StoreState
+from core.projections import PlanState, PlanSummary, StoreState, plan_digests
 from core.storage import StoreError
 from core.store import Store
 
@@ -67,9 +67,9 @@ def erase(store: Store, plan_id: str, *, reason: str, force: bool = False) -> ev
 def due_for_erasure(state: StoreState, closed_before: date) -> list[PlanState]:
     """The plans a retention rule erases: closed before `closed_before`, not erased yet."""
     return [
-        plan
-        for plan in state.plans.values()
-        if plan.erased is None and plan.closed is not None and plan.closed.on < closed_before
+        state.plans[d.id]  # decoded only when it qualifies
+        for d in plan_digests(state)
+        if d.erased is None and d.closed_on is not None and d.closed_on < closed_before
     ]
 
 

@@ -122,13 +122,14 @@ class FileBackend:
         self.end = HEADER_SIZE
         """Offset just after the last record folded into the state."""
         self.last_offset = HEADER_SIZE
-        """Offset of the last record folded (where a checkpoint can check it)."""
+        """Offset of the last record folded (where the read model can check it)."""
         self.corruption: CorruptLog | None = None
         self._ids: tuple[set[str], int] = (set(), HEADER_SIZE)
         self.unchecked = HEADER_SIZE
-        """Records before this offset came from a checkpoint and were not checked yet."""
-        self.unchecked_digest = ""
-        """The SHA-256 those bytes had when a checkpoint last checked them ("" unknown)."""
+        """Records before this offset came from the read model and were not checked yet."""
+        self.unchecked_spans: list[tuple[int, str]] = []
+        """The SHA-256 those bytes had when they were last checked, span by span: (where
+        each span ends, the digest of its bytes from where the one before ended)."""
 
     def _fresh_state(self) -> StoreState:
         """An empty state to read the log into from its first record."""
@@ -201,10 +202,10 @@ class FileBackend:
         self.catch_up(state, None, settle=False)
         return state
 
-    # --- records a checkpoint stood in for -------------------------------------------
+    # --- records the read model stood in for -------------------------------------------
 
     def covered_damaged(self) -> bool:
-        """True when the records a checkpoint stood in for are damaged (checksum, seq, chain).
+        """True when the records the read model stood in for are damaged (checksum, seq, chain).
 
         Reads only the log (safe from a background thread) and changes nothing;
         `check_covered` then makes the damage the store's. Cheaper than a replay:
@@ -213,18 +214,24 @@ class FileBackend:
         stop = self.unchecked
         if stop <= HEADER_SIZE:
             return False
-        if self.unchecked_digest and self.unchecked_digest == self.log.digest(stop):
-            # The very bytes a record-by-record check passed when the checkpoint was
+        spans, start = self.unchecked_spans, 0
+        if spans and spans[-1][0] == stop:
+            # The very bytes a record-by-record check passed when the read model was
             # written: hashed in C at disk speed instead of decoded one by one.
-            return False
+            for end, digest in spans:
+                if self.log.digest(end, start) != digest:
+                    break
+                start = end
+            else:
+                return False
         return self.checked_digest(stop) is None
 
     def check_covered(self) -> StoreState | None:
-        """Check the records a checkpoint stood in for, once; damage makes the store read-only.
+        """Check the records the read model stood in for, once; damage makes the store read-only.
 
         On damage the log is read again from its start, so the state (returned, to
         replace the store's), the message and the read-only reason are exactly
-        those of an open without a checkpoint. None: nothing to replace.
+        those of an open without a read model. None: nothing to replace.
         """
         if self.unchecked <= HEADER_SIZE:
             return None
@@ -233,7 +240,7 @@ class FileBackend:
         except OSError as exc:
             raise self._read_failed(exc) from exc
         self.unchecked = HEADER_SIZE
-        self.unchecked_digest = ""
+        self.unchecked_spans = []
         if not damaged:
             return None
         self._start_reading()
@@ -243,18 +250,24 @@ class FileBackend:
             self._settle(state, problem)
         return state
 
-    def checked_digest(self, stop: int) -> str | None:
+    def checked_digest(self, stop: int, after: tuple[int, int, str] | None = None) -> str | None:
         """Check every record before `stop` (checksums, seqs, chain, as `covered_damaged`)
         and return the SHA-256 of exactly the bytes checked; None when they are damaged.
 
-        The digest lets a later open check those bytes by hashing alone; it is taken
-        from the bytes the check read, never from a second read that might differ.
+        From the log's start (its header included), or with `after` = (offset, seq,
+        hash) from the record ending at that offset with that seq and hash. The digest
+        lets a later open check those bytes by hashing alone; it is taken from the
+        bytes the check read, never from a second read that might differ.
         """
-        digest = hashlib.sha256(self.log.header_bytes)
-        prev, seq = self.log.header.hash, 0
+        if after is None:
+            digest = hashlib.sha256(self.log.header_bytes)
+            start, seq, prev = HEADER_SIZE, 0, self.log.header.hash
+        else:
+            digest = hashlib.sha256()
+            start, seq, prev = after
         sha256, crc32, pack = hashlib.sha256, zlib.crc32, FRAME.pack
         decode = _LINK_DECODER.decode
-        scan = self.log.scan(HEADER_SIZE, stop)
+        scan = self.log.scan(start, stop)
         try:
             for _, payload in scan:
                 link = decode(payload)
@@ -450,6 +463,22 @@ class FileBackend:
         from core.verify import verify_store  # `leerpad verify` only: not on every open
 
         return verify_store(self.path)
+
+    def hashes(self, report: Report, seqs: set[int]) -> dict[int, str]:
+        """Read by name, as `verify_store` did, up to the end of what it found intact: there
+        the Nth frame is record N."""
+        log = LogFile(self.path / LOG_NAME, writable=False)
+        try:
+            found: dict[int, str] = {}
+            last = max(seqs, default=0)
+            for seq, (_, payload) in enumerate(log.scan(HEADER_SIZE, report.end), 1):
+                if seq > last:
+                    break
+                if seq in seqs:
+                    found[seq] = payload_hash(payload)
+            return found
+        finally:
+            log.close()
 
     def wait(self, seq: int, timeout: float) -> bool:
         """Poll the log's size: a file has no notifications every filesystem keeps."""

@@ -366,10 +366,10 @@ class LogFile:
     def size(self) -> int:
         return os.fstat(self.fd).st_size
 
-    def digest(self, stop: int) -> str:
-        """SHA-256 of the file's bytes [0, stop) (what is there now, however short)."""
+    def digest(self, stop: int, start: int = 0) -> str:
+        """SHA-256 of the file's bytes [start, stop) (what is there now, however short)."""
         digest = hashlib.sha256()
-        offset = 0
+        offset = start
         while offset < stop:
             chunk = os.pread(self.fd, min(DIGEST_CHUNK, stop - offset), offset)
             if not chunk:

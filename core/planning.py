@@ -22,8 +22,9 @@ from core.projections import (
     Status,
     StoreState,
     action_status,
+    has_deadlines,
+    plan_digests,
     plan_end,
-    plan_has_deadlines,
 )
 
 DEFAULT_AGENDA_DAYS = 14
@@ -160,12 +161,15 @@ def agenda(
         (lambda p: access.follows(state, actor, p)) if mine else (lambda p: True)
     )
     found: list[AgendaItem] = []
-    for plan in state.plans.values():
-        # A plan without deadlines (closed, erased) has nothing overdue or due.
-        if not plan_has_deadlines(plan) or not access.can_read(state, actor, plan.id):
+    # The digests say which plans have an open action due by then: only those are decoded.
+    # A plan without deadlines (closed, erased) has nothing overdue or due.
+    for d in plan_digests(state):
+        deadlines = has_deadlines(closed=d.closed is not None, erased=d.erased is not None)
+        if not deadlines or not d.dues or d.dues[0] > horizon:
             continue
-        if not keep(plan.id):
+        if not access.can_read(state, actor, d.id) or not keep(d.id):
             continue
+        plan = state.plans[d.id]
         for action in plan.actions():
             status = action_status(plan, action, today)
             if status in DUE and action.due is not None and action.due <= horizon:

@@ -32,7 +32,9 @@ from core.projections import (
 
 
 def plan_status(summary: PlanSummary) -> str:
-    """on-track, behind, completed or stopped: the word for where a plan stands."""
+    """on-track, behind, completed, stopped or erased: the word for where a plan stands."""
+    if summary.erased is not None:
+        return "erased"
     if summary.closed:
         return summary.closed
     return "behind" if summary.behind else "on-track"

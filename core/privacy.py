@@ -17,7 +17,7 @@ import msgspec
 
 from core import events as ev
 from core.i18n import register, t
-from core.projections import PlanState, StoreState, personal_texts
+from core.projections import PlanState, personal_texts
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -42,7 +42,7 @@ PERSONAL: dict[type[ev.Event], tuple[str, ...]] = {
 """Per event type, its fields holding personal texts (a list field: each of its texts)."""
 
 CACHE_TAG = "\x00sealed:"
-"""Starts a personal text sealed for a cache (a checkpoint): the base64 of nonce + ciphertext."""
+"""Starts a personal text sealed for a cache (the read model): the base64 of nonce + ciphertext."""
 
 register(
     {
@@ -212,64 +212,58 @@ def _cache_ad(plan: str) -> bytes:
     return f"{plan}\x00cache".encode()
 
 
-@contextmanager
-def sealed_for_cache(state: StoreState, keys: Keys) -> Iterator[bool]:
-    """Within it, every personal text of `state` is sealed with its plan's key (for a cache).
+def seal_cached(plan_id: str, value: str, cipher: AESGCM) -> str:
+    """`value` sealed for a cache (the read model) with its plan's cipher."""
+    nonce = urandom(NONCE_SIZE)
+    blob = nonce + cipher.encrypt(nonce, value.encode(), _cache_ad(plan_id))
+    return CACHE_TAG + base64.b64encode(blob).decode()
 
-    Yields False, changing nothing, when a plan holds texts it has no key for
-    (records written before sealing): such a state must not be cached. The
-    texts are put back on leaving, so the state is only borrowed.
-    """
-    saved: list[tuple[PlanState, list[str]]] = []
-    ciphers = {}
-    for plan in state.plans.values():
-        if plan.erased is not None:
-            continue
-        cipher = keys.cipher(plan.id)
-        if cipher is None:
-            yield False
-            return
-        ciphers[plan.id] = cipher
+
+def open_cached_text(plan_id: str, value: str, keys: Keys) -> str:
+    """A text read from a cache, opened; a marker when the plan's key is gone."""
+    if not value.startswith(CACHE_TAG):
+        return value
+    cipher = keys.cipher(plan_id)
+    if cipher is None:
+        return gone_marker(plan_id, keys)
     try:
-        for plan in state.plans.values():
-            cipher = ciphers.get(plan.id)
-            if cipher is None:
-                continue
-            originals: list[str] = []
-            ad = _cache_ad(plan.id)
+        blob = base64.b64decode(value[len(CACHE_TAG) :])
+    except ValueError:
+        return t("privacy.unreadable")
+    return _decrypt(cipher, blob[:NONCE_SIZE], blob[NONCE_SIZE:], _cache_ad(plan_id))
 
-            def seal(value: str, cipher: AESGCM = cipher, ad: bytes = ad) -> str:
-                originals.append(value)  # noqa: B023 - used within this iteration only
-                nonce = urandom(NONCE_SIZE)
-                blob = nonce + cipher.encrypt(nonce, value.encode(), ad)
-                return CACHE_TAG + base64.b64encode(blob).decode()
 
-            personal_texts(plan, seal)
-            saved.append((plan, originals))
+@contextmanager
+def sealed_for_cache(plan: PlanState, keys: Keys) -> Iterator[bool]:
+    """Within it, every personal text of `plan` is sealed with the plan's key (for a cache).
+
+    Yields False, changing nothing, when the plan holds texts it has no key for
+    (records written before sealing): such a plan must not be cached. An erased
+    plan's texts are markers already. The texts are put back on leaving, so the
+    plan is only borrowed.
+    """
+    if plan.erased is not None:
+        yield True
+        return
+    cipher = keys.cipher(plan.id)
+    if cipher is None:
+        yield False
+        return
+    originals: list[str] = []
+
+    def seal(value: str) -> str:
+        originals.append(value)
+        return seal_cached(plan.id, value, cipher)
+
+    try:
+        personal_texts(plan, seal)
         yield True
     finally:
-        for plan, originals in saved:
-            back = iter(originals)
-            personal_texts(plan, lambda _value: next(back))  # noqa: B023
+        back = iter(originals)
+        personal_texts(plan, lambda _value: next(back))
 
 
-def open_cached(state: StoreState, keys: Keys) -> None:
-    """Open the personal texts of a state read from a cache, in place (see `sealed_for_cache`)."""
-    for plan in state.plans.values():
-        if plan.erased is not None:
-            continue
-        cipher = keys.cipher(plan.id)
-        ad = _cache_ad(plan.id)
-
-        def unseal(value: str, cipher: AESGCM | None = cipher, ad: bytes = ad) -> str:
-            if not value.startswith(CACHE_TAG):
-                return value
-            if cipher is None:
-                return gone_marker(plan.id, keys)  # noqa: B023
-            try:
-                blob = base64.b64decode(value[len(CACHE_TAG) :])
-            except ValueError:
-                return t("privacy.unreadable")
-            return _decrypt(cipher, blob[:NONCE_SIZE], blob[NONCE_SIZE:], ad)
-
-        personal_texts(plan, unseal)
+def open_cached(plan: PlanState, keys: Keys) -> None:
+    """Open the personal texts of a plan read from a cache, in place (see `sealed_for_cache`)."""
+    if plan.erased is None:
+        personal_texts(plan, lambda value: open_cached_text(plan.id, value, keys))

@@ -8,6 +8,7 @@ parameter: nothing in this module looks at the clock.
 from __future__ import annotations
 
 import sys
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -261,7 +262,7 @@ class CopyOrigin(msgspec.Struct, gc=False):
 class StoreState(msgspec.Struct):
     """Everything the log says, folded: the private state projections mutate.
 
-    Plain msgspec Structs all the way down, so a checkpoint (core/checkpoint.py)
+    Plain msgspec Structs all the way down, so the read model (core/readmodel.py)
     can store and load it directly; only `PlanState.nodes` is rebuilt on load.
     """
 
@@ -315,7 +316,7 @@ def apply_unknown(state: StoreState, seq: int, record_id: str, record_hash: str)
 
 
 def index_nodes(plan: PlanState) -> None:
-    """Fill `plan.nodes` from its tree (after creating it or loading it from a checkpoint)."""
+    """Fill `plan.nodes` from its tree (after creating it or loading it from the read model)."""
     nodes = plan.nodes
     nodes.clear()
     for comp in plan.competencies:
@@ -625,7 +626,7 @@ class Period(Protocol):
     def weeks(self) -> int: ...
 
 
-def week_of(plan: PlanState, today: date) -> int:
+def week_of(plan: Period, today: date) -> int:
     """The plan week `today` falls in: 0 before the start, capped at the plan's length."""
     if today < plan.start:
         return 0
@@ -688,25 +689,43 @@ def action_status(plan: PlanState, action: ActionState, today: date) -> Status:
     return action.status(today, deadlines=plan_has_deadlines(plan))
 
 
-def summarize(plan: PlanState, today: date) -> PlanSummary:
-    c = counts(plan.actions())
-    overdue = 0
-    next_due: date | None = None
-    deadlines = plan_has_deadlines(plan)
+class PlanDigest(msgspec.Struct, frozen=True, array_like=True):
+    """What a plan's summary is computed from, whatever the day: the read model keeps one
+    per plan (core/readmodel.py), so the list and the dashboard need not decode the plan."""
+
+    id: str
+    trainee: str
+    company: str
+    occupation: str
+    title: str
+    start: date
+    weeks: int
+    done: int
+    total: int
+    dues: list[date]
+    """The planned dates of the applicable actions not done yet, sorted."""
+    closed: str | None
+    closed_on: date | None
+    last_seq: int
+    creator: str
+    """Who created the plan (an editor may read what they created)."""
+    erased: Erasure | None = None
+    """When and by whom its personal texts were erased."""
+
+
+def digest(plan: PlanState) -> PlanDigest:
+    done = total = 0
+    dues: list[date] = []
     for action in plan.actions():
-        status = action.status(today, deadlines=deadlines)
-        if status is Status.OVERDUE:
-            overdue += 1
-        elif (
-            deadlines
-            and status is Status.PLANNED
-            and action.due is not None
-            and (next_due is None or action.due < next_due)
-        ):
-            next_due = action.due
-    expected = expected_percent(plan, today)
-    closed = plan.closed.outcome if plan.closed else None
-    return PlanSummary(
+        if action.dropped is None:
+            total += 1
+            if action.done_on is not None:
+                done += 1
+            elif action.due is not None:
+                dues.append(action.due)
+    dues.sort()
+    closed = plan.closed
+    return PlanDigest(
         id=plan.id,
         trainee=plan.trainee,
         company=plan.company,
@@ -714,23 +733,63 @@ def summarize(plan: PlanState, today: date) -> PlanSummary:
         title=plan.title,
         start=plan.start,
         weeks=plan.weeks,
-        week=week_of(plan, today),
-        done=c.done,
-        total=c.total,
-        percent=c.percent,
-        expected=expected,
-        behind=closed is None and c.percent < expected - BEHIND_MARGIN,
-        overdue=overdue,
-        next_due=next_due,
-        closed=closed,
+        done=done,
+        total=total,
+        dues=dues,
+        closed=closed.outcome if closed else None,
+        closed_on=closed.on if closed else None,
         last_seq=plan.last.seq,
+        creator=plan.created.actor,
         erased=plan.erased,
     )
 
 
-def summaries(state: StoreState, today: date) -> list[PlanSummary]:
+def summarize(plan: PlanState, today: date) -> PlanSummary:
+    return summarize_digest(digest(plan), today)
+
+
+def summarize_digest(d: PlanDigest, today: date) -> PlanSummary:
+    """The summary as of `today`: overdue and progress depend on the day, so they are
+    computed here, never stored."""
+    percent = Counts(d.done, d.total).percent
+    deadlines = has_deadlines(closed=d.closed is not None, erased=d.erased is not None)
+    # The dues are sorted: those before today are overdue, the next one is due next.
+    overdue = bisect_left(d.dues, today) if deadlines else 0
+    expected = expected_percent(d, today)
+    closed = d.closed
+    return PlanSummary(
+        id=d.id,
+        trainee=d.trainee,
+        company=d.company,
+        occupation=d.occupation,
+        title=d.title,
+        start=d.start,
+        weeks=d.weeks,
+        week=week_of(d, today),
+        done=d.done,
+        total=d.total,
+        percent=percent,
+        expected=expected,
+        behind=closed is None and percent < expected - BEHIND_MARGIN,
+        overdue=overdue,
+        next_due=d.dues[overdue] if deadlines and overdue < len(d.dues) else None,
+        closed=closed,
+        last_seq=d.last_seq,
+        erased=d.erased,
+    )
+
+
+def plan_digests(state: StoreState) -> list[PlanDigest]:
+    """Every plan's digest; a read model's plans give theirs without decoding the plans."""
+    stored = getattr(state.plans, "digests", None)
+    if stored is not None:
+        return stored()  # type: ignore[no-any-return]
     # A copy of the plans first: the UI reads while its command thread may fold a new plan.
-    return [summarize(plan, today) for plan in list(state.plans.values())]
+    return [digest(plan) for plan in list(state.plans.values())]
+
+
+def summaries(state: StoreState, today: date) -> list[PlanSummary]:
+    return [summarize_digest(d, today) for d in plan_digests(state)]
 
 
 def latest_evaluation(plan: PlanState) -> Evaluation | None:

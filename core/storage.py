@@ -230,4 +230,9 @@ class Backend(Protocol):
         """Check every record from the start, as `leerpad verify` does (on its own handle)."""
         ...
 
+    def hashes(self, report: Report, seqs: set[int]) -> dict[int, str]:
+        """The hash of each record in `seqs` among the intact records `report` (from
+        `verify`) counts; what a witnessed checkpoint compares (core/witness.py)."""
+        ...
+
     def close(self) -> None: ...

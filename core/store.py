@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import access, checkpoint
+from core import access, readmodel
 from core import events as ev
 from core.dates import ClockError, check_clock
 from core.filestore import FileBackend, decode_payload, make_store_dir
@@ -59,6 +59,16 @@ __all__ = [
 ]
 
 
+def open_backend(location: str | Path, *, create: bool = True) -> Backend:
+    """The backend of the store at `location` (a directory or a postgresql:// URL), nothing
+    read yet; StoreError (MissingDriver for a database without psycopg) when it cannot be."""
+    if is_database_url(location):
+        from core import pgstore  # only database stores need psycopg
+
+        return pgstore.PgBackend.open(str(location), create=create)
+    return FileBackend.open(Path(location), create=create)
+
+
 @dataclass
 class Store:
     """An open store. `state` is the projection of every record read so far."""
@@ -85,34 +95,30 @@ class Store:
     ) -> Store:
         """Open (or create) the store at `path` (a directory or a postgresql:// URL) and read it.
 
-        With `cache_dir`, a valid checkpoint there replaces replaying the records
-        a file store's checkpoint covers, and a long replay leaves a new one
-        (see core/checkpoint.py). The records a checkpoint stands in for are
-        still checked (checksums and hash chain): now, or with `check_now` off
-        before the first write (a UI calls `covered_damaged` in the background
-        meanwhile).
+        With `cache_dir`, a valid read model there replaces replaying the records
+        a file store's read model covers (its plans are decoded when first used),
+        and a long replay leaves a new one (see core/readmodel.py). The records a
+        read model stands in for are still checked (checksums and hash chain): now,
+        or with `check_now` off before the first write (a UI calls
+        `covered_damaged` in the background meanwhile).
         """
+        backend = open_backend(path, create=create)
         if is_database_url(path):
-            from core import pgstore  # only database stores need psycopg
-
-            backend: Backend = pgstore.PgBackend.open(str(path), create=create)
             cache_dir = None
-        else:
-            backend = FileBackend.open(Path(path), create=create)
         store = cls(backend=backend, clock=clock)
         if backend.actor is not None:
             store.actor = backend.actor
         store.state.hash = backend.genesis
         try:
-            if cache_dir is not None and checkpoint.restore(store, cache_dir):
+            if cache_dir is not None and readmodel.restore(store, cache_dir):
                 store._file().unchecked = store.end
             restored = store.state.seq
             # On open a problem at the tail is settled now, waiting for a writer if needed.
             backend.catch_up(store.state, None, settle=True)
             if check_now:
                 store.check_covered()
-            if cache_dir is not None and checkpoint.worth_saving(store, store.state.seq - restored):
-                checkpoint.save(store, cache_dir)
+            if cache_dir is not None and readmodel.worth_saving(store, store.state.seq - restored):
+                readmodel.save(store, cache_dir)
             store.finish_erasures()
         except BaseException:
             store.close()
@@ -122,6 +128,9 @@ class Store:
         return store
 
     def close(self) -> None:
+        plans = self.state.plans
+        if isinstance(plans, readmodel.StoredPlans):
+            plans.close()
         self.backend.close()
 
     # --- the plans' keys ----------------------------------------------------------------
@@ -140,7 +149,11 @@ class Store:
         keys = self.keys
         if keys is None:
             return
-        erased = {plan.id for plan in self.state.plans.values() if plan.erased is not None}
+        plans = self.state.plans
+        if isinstance(plans, readmodel.StoredPlans):
+            erased = plans.erased()  # without decoding every plan
+        else:
+            erased = {plan.id for plan in plans.values() if plan.erased is not None}
         for plan_id in erased:
             keys.forget(plan_id)
         for plan_id in sorted(erased & keys.store.plans()):
@@ -194,7 +207,7 @@ class Store:
         """Whether `login` can act in this store: a Unix account, or a database user."""
         return self.backend.login_exists(login)
 
-    # The file backend's position, for checkpoints and the history index of a file store.
+    # The file backend's position, for the read model and the history index of a file store.
 
     @property
     def path(self) -> Path:
@@ -226,10 +239,10 @@ class Store:
             raise AttributeError("only a file store has a log file")
         return backend
 
-    # --- records a file store's checkpoint stood in for -------------------------------
+    # --- records a file store's read model stood in for -------------------------------
 
     def covered_damaged(self) -> bool:
-        """True when the records a checkpoint stood in for are damaged (checksum, seq, chain).
+        """True when the records the read model stood in for are damaged (checksum, seq, chain).
 
         Reads only the log (safe from a background thread) and changes nothing;
         `check_covered` then makes the damage the store's.
@@ -238,7 +251,7 @@ class Store:
         return isinstance(backend, FileBackend) and backend.covered_damaged()
 
     def check_covered(self) -> None:
-        """Check the records a checkpoint stood in for, once; damage makes the store read-only."""
+        """Check the records the read model stood in for, once; damage makes the store read-only."""
         with self._mutex:
             backend = self.backend
             if isinstance(backend, FileBackend):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from core import checkpoint, storefiles
 from core import events as ev
+from core import readmodel, storefiles
 from core.i18n import register, t
 from core.identity import current_actor
 from core.keystore import FileKeyStore, KeyProblem, Keys
@@ -70,7 +70,8 @@ class Upgraded:
 def upgrade_store(directory: Path, *, today: date, cache_dir: Path | None = None) -> Upgraded:
     """Rewrite the store's format-1 log in format 2, keeping the old one as events.log.v1-<date>.
 
-    With `cache_dir`, this user's checkpoint of the old log (plain texts) is removed.
+    With `cache_dir`, this user's checkpoint of the old log (plain texts, written by an
+    earlier leerpad) is removed.
     """
     old = Store.open(directory, create=False)
     try:
@@ -91,7 +92,7 @@ def upgrade_store(directory: Path, *, today: date, cache_dir: Path | None = None
                 why = str(exc) if isinstance(exc, KeyProblem) else exc.strerror or str(exc)
                 raise StoreError(t("upgrade.failed", path=old.path, why=why)) from exc
         if cache_dir is not None:
-            stale = checkpoint.checkpoint_path(cache_dir, old.log.path, header.log_id)
+            stale = readmodel.legacy_checkpoint_path(cache_dir, old.log.path, header.log_id)
             with contextlib.suppress(OSError):
                 stale.unlink()
         return done

@@ -1,5 +1,5 @@
-"""Witnessed checkpoints: a signed note naming the log, its record count and last hash,
-kept by someone outside the group so a rewritten log shows (docs/TRUST.md).
+"""Witnessed checkpoints: a signed note naming the store, its record count and last hash,
+kept by someone outside the group so a rewritten history shows (docs/TRUST.md).
 
 The note follows C2SP's signed-note style: text lines, a blank line, then one
 `— name signature` line per signer, the signature being an SSHSIG (base64).
@@ -17,13 +17,15 @@ import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from core import sshsig
 from core.i18n import register, t
-from core.log import HEADER_SIZE, LogFile, payload_hash
 from core.signoffs import BAD, GOOD, UNCHECKED, Checker, Verdict
-from core.verify import LOG_NAME, verify_store
+
+if TYPE_CHECKING:
+    from core.storage import Backend
+    from core.verify import Report
 
 NAMESPACE = "leerpad-checkpoint@v1"
 DASH = "\u2014"
@@ -156,43 +158,26 @@ def anchor_seqs(count: int) -> list[int]:
     return sorted(seqs)
 
 
-def record_hashes(store: Path, wanted: set[int], end: int) -> dict[int, str]:
-    """The hash of each record whose seq is in `wanted`, reading the log up to byte `end`.
-
-    The caller has verified the log up to `end`, so the Nth frame is record N.
-    """
-    log = LogFile(store / LOG_NAME, writable=False)
-    try:
-        found: dict[int, str] = {}
-        last = max(wanted, default=0)
-        for seq, (_, payload) in enumerate(log.scan(HEADER_SIZE, end), 1):
-            if seq in wanted:
-                found[seq] = payload_hash(payload)
-            if seq >= last:
-                break
-        return found
-    finally:
-        log.close()
-
-
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def make(store: Path, *, signer: str, key: Path, now: datetime, interactive: bool = False) -> str:
-    """A signed checkpoint of the store's log as it is now (the note's text).
+def make(
+    backend: Backend, *, signer: str, key: Path, now: datetime, interactive: bool = False
+) -> str:
+    """A signed checkpoint of the store's records as they are now (the note's text).
 
-    Raises WitnessError for a damaged or empty log, sshsig.SigningError when
+    Raises WitnessError for a damaged or empty store, sshsig.SigningError when
     signing fails.
     """
-    report = verify_store(store)
+    report = backend.verify()
     if report.problem is not None:
         raise WitnessError(t("witness.damaged", what=report.problem.message))
     if report.records == 0 or report.state is None:
         raise WitnessError(t("witness.empty"))
     count = report.records
-    hashes = record_hashes(store, set(anchor_seqs(count)), report.end)
-    lines = [origin(report.state.log_id), str(count), report.last_hash, f"time {_utc(now)}"]
+    hashes = backend.hashes(report, set(anchor_seqs(count)))
+    lines = [origin(backend.log_id), str(count), report.last_hash, f"time {_utc(now)}"]
     lines += [f"record {seq} {hashes[seq]}" for seq in sorted(hashes) if seq != count]
     body = "\n".join(lines) + "\n"
     armored = sshsig.sign(body.encode(), key, NAMESPACE, interactive=interactive)
@@ -292,13 +277,18 @@ def _is_hash(text: str) -> bool:
 # --- checking -----------------------------------------------------------------------------
 
 
-def check(checkpoints: list[Checkpoint], store: Path, checker: Checker) -> list[Outcome]:
-    """Check each checkpoint's signatures and that the store's log still holds what it saw."""
-    report = verify_store(store)
+def check(
+    checkpoints: list[Checkpoint], backend: Backend | None, report: Report, checker: Checker
+) -> list[Outcome]:
+    """Check each checkpoint's signatures and that the store still holds what it saw.
+
+    `report` is what `backend.verify()` found; without a backend (the store could not be
+    opened) no record is compared and every checkpoint names another store.
+    """
     records = report.records
-    log_id = report.state.log_id if report.state is not None else ""
+    log_id = backend.log_id if backend is not None and report.state is not None else ""
     wanted = {seq for c in checkpoints for seq in c.anchors if seq <= records}
-    ours = record_hashes(store, wanted, report.end) if wanted else {}
+    ours = backend.hashes(report, wanted) if log_id else {}
     return [_check_one(c, log_id, records, ours, checker) for c in checkpoints]
 
 

@@ -8,6 +8,7 @@ user's. The state is only ever changed on the UI thread: screens iterate it whil
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -129,6 +130,22 @@ class LeerpadApp(KeyOrder):
             )
         if self.watch_log:
             self.follow_log()
+        self.check_covered()
+
+    @work(thread=True, exclusive=True, group="check-covered")
+    def check_covered(self) -> None:
+        """Check the records the read model stood in for (reading only the log); damage
+        makes the store read-only, on the UI thread, as an open without it would."""
+        if self.store.covered_damaged():
+            with contextlib.suppress(RuntimeError):  # the app is shutting down
+                self.call_from_thread(self._covered_damaged)
+
+    def _covered_damaged(self) -> None:
+        if not self.command_running:  # else the command checks it first, under the lock
+            self.store.check_covered()
+        self._touched[""] = self.store.state.seq  # anything may have changed: redraw all
+        self.seq = self.store.state.seq
+        self.notify(str(self.read_only), severity="error", timeout=30, markup=False)
 
     # --- screens -------------------------------------------------------------------------
 

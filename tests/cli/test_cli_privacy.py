@@ -18,29 +18,30 @@ from pathlib import Path
 import pytest
 from cli_support import OCCUPATION, START, Run
 
-from core import checkpoint
+from core import readmodel
 from core.store import Store
 from tests.markers import MARKERS, files_holding_markers, ok, write_every_personal_text
 
 
 @pytest.fixture
 def caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """This user's cache and another user's; every open writes a checkpoint."""
-    monkeypatch.setattr(checkpoint, "SAVE_AFTER", 1)
+    """This user's cache and another user's; every open writes a read model."""
+    monkeypatch.setattr(readmodel, "SAVE_AFTER", 1)
     mine, theirs = tmp_path / "cache-mine", tmp_path / "cache-theirs"
     monkeypatch.setenv("XDG_CACHE_HOME", str(mine))
     return mine, theirs
 
 
 def _checkpoints(cache: Path) -> list[Path]:
-    return sorted((cache / "leerpad" / "checkpoints").glob("*.ckpt"))
+    """The read models in a user's cache (what stands in for replaying the log)."""
+    return sorted((cache / "leerpad" / "readmodel").glob("*.sqlite"))
 
 
 def test_no_personal_text_is_readable_at_rest_yet_the_plan_shows_every_one(
     run: Run, store_dir: Path, caches: tuple[Path, Path]
 ) -> None:
     write_every_personal_text(run, OCCUPATION, START)
-    assert _checkpoints(caches[0]), "a checkpoint was written"
+    assert _checkpoints(caches[0]), "a read model was written"
     assert (store_dir / "keys" / "P1.key").stat().st_size == 32
     assert files_holding_markers(store_dir, caches[0]) == []
 
@@ -69,7 +70,7 @@ def test_after_erasure_nothing_is_readable_anywhere_and_the_chain_is_whole(
     mine, theirs = caches
     write_every_personal_text(run, OCCUPATION, START)
     before = json.loads(ok(run, "log", "--plan", "P1", "--json"))
-    # Another user opened the store before the erasure: their checkpoint holds the plan.
+    # Another user opened the store before the erasure: their read model holds the plan.
     monkeypatch.setenv("XDG_CACHE_HOME", str(theirs))
     ok(run, "plan", "list")
     stale = _checkpoints(theirs)
@@ -80,7 +81,7 @@ def test_after_erasure_nothing_is_readable_anywhere_and_the_chain_is_whole(
     assert "P1" in out
     assert not (store_dir / "keys" / "P1.key").exists()
 
-    # Their old checkpoint is still there, and still opens: nothing of the plan in it is readable.
+    # Their old read model is still there, and still opens: nothing of the plan in it is readable.
     assert _checkpoints(theirs) == stale
     with Store.open(store_dir, create=False, cache_dir=theirs / "leerpad") as store:
         plan = store.state.plans["P1"]
@@ -198,4 +199,7 @@ def test_an_erased_plan_has_nothing_overdue_anywhere(run: Run) -> None:
     assert overdue() == (["P2"], ["P2"])
     shown = json.loads(ok(run, "plan", "show", "P1", "--json"))
     assert shown["summary"]["overdue"] == 0
+    assert shown["summary"]["status"] == "erased"
     assert "overdue" not in ok(run, "plan", "show", "P1")
+    statuses = {p["id"]: p["status"] for p in json.loads(ok(run, "plan", "list", "--json"))}
+    assert statuses == {"P1": "erased", "P2": "behind"}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from core import access, checkpoint, commands, storefiles
+from core import access, commands, readmodel, storefiles
 from core import events as ev
 from core.log import HEADER_SIZE, LogFile
 from core.store import LOG_NAME, ReadOnly, Store, StoreError
@@ -203,20 +203,20 @@ def test_the_open_log_still_matches_its_name(plan_store: Store) -> None:
     assert _note(plan_store).seq == 2
 
 
-# --- records a checkpoint stood in for ---------------------------------------------------------
+# --- records the read model stood in for -------------------------------------------------------
 
 
 @pytest.fixture
 def checkpointed(
     plan_store: Store, store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Path, int]:
-    """P1 with 30 notes and a checkpoint of all of it in the user's cache; returns the cache
-    directory and the byte offset of record 10 (which the checkpoint covers)."""
-    monkeypatch.setattr(checkpoint, "SAVE_AFTER", 1)
+    """P1 with 30 notes and a read model of all of it in the user's cache; returns the cache
+    directory and the byte offset of record 10 (which the read model covers)."""
+    monkeypatch.setattr(readmodel, "SAVE_AFTER", 1)
     for n in range(30):
         _note(plan_store, f"Notitie {n}.")
-    cache = checkpoint.default_dir()
-    assert cache is not None and checkpoint.save(plan_store, cache) is not None
+    cache = readmodel.default_dir()
+    assert cache is not None and readmodel.save(plan_store, cache) is not None
     offsets = [at for at, _ in LogFile(store_dir / LOG_NAME, writable=False).scan(HEADER_SIZE)]
     return cache, offsets[9]
 
@@ -229,23 +229,24 @@ def _flip(path: Path, offset: int) -> None:
         out.write(bytes([byte ^ 0x10]))
 
 
-def test_damage_behind_a_checkpoint_makes_the_store_read_only(
+def test_damage_behind_a_read_model_makes_the_store_read_only(
     checkpointed: tuple[Path, int], store_dir: Path, make_store: OpenStore
 ) -> None:
     cache, offset = checkpointed
     _flip(store_dir / LOG_NAME, offset + 40)
     store = make_store(cache_dir=cache)
     assert store.corruption is not None and store.corruption.seq == 10
-    assert store.state.seq == 9  # the prefix before the damage, as without a checkpoint
+    assert store.state.seq == 9  # the prefix before the damage, as without a read model
     assert f"record 10 at byte {offset}" in (store.read_only or "")
 
 
-def test_a_writer_checks_what_the_checkpoint_covered_before_appending(
+def test_a_writer_checks_what_the_read_model_covered_before_appending(
     checkpointed: tuple[Path, int], store_dir: Path, make_store: OpenStore
 ) -> None:
     cache, offset = checkpointed
     store = make_store(cache_dir=cache, check_now=False)
-    assert store.state.seq == 31 and store.writable  # from the checkpoint, not yet checked
+    assert store.state.seq == 31 and store.writable  # from the read model, not yet checked
+    assert isinstance(store.state.plans, readmodel.StoredPlans)
     _flip(store_dir / LOG_NAME, offset + 40)
     size = (store_dir / LOG_NAME).stat().st_size
     assert store.covered_damaged()
@@ -254,13 +255,13 @@ def test_a_writer_checks_what_the_checkpoint_covered_before_appending(
     assert (store_dir / LOG_NAME).stat().st_size == size
 
 
-def test_the_cli_sees_damage_behind_a_checkpoint(
+def test_the_cli_sees_damage_behind_a_read_model(
     checkpointed: tuple[Path, int], store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, offset = checkpointed
     store = ["--store", str(store_dir)]
-    assert main([*store, "plan", "list"]) == 0  # leaves the CLI's own checkpoint
-    assert list((checkpoint.default_dir() or Path()).glob("checkpoints/*.ckpt"))
+    assert main([*store, "plan", "list"]) == 0  # leaves the CLI's own read model
+    assert list((readmodel.default_dir() or Path()).glob("readmodel/*.sqlite"))
     _flip(store_dir / LOG_NAME, offset + 40)
     size = (store_dir / LOG_NAME).stat().st_size
     capsys.readouterr()
@@ -271,7 +272,7 @@ def test_the_cli_sees_damage_behind_a_checkpoint(
     assert "record 10" in capsys.readouterr().err
 
 
-def test_an_intact_log_behind_a_checkpoint_stays_writable(
+def test_an_intact_log_behind_a_read_model_stays_writable(
     checkpointed: tuple[Path, int], make_store: OpenStore
 ) -> None:
     cache, _ = checkpointed

@@ -117,6 +117,7 @@ async def test_an_open_plan_needs_its_id_typed_again(open_store, make_app):
         text = shown(screen)
         assert "gewist op 25/11/2026 door an" in text and "[gewist]" in text
         assert "Jan Peeters" not in text and "Gaat vlot" not in text
+        assert "✗ gewist op" in text and "op schema" not in text and "achter" not in text
 
 
 async def test_only_an_administrator_may_erase_when_roles_are_on(open_store, make_app):

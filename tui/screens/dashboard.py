@@ -15,7 +15,7 @@ from core import access, commands
 from core.events import Record
 from core.i18n import register, t
 from core.identity import command_name
-from core.projections import PlanSummary, summaries, summarize
+from core.projections import PlanSummary, plan_digests, summaries, summarize
 from tui.screens.base import LeerpadScreen
 from tui.screens.erase_form import refusal as erase_refusal
 from tui.screens.erase_form import start_erase
@@ -268,7 +268,8 @@ class DashboardScreen(LeerpadScreen):
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         found: list[tuple[str, str, object]] = []
-        for plan in self.leerpad.store.state.plans.values():
+        # The digests: listing every plan decodes none of them.
+        for plan in plan_digests(self.leerpad.store.state):
             found.append(
                 (
                     t("ui.dash.cmd.open", plan=plan.id, trainee=plan.trainee),

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from core import access
 from core.history_index import HistoryIndex
 from core.i18n import language, register, t
+from core.projections import plan_digests
 from core.verify import Report
 from tui.screens.history_detail import HistoryDetailScreen
 from tui.screens.history_filter import FilterChoices, HistoryFilterScreen, kind_label
@@ -281,7 +282,7 @@ class HistoryScreen(Screen[None]):
         choices = FilterChoices(
             plans=[
                 (p.id, p.trainee)
-                for p in sorted(state.plans.values(), key=_plan_order)
+                for p in sorted(plan_digests(state), key=_plan_order)
                 if visible is None or p.id in visible
             ],
             actors=sorted(actors),

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from core.erasure import erased_text
 from core.history import HistoryEntry
 from core.i18n import fmt_date, fmt_time, language, register, t
 from core.planview import (
@@ -106,7 +107,9 @@ def _node(view: PlanView, node: NodeView, verdicts: Mapping[int, Verdict]) -> Co
 
 def _plan(view: PlanView, verdicts: Mapping[int, Verdict]) -> Content:
     s = view.summary
-    if view.closed:
+    if view.erased is not None:
+        state = f"✗ {erased_text(view)}"
+    elif view.closed:
         state = t(
             "ui.detail.closed",
             outcome=t(f"outcome.{view.closed.outcome}"),
