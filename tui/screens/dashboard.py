@@ -94,14 +94,16 @@ class DashboardScreen(LeerpadScreen):
     def _store_changed(self) -> None:
         """Redraw only the plans named by the records folded since the last redraw.
 
-        A new day changes every plan's week and overdue count, and an access
-        record can change which plans may be read: those redraw everything.
+        A new day changes every plan's week and overdue count, an access record can
+        change which plans may be read, and damage found behind the read model takes the
+        state back to before it: those redraw everything.
         """
         app = self.leerpad
         state = app.store.state
         changed = app.changed_plans(self._shown_seq)
         if (
             self._shown_today is None
+            or state.seq < self._shown_seq
             or "" in changed
             or app.today() != self._shown_today
             or len(changed) > max(8, len(self._plans) // 4)
