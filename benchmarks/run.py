@@ -238,6 +238,9 @@ def ensure_checkpointed_copy(bench: Bench, source: Path, n: int) -> Path:
     say(f"checkpointing {label(n)} at record {n - tail:,}")
     shutil.rmtree(copy, ignore_errors=True)
     copy.mkdir(parents=True)
+    # The plans' keys come along: without them the read model is not written (it keeps
+    # personal texts sealed with them).
+    shutil.copytree(source / "keys", copy / "keys")
     cut = offset_of(source, n - tail + 1)
     with open(source / LOG_NAME, "rb") as src, open(log_path, "wb") as dst:
         dst.write(src.read(cut))
@@ -565,6 +568,8 @@ def _fresh_copy(source: Path, target: Path) -> None:
     if source.is_dir():
         target.mkdir()
         shutil.copyfile(source / LOG_NAME, target / LOG_NAME)
+        if (source / "keys").is_dir():  # the plans' keys belong with their records
+            shutil.copytree(source / "keys", target / "keys")
     else:
         shutil.copyfile(source, target)
 
