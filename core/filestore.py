@@ -15,7 +15,7 @@ import os
 import time
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from core.log import (
     HEADER_SIZE,
     LOG_NAME,
     LOG_VERSION,
+    MAX_PAYLOAD,
     CorruptLog,
     LogError,
     LogFile,
@@ -46,7 +47,7 @@ from core.log import (
 )
 from core.privacy import TOUCHED, open_record
 from core.projections import StoreState, apply, apply_unknown
-from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
+from core.storage import BrokenChain, Head, Misplaced, ReadOnly, Reread, StoreError
 
 if TYPE_CHECKING:
     from core.verify import Report
@@ -82,6 +83,23 @@ class _Link(msgspec.Struct):
 
 _LINK_DECODER = msgspec.msgpack.Decoder(_Link)
 """Reads a record's place in the chain (any event type), skipping the rest."""
+
+
+class _EventPlan(msgspec.Struct, gc=False):
+    plan: str = ""
+
+
+class _PlanLink(msgspec.Struct, gc=False):
+    seq: int
+    prev: str
+    event: _EventPlan
+
+
+_PLAN_LINK_DECODER = msgspec.msgpack.Decoder(_PlanLink)
+"""A record's place in the chain and the plan it belongs to (any event type)."""
+
+Places = dict[str, tuple["array[int]", "array[int]"]]
+"""Per plan, the seqs of its records and where each starts in the log."""
 
 
 _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
@@ -250,14 +268,20 @@ class FileBackend:
             self._settle(state, problem)
         return state
 
-    def checked_digest(self, stop: int, after: tuple[int, int, str] | None = None) -> str | None:
+    def checked_digest(
+        self,
+        stop: int,
+        after: tuple[int, int, str] | None = None,
+        places: Places | None = None,
+    ) -> str | None:
         """Check every record before `stop` (checksums, seqs, chain, as `covered_damaged`)
         and return the SHA-256 of exactly the bytes checked; None when they are damaged.
 
         From the log's start (its header included), or with `after` = (offset, seq,
         hash) from the record ending at that offset with that seq and hash. The digest
         lets a later open check those bytes by hashing alone; it is taken from the
-        bytes the check read, never from a second read that might differ.
+        bytes the check read, never from a second read that might differ. With
+        `places`, where each plan's records checked start is added to it.
         """
         if after is None:
             digest = hashlib.sha256(self.log.header_bytes)
@@ -266,13 +290,19 @@ class FileBackend:
             digest = hashlib.sha256()
             start, seq, prev = after
         sha256, crc32, pack = hashlib.sha256, zlib.crc32, FRAME.pack
-        decode = _LINK_DECODER.decode
+        decode = (_LINK_DECODER if places is None else _PLAN_LINK_DECODER).decode
         scan = self.log.scan(start, stop)
         try:
-            for _, payload in scan:
+            for at, payload in scan:
                 link = decode(payload)
                 if link.seq != seq + 1 or link.prev != prev:
                     return None
+                if places is not None and link.event.plan:
+                    found = places.get(link.event.plan)
+                    if found is None:
+                        found = places[link.event.plan] = (array("I"), array("Q"))
+                    found[0].append(link.seq)
+                    found[1].append(at)
                 prev, seq = sha256(payload).hexdigest(), link.seq
                 n = len(payload)
                 # The frame as written: a frame that passed the scan has exactly this header.
@@ -646,7 +676,9 @@ class FileHistory:
     bytes by its checksummed header), `newer` what was appended since. Where each
     record read starts is kept (8 bytes a record), so one is read back with two preads.
     The store checked the checksum, seq and hash chain of every record before its end
-    when it folded them: here the seqs are checked again, the chain is not.
+    when it folded them: here the seqs are checked again, the chain is not. Where older
+    records start may also come from the read model (`fetch`'s `placed`): such a record is
+    read only if its frame, checksum and seq are right there, else Misplaced.
     """
 
     may_hide = False
@@ -658,6 +690,9 @@ class FileHistory:
         """Record seq n starts at offsets[n - 1] (0 where it was not read yet)."""
         self.high_end = HEADER_SIZE
         """Where the record after the newest one read starts."""
+        self.low_read = 1
+        """The oldest seq whose head was read (every one up from it is): offsets below it
+        were placed by a cache, if at all."""
 
     def start(self, upto: int) -> int:
         """The seq of the newest record (0 when there is none); nothing before it is read."""
@@ -671,6 +706,7 @@ class FileHistory:
         self.offsets = array("Q", bytes(8 * head.seq))
         self.offsets[head.seq - 1] = at
         self.high_end = at + FRAME_SIZE + n
+        self.low_read = head.seq
         return head.seq
 
     def older(self, low: int, budget: int) -> tuple[int, list[Head]]:
@@ -703,6 +739,8 @@ class FileHistory:
             event = head.event
             add((seq, event.plan, head.actor, event.type))
             seq += 1
+        # After the offsets: a seq from here up is then known to start where it was read.
+        self.low_read = first_seq
         return first_seq, heads
 
     def newer(self, high: int, upto: int) -> list[Head]:
@@ -731,20 +769,42 @@ class FileHistory:
             raise BrokenChain(seq, at, "sequence")
         return head
 
-    def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
-        # pread: safe beside a reader in another thread; the checksum is checked again.
-        fd = self.backend.log.fd
+    def fetch(
+        self, seqs: Iterable[int], placed: Mapping[int, int] | None = None
+    ) -> Iterator[ev.Record | Unknown]:
+        # pread: safe beside a reader in another thread; the frame, checksum and seq are
+        # checked again (where the read model placed a record, that is all that vouches).
+        fd, offsets = self.backend.log.fd, self.offsets
         for seq in seqs:
-            at = self.offsets[seq - 1]
-            n, _, crc = FRAME.unpack(os.pread(fd, FRAME_SIZE, at))
-            payload = os.pread(fd, n, at + FRAME_SIZE)
-            if zlib.crc32(payload) != crc:
-                raise BrokenChain(seq, at, "decode")
-            # The hash only feeds a plan's version hash, which no history entry shows.
-            record = decode_payload(payload, "")[0]
+            # Every seq from low_read up was read where it starts; below, only placed.
+            cached = seq < self.low_read
+            at = (placed or {}).get(seq, 0) if cached else offsets[seq - 1]
+            record = self._read(fd, at) if at >= HEADER_SIZE else None
+            if record is None or record.seq != seq:
+                if cached:
+                    raise Misplaced(seq)
+                raise BrokenChain(seq, at, "decode" if record is None else "sequence")
             if isinstance(record, ev.Record):
                 record = open_record(record, self.backend.keys)
             yield record
+
+    @staticmethod
+    def _read(fd: int, at: int) -> ev.Record | Unknown | None:
+        """The record in the frame at `at`; None when no sound frame starts there."""
+        header = os.pread(fd, FRAME_SIZE, at)
+        if len(header) < FRAME_SIZE:
+            return None
+        n, check, crc = FRAME.unpack(header)
+        if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
+            return None
+        payload = os.pread(fd, n, at + FRAME_SIZE)
+        if len(payload) != n or zlib.crc32(payload) != crc:
+            return None
+        try:
+            # The hash only feeds a plan's version hash, which no history entry shows.
+            return decode_payload(payload, "")[0]
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
 
 
 OLDER_RECORD_BYTES = 400

@@ -6,8 +6,11 @@ record (where it sits, its plan, actor and kind, its place in its plan's list), 
 the records' heads from the newest back, a batch at a time, and computes the entries
 of the records asked for.
 An entry depends only on the earlier records of its own plan (`entry_for` reads
-nothing else), so it is found by folding that plan's records alone, once the index
-reaches back to the plan's creation: a few hundred records, never the whole log.
+nothing else), so it is found by folding that plan's records alone: a few hundred
+records, never the whole log. Where they are is known once the index reaches back to
+the plan's creation, or before that from the read model (`Store.places`): then each
+record is read where it says and checked there (frame, checksum, seq, plan); one not
+found there and the read model's places are no longer used, only the log's heads.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from datetime import UTC, datetime
 
 from core import events as ev
 from core.history import HistoryEntry, Unknown, fold_with_history
-from core.storage import BrokenChain, Head
+from core.storage import BrokenChain, Head, Misplaced
 from core.store import Store
 
 KNOWN_KINDS = frozenset(t.__struct_config__.tag for t in ev.EVENT_TYPES)
@@ -98,6 +101,11 @@ class HistoryIndex:
         """Records folded to compute entries (to show that only what is asked is computed)."""
         self.forgotten = 0
         """How often computed entries were dropped (`forget_plan`): views drawn before redraw."""
+        self._placed: dict[str, tuple[int, dict[int, int]] | None] = {}
+        """Per plan, the seq the read model ends on and where it places the plan's records up
+        to it (seq -> offset); None when it does not know the plan."""
+        self.trust_places = True
+        """False once a record was not where the read model placed it: the heads decide."""
 
     @property
     def count(self) -> int:
@@ -311,16 +319,63 @@ class HistoryIndex:
         if seq < self.low:
             # The heads could not be read back this far (damage: see `problem`).
             return HistoryEntry(seq, _NO_TIME, "", "", "?unreadable", "", "", "", "")
-        plan = self.plan_of(seq)
-        if plan:
-            seqs = self.seqs_of_plan(plan)
-            # Every record of the plan up to this one: the state its entry is judged on.
-            upto = seqs[: bisect.bisect_right(seqs, seq)]
-        else:
-            upto = array("I", [seq])  # no plan: the entry needs no state
-        for entry in self._fold(upto):
+        for entry in self._entries_upto(self.plan_of(seq), seq):
             self._remember(entry)
         return self._cache[seq]
+
+    def _entries_upto(self, plan: str, seq: int) -> list[HistoryEntry]:
+        """The entries of `plan`'s records up to `seq`, each judged on the plan's records
+        before it (a record of no plan needs no state)."""
+        if not plan:
+            return list(self._fold(array("I", [seq])))
+        placed = self._placed_seqs(plan)
+        if placed is not None:
+            seqs, where = placed
+            upto = seqs[: bisect.bisect_right(seqs, seq)]
+            if upto and upto[-1] == seq:
+                try:
+                    return list(self._fold(upto, plan, where))
+                except Misplaced:
+                    pass
+            self._distrust()
+        seqs = self.seqs_of_plan(plan)
+        return list(self._fold(seqs[: bisect.bisect_right(seqs, seq)]))
+
+    def _placed_seqs(self, plan: str) -> tuple[array[int], dict[int, int]] | None:
+        """`plan`'s seqs (those the read model places, then those read since it ends) and
+        where it places them. None when the heads read reach back to its creation already
+        or no read model knows it. Takes no lock unless heads must be read: the background
+        read holds it a batch at a time."""
+        number = self.plans.numbers.get(plan)
+        if not self.trust_places or self.low <= 1 or number in self._created:
+            return None
+        if plan not in self._placed:
+            found = self.store.places(plan)
+            if found is None:
+                self._placed[plan] = None
+                return None
+            ends, seqs, offsets = found
+            self.cover(ends + 1)  # the records since: which are this plan's
+            if self.problem is not None:
+                return None
+            self._placed[plan] = (ends, dict(zip(seqs, offsets, strict=True)))
+        known = self._placed.get(plan)
+        if known is None:
+            return None
+        ends, where = known
+        seqs = array("I", where)
+        number = self.plans.numbers.get(plan)
+        if number is not None:
+            # A copy in one step: the background read may prepend older seqs meanwhile.
+            since = self._by_plan[number][:]
+            seqs += since[bisect.bisect_right(since, ends) :]
+        return seqs, where
+
+    def _distrust(self) -> None:
+        """A record was not where the read model placed it: use the heads read alone."""
+        with self._lock:
+            self.trust_places = False
+            self._placed.clear()
 
     def plan_entries(self, plan: str, upto: int) -> Iterator[HistoryEntry]:
         """Every entry of `plan` up to seq `upto`, computed in one fold (not cached)."""
@@ -332,9 +387,17 @@ class HistoryIndex:
             return
         yield from self._fold(seqs)
 
-    def _fold(self, seqs: Iterable[int]) -> Iterator[HistoryEntry]:
+    def _fold(
+        self, seqs: Iterable[int], placed_for: str = "", placed: dict[int, int] | None = None
+    ) -> Iterator[HistoryEntry]:
+        """The entries of these records folded in turn; with `placed_for`, each must be a
+        record of that plan (else Misplaced: the seqs came from the read model, which
+        places those not read yet at `placed`)."""
+
         def records() -> Iterator[tuple[ev.Record | Unknown, str]]:
-            for record in self.source.fetch(seqs):
+            for record in self.source.fetch(seqs, placed):
+                if placed_for and getattr(getattr(record, "event", None), "plan", "") != placed_for:
+                    raise Misplaced(record.seq)
                 self.folded += 1
                 # The hash only feeds the plan's version hash, which no entry shows.
                 yield record, ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import time as clock
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -710,7 +710,10 @@ class PgHistory:
     def newer(self, high: int, upto: int) -> list[Head]:
         return self._heads(high, upto)
 
-    def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
+    def fetch(
+        self, seqs: Iterable[int], placed: Mapping[int, int] | None = None
+    ) -> Iterator[ev.Record | Unknown]:
+        # Rows are fetched by seq: where a file's records start (`placed`) means nothing here.
         wanted = list(seqs)
         for start in range(0, len(wanted), BATCH):
             rows = self._query(

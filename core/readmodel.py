@@ -18,15 +18,17 @@ import sys
 import threading
 import uuid
 import zlib
+from array import array
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from core import events as ev
-from core.filestore import FileBackend
+from core.filestore import FileBackend, Places
 from core.i18n import t
 from core.keystore import Keys
 from core.log import FRAME, FRAME_SIZE, HEADER_SIZE, MAX_PAYLOAD, LogFile, fsync_dir, payload_hash
@@ -43,7 +45,7 @@ from core.projections import (
 if TYPE_CHECKING:
     from core.store import Store
 
-FORMAT = 1
+FORMAT = 2
 """Version of the tables below (the state's own shape is covered by `code_version`)."""
 SAVE_AFTER = 10_000
 """Write the read model after an open that had to fold at least this many records."""
@@ -64,7 +66,9 @@ CREATE TABLE plans (
     state BLOB NOT NULL,
     template TEXT NOT NULL,
     digest_crc INTEGER NOT NULL,
-    state_crc INTEGER NOT NULL
+    state_crc INTEGER NOT NULL,
+    places BLOB,
+    places_crc INTEGER NOT NULL
 );
 """
 
@@ -370,6 +374,25 @@ class StoredPlans(dict[str, PlanState]):
             row = source.row(plan_id)
             yield plan_id, row if row is not None else self[plan_id]
 
+    def stored_row(self, plan_id: str) -> _Row | None:
+        """The plan's row as the read model holds it (None: created since)."""
+        return self._source.row(plan_id)
+
+    def places(self, plan_id: str) -> tuple[array[int], array[int]] | None:
+        """Where the plan's records up to the read model's last start in the log: (seqs,
+        offsets), or None when not known (a plan created since, a damaged row). Only a
+        cache's word: whoever reads there checks each frame and its seq."""
+        found = self._source.places(plan_id)
+        if found is None:
+            return None
+        seqs, offsets = found
+        head = self.head
+        if any(a >= b for a, b in pairwise(seqs)) or (seqs and seqs[-1] > head.seq):
+            return None
+        if any(at >= head.end for at in offsets):
+            return None
+        return found
+
     def close(self) -> None:
         """Close the read model file (once the store is closed)."""
         self._source.close()
@@ -384,6 +407,31 @@ class _Row(msgspec.Struct, frozen=True):
     template: str
     digest_crc: int
     state_crc: int
+    places: bytes | None = None
+    """The plan's records: their seqs (4 bytes each), then where each starts (8 bytes);
+    None when not known. For the history (core/history_index.py)."""
+    places_crc: int = 0
+
+
+def _pack_places(seqs: array[int], offsets: array[int]) -> bytes:
+    return seqs.tobytes() + offsets.tobytes()
+
+
+def _unpack_places(blob: bytes) -> tuple[array[int], array[int]] | None:
+    seqs, offsets = array("I"), array("Q")
+    n, rest = divmod(len(blob), seqs.itemsize + offsets.itemsize)
+    if rest:
+        return None
+    seqs.frombytes(blob[: n * seqs.itemsize])
+    offsets.frombytes(blob[n * seqs.itemsize :])
+    return seqs, offsets
+
+
+def _row_places(row: _Row) -> tuple[array[int], array[int]] | None:
+    """The row's places when known and intact."""
+    if row.places is None or zlib.crc32(row.places) != row.places_crc:
+        return None
+    return _unpack_places(row.places)
 
 
 def _state_crc(state: bytes, template: str) -> int:
@@ -410,10 +458,18 @@ class _Source:
     def row(self, plan_id: str) -> _Row | None:
         with self.lock:
             found = self.db.execute(
-                "SELECT digest, state, template, digest_crc, state_crc FROM plans WHERE id = ?",
+                "SELECT digest, state, template, digest_crc, state_crc, places, places_crc"
+                " FROM plans WHERE id = ?",
                 (plan_id,),
             ).fetchone()
         return None if found is None else _Row(*found)
+
+    def places(self, plan_id: str) -> tuple[array[int], array[int]] | None:
+        try:
+            row = self.row(plan_id)
+        except sqlite3.Error:
+            return None
+        return None if row is None else _row_places(row)
 
     def load(self, plan_id: str) -> PlanState:
         """The plan, decoded and its personal texts opened; read from the log instead when
@@ -598,8 +654,9 @@ def save(store: Store, cache_dir: Path) -> Path | None:
     if not code_version() or keys is None or not isinstance(backend, FileBackend):
         return None
     log = store.log
+    checked: Places = {}
     try:
-        covered = _covered(store, backend)
+        covered, whole = _covered(store, backend, checked)
     except OSError:
         return None
     if covered is None:
@@ -614,7 +671,7 @@ def save(store: Store, cache_dir: Path) -> Path | None:
         # Plan contents (sealed or not): private to the user, whatever the store's modes.
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
         try:
-            if not _write(tmp, store, covered):
+            if not _write(tmp, store, covered, _Placer(store.state.plans, checked, whole)):
                 tmp.unlink()
                 return None
             fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW)
@@ -635,8 +692,11 @@ def save(store: Store, cache_dir: Path) -> Path | None:
     return target
 
 
-def _covered(store: Store, backend: FileBackend) -> list[tuple[int, str]] | None:
-    """The checked spans of the log up to the store's end; None when a record is damaged.
+def _covered(
+    store: Store, backend: FileBackend, places: Places
+) -> tuple[list[tuple[int, str]] | None, bool]:
+    """The checked spans of the log up to the store's end (None when a record is damaged),
+    and whether the whole log was checked; `places` gets where the records checked start.
 
     A state from a read model keeps its spans and checks only the records folded since
     (they follow its last record, whose place and hash the open confirmed); after
@@ -646,14 +706,40 @@ def _covered(store: Store, backend: FileBackend) -> list[tuple[int, str]] | None
     if isinstance(plans, StoredPlans) and len(plans.head.covered) < MAX_SPANS:
         head = plans.head
         if store.end == head.end:
-            return list(head.covered)
-        tail = backend.checked_digest(store.end, after=(head.end, head.seq, head.hash))
-        return None if tail is None else [*head.covered, (store.end, tail)]
-    whole = backend.checked_digest(store.end)
-    return None if whole is None else [(store.end, whole)]
+            return list(head.covered), False
+        after = (head.end, head.seq, head.hash)
+        tail = backend.checked_digest(store.end, after=after, places=places)
+        return (None if tail is None else [*head.covered, (store.end, tail)]), False
+    whole = backend.checked_digest(store.end, places=places)
+    return (None if whole is None else [(store.end, whole)]), True
 
 
-def _write(path: Path, store: Store, covered: list[tuple[int, str]]) -> bool:
+class _Placer:
+    """Each plan's places for the new read model: those the old one kept, followed by
+    those of the records checked since (or only these when the whole log was checked)."""
+
+    def __init__(self, plans: dict[str, PlanState], checked: Places, whole: bool) -> None:
+        self.stored = plans if isinstance(plans, StoredPlans) and not whole else None
+        self.checked = checked
+
+    def blob(self, plan_id: str, row: _Row | None) -> tuple[bytes | None, int]:
+        """The places of `plan_id` (its stored row, when it was copied) and their CRC-32."""
+        new = self.checked.get(plan_id, (array("I"), array("Q")))
+        if self.stored is not None:
+            if row is None:
+                row = self.stored.stored_row(plan_id)
+            if row is not None:
+                old = _row_places(row)
+                if old is None:
+                    return None, 0  # not known: the history reads the log for this plan
+                if not new[0]:
+                    return row.places, row.places_crc
+                new = (old[0] + new[0], old[1] + new[1])
+        blob = _pack_places(*new)
+        return blob, zlib.crc32(blob)
+
+
+def _write(path: Path, store: Store, covered: list[tuple[int, str]], placer: _Placer) -> bool:
     """Fill the new database at `path`; False when a plan cannot be cached."""
     state, keys = store.state, store.keys
     assert keys is not None
@@ -690,15 +776,26 @@ def _write(path: Path, store: Store, covered: list[tuple[int, str]]) -> bool:
                 if row.template not in templates:
                     body = plans.template_body(row.template)  # type: ignore[union-attr]
                     _add_template(db, templates, row.template, body)
+                places = placer.blob(plan_id, row)
             else:
                 encoded = _encode_plan(found, keys)
                 if encoded is None:
                     return False
                 row, body = encoded
                 _add_template(db, templates, row.template, body)
+                places = placer.blob(plan_id, None)
             db.execute(
-                "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (n, plan_id, row.digest, row.state, row.template, row.digest_crc, row.state_crc),
+                "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    n,
+                    plan_id,
+                    row.digest,
+                    row.state,
+                    row.template,
+                    row.digest_crc,
+                    row.state_crc,
+                    *places,
+                ),
             )
         db.execute("COMMIT")
     finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,6 +72,14 @@ class BrokenChain(Exception):
         """"sequence", "hash" or "decode"."""
 
 
+class Misplaced(Exception):
+    """A record is not where a cache said it starts (the read model is wrong: not the log)."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(f"record {seq}: not where the read model says")
+        self.seq = seq
+
+
 Head = tuple[int, str, str, str]
 """(seq, plan, actor, type) of one record: what the history index keeps of it."""
 
@@ -99,8 +107,13 @@ class HistorySource(Protocol):
         """The heads of the records after seq `high` up to seq `upto`, in order."""
         ...
 
-    def fetch(self, seqs: Iterable[int]) -> Iterator[ev.Record | Unknown]:
-        """The records with these seqs (ascending, all given as heads), in order."""
+    def fetch(
+        self, seqs: Iterable[int], placed: Mapping[int, int] | None = None
+    ) -> Iterator[ev.Record | Unknown]:
+        """The records with these seqs (ascending), in order: each given as a head, or
+        found where `placed` (seq -> offset, from the read model) says it starts; Misplaced
+        for one that is not there. A source that reads records by seq (a database) has no
+        use for `placed`."""
         ...
 
 

@@ -40,6 +40,8 @@ from core.storage import (
 from core.team import new_file_mode
 
 if TYPE_CHECKING:
+    from array import array
+
     from core.verify import Report
 
 CONFLICT_RETRIES = 50
@@ -258,6 +260,17 @@ class Store:
                 state = backend.check_covered()
                 if state is not None:
                     self.state = state
+
+    def places(self, plan_id: str) -> tuple[int, array[int], array[int]] | None:
+        """Where `plan_id`'s records start in the log as the read model says: (the seq it
+        ends on, the seqs of the plan's records up to it, their offsets); None without a
+        read model or when it does not know. A cache's word only: read there, each frame
+        and seq must be checked (`HistorySource.fetch` does)."""
+        plans = self.state.plans
+        if not isinstance(plans, readmodel.StoredPlans):
+            return None
+        found = plans.places(plan_id)
+        return None if found is None else (plans.head.seq, *found)
 
     # --- reading ---------------------------------------------------------------------
 
