@@ -33,7 +33,13 @@ from core.store import Store
 KNOWN_KINDS = frozenset(t.__struct_config__.tag for t in ev.EVENT_TYPES)
 
 COVER_BATCH = 20_000
-"""Records read at a time when an entry needs older records than are read yet."""
+"""Records read at a time when an entry needs older records than are read yet (fewer,
+down to COVER_LEAST, when it needs only a few more: the newest page needs ~50)."""
+COVER_LEAST = 1_000
+
+GIVE_WAY_SECONDS = 0.05
+"""The background read waits while entries are computed, and this long after: the page
+being drawn comes first (both want the one interpreter)."""
 
 CACHE_ENTRIES = 50_000
 """Entries kept once computed (an LRU): a few screens of scrolling back and forth."""
@@ -106,6 +112,10 @@ class HistoryIndex:
         to it (seq -> offset); None when it does not know the plan."""
         self.trust_places = True
         """False once a record was not where the read model placed it: the heads decide."""
+        self._computing = 0
+        """Entries being computed now (the background read waits for them: `_give_way`)."""
+        self._computed_at = 0.0
+        self._count_lock = threading.Lock()
 
     @property
     def count(self) -> int:
@@ -142,6 +152,7 @@ class HistoryIndex:
                     self._started = True
             yield self.count
             while self.low > 1 and self.problem is None:
+                self._give_way()
                 self._read_older(batch)
                 # Let a thread waiting for the lock (an entry to draw) have it before the next
                 # batch: a lock released and taken again at once is rarely handed over.
@@ -154,7 +165,16 @@ class HistoryIndex:
     def cover(self, seq: int) -> None:
         """Read heads back to record `seq` at least (on the caller's thread)."""
         while self.low > seq and self._started and self.problem is None:
-            self._read_older(COVER_BATCH, until=seq)
+            self._read_older(min(COVER_BATCH, max(COVER_LEAST, self.low - seq)), until=seq)
+
+    def _give_way(self) -> None:
+        """Wait while entries are being computed, and a moment after (a page being drawn)."""
+        while True:
+            with self._count_lock:
+                left = GIVE_WAY_SECONDS - (time.monotonic() - self._computed_at)
+                if not self._computing and left <= 0:
+                    return
+            time.sleep(max(left, 0.005))
 
     def _grow(self, count: int) -> None:
         more = count - len(self._kind)
@@ -315,13 +335,20 @@ class HistoryIndex:
         if cached is not None:
             self._cache.move_to_end(seq)
             return cached
-        self.cover(seq)
-        if seq < self.low:
-            # The heads could not be read back this far (damage: see `problem`).
-            return HistoryEntry(seq, _NO_TIME, "", "", "?unreadable", "", "", "", "")
-        for entry in self._entries_upto(self.plan_of(seq), seq):
-            self._remember(entry)
-        return self._cache[seq]
+        with self._count_lock:
+            self._computing += 1
+        try:
+            self.cover(seq)
+            if seq < self.low:
+                # The heads could not be read back this far (damage: see `problem`).
+                return HistoryEntry(seq, _NO_TIME, "", "", "?unreadable", "", "", "", "")
+            for entry in self._entries_upto(self.plan_of(seq), seq):
+                self._remember(entry)
+            return self._cache[seq]
+        finally:
+            with self._count_lock:
+                self._computing -= 1
+                self._computed_at = time.monotonic()
 
     def _entries_upto(self, plan: str, seq: int) -> list[HistoryEntry]:
         """The entries of `plan`'s records up to `seq`, each judged on the plan's records

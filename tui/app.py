@@ -41,7 +41,8 @@ POLL_SECONDS = 0.25
 SYNC_HISTORY = 5000
 """Up to this many records the history is read at once; beyond, in a thread."""
 
-HISTORY_BATCH = 20_000
+HISTORY_BATCH = 5_000
+"""Heads read back at a time (and the lock held meanwhile) while the history is first read."""
 HISTORY_SHOW_SECONDS = 0.3
 """While the log is first read, `history_seq` reports progress at most this often."""
 
