@@ -35,7 +35,6 @@ from core.log import (
     HEADER_SIZE,
     LOG_NAME,
     LOG_VERSION,
-    MAX_PAYLOAD,
     CorruptLog,
     LogError,
     LogFile,
@@ -84,19 +83,6 @@ class _Link(msgspec.Struct):
 _LINK_DECODER = msgspec.msgpack.Decoder(_Link)
 """Reads a record's place in the chain (any event type), skipping the rest."""
 
-
-class _EventPlan(msgspec.Struct, gc=False):
-    plan: str = ""
-
-
-class _PlanLink(msgspec.Struct, gc=False):
-    seq: int
-    prev: str
-    event: _EventPlan
-
-
-_PLAN_LINK_DECODER = msgspec.msgpack.Decoder(_PlanLink)
-"""A record's place in the chain and the plan it belongs to (any event type)."""
 
 Places = dict[str, tuple["array[int]", "array[int]"]]
 """Per plan, the seqs of its records and where each starts in the log."""
@@ -668,6 +654,16 @@ class _Head(msgspec.Struct, gc=False):
 _HEAD_DECODER = msgspec.msgpack.Decoder(_Head)
 
 
+class _PlanLink(msgspec.Struct, gc=False):
+    seq: int
+    prev: str
+    event: _EventHead
+
+
+_PLAN_LINK_DECODER = msgspec.msgpack.Decoder(_PlanLink)
+"""A record's place in the chain and the plan it belongs to (any event type)."""
+
+
 class FileHistory:
     """The history index's reader of a log file, newest records first.
 
@@ -774,12 +770,12 @@ class FileHistory:
     ) -> Iterator[ev.Record | Unknown]:
         # pread: safe beside a reader in another thread; the frame, checksum and seq are
         # checked again (where the read model placed a record, that is all that vouches).
-        fd, offsets = self.backend.log.fd, self.offsets
+        offsets = self.offsets
         for seq in seqs:
             # Every seq from low_read up was read where it starts; below, only placed.
             cached = seq < self.low_read
             at = (placed or {}).get(seq, 0) if cached else offsets[seq - 1]
-            record = self._read(fd, at) if at >= HEADER_SIZE else None
+            record = self._read(at) if at >= HEADER_SIZE else None
             if record is None or record.seq != seq:
                 if cached:
                     raise Misplaced(seq)
@@ -788,17 +784,10 @@ class FileHistory:
                 record = open_record(record, self.backend.keys)
             yield record
 
-    @staticmethod
-    def _read(fd: int, at: int) -> ev.Record | Unknown | None:
+    def _read(self, at: int) -> ev.Record | Unknown | None:
         """The record in the frame at `at`; None when no sound frame starts there."""
-        header = os.pread(fd, FRAME_SIZE, at)
-        if len(header) < FRAME_SIZE:
-            return None
-        n, check, crc = FRAME.unpack(header)
-        if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
-            return None
-        payload = os.pread(fd, n, at + FRAME_SIZE)
-        if len(payload) != n or zlib.crc32(payload) != crc:
+        payload = self.backend.log.payload_at(at)
+        if payload is None:
             return None
         try:
             # The hash only feeds a plan's version hash, which no history entry shows.

@@ -148,6 +148,21 @@ def create_log(path: Path, *, mode: int | None = None, log_id: bytes | None = No
         os.close(dir_fd)
 
 
+def payload_at(fd: int, offset: int) -> bytes | None:
+    """The payload of the frame at `offset` of the file `fd` when a sound one starts there
+    (its length and the length's complement, its CRC-32); None otherwise."""
+    head = os.pread(fd, FRAME_SIZE, offset)
+    if len(head) < FRAME_SIZE:
+        return None
+    n, check, crc = FRAME.unpack(head)
+    if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
+        return None
+    payload = os.pread(fd, n, offset + FRAME_SIZE)
+    if len(payload) != n or zlib.crc32(payload) != crc:
+        return None
+    return payload
+
+
 def fsync_dir(path: Path) -> None:
     """Make a directory's entries (a new file, a new name) durable."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
@@ -377,6 +392,11 @@ class LogFile:
             digest.update(chunk)
             offset += len(chunk)
         return digest.hexdigest()
+
+    def payload_at(self, offset: int) -> bytes | None:
+        """The payload of the frame at `offset` when a sound one starts there (its length
+        and the length's complement, its CRC-32); None otherwise."""
+        return payload_at(self.fd, offset)
 
     def scan(self, offset: int, stop: int | None = None) -> FrameScan:
         """Frames from `offset` up to `stop` (default: the current end of the file)."""

@@ -32,6 +32,7 @@ from core.log import (
     LogError,
     classify_tail,
     parse_header,
+    payload_at,
 )
 from core.privacy import open_record
 from core.projections import StoreState, apply, apply_unknown
@@ -370,14 +371,8 @@ def _verify_fd(fd: int, report: Report) -> Report:
 
 def _first_record_unlinked(fd: int, header_hash: str) -> bool:
     """True when the log's first record is readable and does not link to the header."""
-    head = os.pread(fd, FRAME_SIZE, HEADER_SIZE)
-    if len(head) < FRAME_SIZE:
-        return False
-    n, check, crc = FRAME.unpack(head)
-    if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
-        return False
-    payload = os.pread(fd, n, HEADER_SIZE + FRAME_SIZE)
-    if len(payload) != n or zlib.crc32(payload) != crc:
+    payload = payload_at(fd, HEADER_SIZE)
+    if payload is None:
         return False
     try:
         return ev.OPAQUE_DECODER.decode(payload).prev != header_hash
