@@ -62,8 +62,27 @@ def _status_word(action: ActionState | None) -> str:
     return t("status.open")
 
 
+NEEDS_NO_STATE = frozenset(
+    kind.__struct_config__.tag
+    for kind in (
+        ev.PlanCreated,
+        ev.ActionAdded,
+        ev.NoteAdded,
+        ev.EvaluationRecorded,
+        ev.SignedOff,
+        ev.PlanClosed,
+        ev.PlanErased,
+        ev.AccessGranted,
+        ev.AccessRevoked,
+        ev.StoreCopied,
+    )
+)
+"""Kinds whose entry `entry_for` takes from the record alone, reading nothing of the state
+before it: such an entry needs no earlier record (`entry_alone`)."""
+
+
 def entry_for(state: StoreState, record: ev.Record) -> HistoryEntry:
-    """Describe `record` against the state just before it."""
+    """Describe `record` against the state just before it (see NEEDS_NO_STATE)."""
     e = record.event
     plan = state.plans.get(e.plan)
     before = after = detail = ""
@@ -186,6 +205,17 @@ class Unknown:
     hash: str
 
 
+def entry_alone(item: ev.Record | Unknown) -> HistoryEntry:
+    """The entry of a record of a kind in NEEDS_NO_STATE, from the record alone."""
+    if isinstance(item, Unknown):
+        return _unknown_entry(item)
+    return entry_for(StoreState(), item)
+
+
+def _unknown_entry(item: Unknown) -> HistoryEntry:
+    return HistoryEntry(item.seq, item.time, item.actor, "", f"?{item.type}", "", "", "", "")
+
+
 def fold_with_history(
     items: Iterable[tuple[ev.Record | Unknown, str]],
 ) -> Iterator[HistoryEntry]:
@@ -194,7 +224,7 @@ def fold_with_history(
     for item, record_hash in items:
         if isinstance(item, Unknown):
             apply_unknown(state, item.seq, item.id, record_hash)
-            yield HistoryEntry(item.seq, item.time, item.actor, "", f"?{item.type}", "", "", "", "")
+            yield _unknown_entry(item)
             continue
         entry = entry_for(state, item)
         apply(state, item, record_hash)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core import events as ev
-from core.history import HistoryEntry, Unknown, fold_with_history
+from core.history import NEEDS_NO_STATE, HistoryEntry, Unknown, entry_alone, fold_with_history
 from core.storage import BrokenChain, Head, Misplaced
 from core.store import Store
 
@@ -355,6 +355,10 @@ class HistoryIndex:
         before it (a record of no plan needs no state)."""
         if not plan:
             return list(self._fold(array("I", [seq])))
+        if self.kind_of(seq) in NEEDS_NO_STATE:
+            # Its entry reads nothing of its plan's state: its own record is enough.
+            self.folded += 1
+            return [entry_alone(record) for record in self.source.fetch([seq])]
         placed = self._placed_seqs(plan)
         if placed is not None:
             seqs, where = placed

@@ -6,13 +6,15 @@ from datetime import date
 
 from core import commands as c
 from core import events as ev
+from core.history import NEEDS_NO_STATE, entry_alone
 from core.projections import summarize
 from core.store import Store
 
 TODAY = date(2026, 11, 28)
 
 
-def test_entries_say_before_and_after(plan_store: Store) -> None:
+def every_kind(plan_store: Store) -> None:
+    """A change of every kind to plan P1, by jan."""
     plan_store.actor = "jan"
     steps = [
         lambda s: c.plan_action(s, "P1", "A1.1.1", due=date(2026, 11, 20)),
@@ -39,6 +41,10 @@ def test_entries_say_before_and_after(plan_store: Store) -> None:
     ]
     for step in steps:
         plan_store.execute(step)
+
+
+def test_entries_say_before_and_after(plan_store: Store) -> None:
+    every_kind(plan_store)
     entries = plan_store.history()
     assert [e.seq for e in entries] == list(range(1, 15))
     assert all(e.plan == "P1" for e in entries)
@@ -75,6 +81,30 @@ def test_entries_say_before_and_after(plan_store: Store) -> None:
     assert "consultant" not in described[11] and "mentor" in described[11]
     assert "begeleider" in entries[11].describe("nl")
     assert "completed" in described[12] and "afgerond" in entries[12].describe("nl")
+
+
+def test_an_entry_of_a_kind_that_needs_no_state_comes_from_its_record_alone(
+    plan_store: Store,
+) -> None:
+    every_kind(plan_store)
+    plan_store.execute(lambda s: c.add_note(s, "P1", "P1", text="Na heropenen"))
+    entries = plan_store.history()
+    alone = [entry_alone(record) for record, _ in plan_store.records()]
+    kinds = {e.kind for e in entries}
+    assert kinds & NEEDS_NO_STATE == kinds - {
+        "action.planned",
+        "action.completed",
+        "action.reopened",
+        "action.dropped",
+        "action.restored",
+        "plan.edited",
+        "plan.reopened",
+    }
+    for entry, found in zip(entries, alone, strict=True):
+        if entry.kind in NEEDS_NO_STATE:
+            assert found == entry
+        elif entry.before not in ("", "-"):
+            assert found != entry  # the others do read the state before them
 
 
 def test_history_upto(plan_store: Store) -> None:

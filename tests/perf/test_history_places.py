@@ -21,7 +21,7 @@ import pytest
 from catalog.schema import Profile
 from core import commands, history_index, readmodel
 from core.erasure import erase
-from core.history import HistoryEntry
+from core.history import NEEDS_NO_STATE, HistoryEntry
 from core.history_index import HistoryIndex
 from core.log import HEADER_SIZE
 from core.store import Store
@@ -99,6 +99,13 @@ def started(store: Store) -> HistoryIndex:
 def newest_first(index: HistoryIndex, full: list[HistoryEntry]) -> None:
     """Every entry, from the newest back (as the screen asks for them), equals the whole fold's."""
     assert [index.entry(e.seq) for e in reversed(full)] == full[::-1]
+
+
+def newest_judged(full: list[HistoryEntry], plan: str = "") -> HistoryEntry:
+    """The newest entry (of `plan`) whose before -> after needs its plan's earlier records."""
+    return next(
+        e for e in reversed(full) if e.kind not in NEEDS_NO_STATE and (e.plan == plan or not plan)
+    )
 
 
 def created_seq(store: Store, plan: str) -> int:
@@ -180,7 +187,10 @@ def test_the_newest_entries_are_read_at_their_places_not_back_to_their_plans_sta
     index = started(opened)
     newest = full[-1]
     assert (newest.plan, newest.kind) == ("P3", "note.added")
-    assert index.entry(newest.seq) == newest
+    assert index.entry(newest.seq) == newest  # from its record alone
+    dropped = newest_judged(full, "P3")
+    assert dropped.kind == "action.dropped" and dropped.before == "open"
+    assert index.entry(dropped.seq) == dropped
     # P3's first records were read where the read model places them, not by reading back.
     assert index.low > created_seq(opened, "P3")
     replanned = next(e for e in reversed(full) if e.plan == "P1" and e.kind == "action.planned")
@@ -213,6 +223,8 @@ def test_an_erased_plans_entries_stay_erased_read_at_their_places(
     opened = reader(make_store, cache, monkeypatch)
     index = started(opened)
     assert index.entry(secret.seq).detail == "[erased]"
+    judged = newest_judged(full, "P2")
+    assert index.entry(judged.seq) == judged
     assert index.low > created_seq(opened, "P2")
     newest_first(index, full)
     assert "Geheim" not in repr([index.entry(e.seq) for e in full])
@@ -257,7 +269,8 @@ def test_without_usable_places_a_plan_is_read_back_to_its_start(
     opened = reader(make_store, cache, monkeypatch)
     assert opened.places("P2") is None and opened.places("P3") is not None
     index = started(opened)
-    assert index.entry(full[-1].seq) == full[-1]  # P2's: read back to its creation
+    judged = newest_judged(full, "P2")
+    assert index.entry(judged.seq) == judged  # read back to P2's creation
     assert index.low <= created_seq(opened, "P2")
     newest_first(index, full)
 
@@ -270,7 +283,8 @@ def test_without_a_read_model_the_heads_are_read_back(
     opened = make_store()  # no cache: replayed, nothing placed
     assert opened.places("P4") is None
     index = started(opened)
-    assert index.entry(full[-1].seq) == full[-1]
+    judged = newest_judged(full, "P4")
+    assert index.entry(judged.seq) == judged
     assert index.low <= created_seq(opened, "P4")
     newest_first(index, full)
 
@@ -308,11 +322,13 @@ def _another_plans_record(store: Store, plan: str) -> Callable[[array, array], N
 
 
 def _left_out(store: Store, plan: str) -> Callable[[array, array], None]:
-    """A lie: the plan's newest record left out of its places."""
+    """A lie: the record whose entry is asked for left out of the plan's places."""
+    judged = newest_judged(store.history(), plan)
 
     def change(seqs: array, offsets: array) -> None:
-        del seqs[-1]
-        del offsets[-1]
+        at = list(seqs).index(judged.seq)
+        del seqs[at]
+        del offsets[at]
 
     return change
 
@@ -338,7 +354,7 @@ def test_a_read_model_that_lies_about_places_never_shows_a_wrong_entry(
     lie: Callable[[Store, str], Callable[[array, array], None]],
 ) -> None:
     full = store.history()
-    newest = full[-1]
+    newest = newest_judged(full)
     rewrite_places(saved, newest.plan, lie(store, newest.plan))
     opened = reader(make_store, cache, monkeypatch)
     index = started(opened)

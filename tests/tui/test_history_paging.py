@@ -23,8 +23,8 @@ NOTES = 30
 
 
 def plans_one_after_another(path, catalog) -> list[int]:
-    """PLANS new plans, each followed by NOTES notes on it (written in one go, chained);
-    returns the seq each new plan was created at."""
+    """PLANS new plans, each followed by NOTES notes on it and a planned action (written in
+    one go, chained); returns the seq each new plan was created at."""
     profile = catalog.get(PROFILE)
     records = ChainedRecords(path, timedelta(minutes=1))
     created: list[int] = []
@@ -35,6 +35,9 @@ def plans_one_after_another(path, catalog) -> list[int]:
         created.append(records.write(event, "an"))
         for n in range(NOTES):
             records.write(ev.NoteAdded(plan=event.plan, target=event.plan, text=f"week {n}"), "els")
+        # Its entry (before -> after) needs the plan's records from its creation.
+        action = event.structure.job[0].rows[0].actions[0].id
+        records.write(ev.ActionPlanned(plan=event.plan, action=action, due=date(2026, 9, 14)), "an")
     records.flush()
     return created
 
@@ -50,6 +53,7 @@ def test_the_newest_entry_reads_back_only_to_its_plans_start(store_path, catalog
         assert next(reading) == total == index.count
         assert index.unread == total  # the newest is known, no head read yet
         # The last page: the newest entry folds its own plan, read back to its creation.
+        assert full[-1].kind == "action.planned"
         assert index.entry(total) == full[-1]
         assert created[-2] < index.low <= created[-1]
         assert index.entry(created[-1]) == full[created[-1] - 1]
