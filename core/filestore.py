@@ -12,11 +12,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
 import time
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -88,6 +89,33 @@ _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
 """Reads just a record's id (any event type), skipping the rest of its payload."""
 
 
+class _CheckAhead:
+    """The answer of a check of the log, worked out in a thread of its own meanwhile.
+
+    Hashing and reading release the GIL: on a second core the check of what a read model
+    stands in for costs no time beside what the process does with the read model.
+    """
+
+    def __init__(self, check: Callable[[], bool]) -> None:
+        self._check = check
+        self._answer: bool | BaseException = False
+        self._thread = threading.Thread(target=self._run, name="leerpad-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._answer = self._check()
+        except BaseException as exc:  # raised again in the thread that asks for the answer
+            self._answer = exc
+
+    def answer(self) -> bool:
+        """True when damaged; waits for the check to finish (raises what it raised)."""
+        self._thread.join()
+        if isinstance(self._answer, BaseException):
+            raise self._answer
+        return self._answer
+
+
 class FileBackend:
     """An open log file: what `Store` needs from a store directory."""
 
@@ -130,6 +158,8 @@ class FileBackend:
         self.unchecked_spans: list[tuple[int, str]] = []
         """The SHA-256 those bytes had when they were last checked, span by span: (where
         each span ends, the digest of its bytes from where the one before ended)."""
+        self._ahead: _CheckAhead | None = None
+        """The check of those bytes when it was started ahead (`cover`)."""
 
     def _fresh_state(self) -> StoreState:
         """An empty state to read the log into from its first record."""
@@ -183,6 +213,7 @@ class FileBackend:
         return self.log.header.log_id
 
     def close(self) -> None:
+        self._drop_ahead()
         self.log.close()
 
     def _read_failed(self, exc: OSError) -> StoreError:
@@ -194,6 +225,7 @@ class FileBackend:
         Called when the open file was replaced or removed by someone else: what the
         name leads to now is what everyone else reads and writes.
         """
+        self._drop_ahead()  # its answer is about the file that was at the name
         log = LogFile.open(self.log.path)
         old, self.log = self.log, log
         old.close()
@@ -204,17 +236,41 @@ class FileBackend:
 
     # --- records the read model stood in for -------------------------------------------
 
+    def cover(self, end: int, spans: list[tuple[int, str]], *, ahead: bool = False) -> None:
+        """The records before `end` come from a read model and are not checked yet (none
+        when `end` is HEADER_SIZE); `spans` are their digests when they passed a check.
+
+        With `ahead`, checking them starts now in a thread of its own; `check_covered`
+        then waits for its answer.
+        """
+        self._drop_ahead()
+        self.unchecked, self.unchecked_spans = end, list(spans)
+        if ahead and end > HEADER_SIZE:
+            stop, checked = end, list(spans)
+            self._ahead = _CheckAhead(lambda: self._damaged(stop, checked))
+
+    def _drop_ahead(self) -> None:
+        """Forget a check started ahead, once it is done: the log is never closed under it."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            with suppress(Exception):
+                ahead.answer()
+
     def covered_damaged(self) -> bool:
         """True when the records the read model stood in for are damaged (checksum, seq, chain).
 
         Reads only the log (safe from a background thread) and changes nothing;
         `check_covered` then makes the damage the store's. Cheaper than a replay:
-        no event is decoded or folded.
+        no event is decoded or folded. The answer of a check started ahead when there is one.
         """
-        stop = self.unchecked
+        if self._ahead is not None:
+            return self._ahead.answer()
+        return self._damaged(self.unchecked, self.unchecked_spans)
+
+    def _damaged(self, stop: int, spans: list[tuple[int, str]]) -> bool:
         if stop <= HEADER_SIZE:
             return False
-        spans, start = self.unchecked_spans, 0
+        start = 0
         if spans and spans[-1][0] == stop:
             # The very bytes a record-by-record check passed when the read model was
             # written: hashed in C at disk speed instead of decoded one by one.
@@ -239,6 +295,8 @@ class FileBackend:
             damaged = self.covered_damaged()
         except OSError as exc:
             raise self._read_failed(exc) from exc
+        finally:
+            self._ahead = None
         self.unchecked = HEADER_SIZE
         self.unchecked_spans = []
         if not damaged:

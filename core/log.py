@@ -369,13 +369,16 @@ class LogFile:
     def digest(self, stop: int, start: int = 0) -> str:
         """SHA-256 of the file's bytes [start, stop) (what is there now, however short)."""
         digest = hashlib.sha256()
+        # One buffer read into again and again: a fresh 8 MB object a chunk costs its
+        # allocation and page faults, ~10% of hashing a large log.
+        buffer = memoryview(bytearray(min(DIGEST_CHUNK, max(stop - start, 0))))
         offset = start
         while offset < stop:
-            chunk = os.pread(self.fd, min(DIGEST_CHUNK, stop - offset), offset)
-            if not chunk:
+            n = os.preadv(self.fd, [buffer[: min(DIGEST_CHUNK, stop - offset)]], offset)
+            if not n:
                 break
-            digest.update(chunk)
-            offset += len(chunk)
+            digest.update(buffer[:n])
+            offset += n
         return digest.hexdigest()
 
     def scan(self, offset: int, stop: int | None = None) -> FrameScan:

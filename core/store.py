@@ -92,15 +92,19 @@ class Store:
         clock: Callable[[], datetime] = utc_now,
         cache_dir: Path | None = None,
         check_now: bool = True,
+        check_in_background: bool = False,
     ) -> Store:
         """Open (or create) the store at `path` (a directory or a postgresql:// URL) and read it.
 
         With `cache_dir`, a valid read model there replaces replaying the records
         a file store's read model covers (its plans are decoded when first used),
         and a long replay leaves a new one (see core/readmodel.py). The records a
-        read model stands in for are still checked (checksums and hash chain): now,
-        or with `check_now` off before the first write (a UI calls
-        `covered_damaged` in the background meanwhile).
+        read model stands in for are still checked (checksums and hash chain): before
+        this returns (hashed in a thread while the read model is read), or with
+        `check_now` off before the first write (a UI calls `covered_damaged` in the
+        background meanwhile) or, with `check_in_background` too, in a thread of the
+        store's own from now on: `check_covered` waits for its answer (a command that
+        only reads builds its output meanwhile and calls it before showing any).
         """
         backend = open_backend(path, create=create)
         if is_database_url(path):
@@ -110,8 +114,9 @@ class Store:
             store.actor = backend.actor
         store.state.hash = backend.genesis
         try:
-            if cache_dir is not None and readmodel.restore(store, cache_dir):
-                store._file().unchecked = store.end
+            ahead = check_now or check_in_background
+            if cache_dir is not None:
+                readmodel.restore(store, cache_dir, check_ahead=ahead)
             restored = store.state.seq
             # On open a problem at the tail is settled now, waiting for a writer if needed.
             backend.catch_up(store.state, None, settle=True)
