@@ -43,7 +43,7 @@ from core.projections import (
 if TYPE_CHECKING:
     from core.store import Store
 
-FORMAT = 1
+FORMAT = 2
 """Version of the tables below (the state's own shape is covered by `code_version`)."""
 SAVE_AFTER = 10_000
 """Write the read model after an open that had to fold at least this many records."""
@@ -61,12 +61,14 @@ CREATE TABLE plans (
     n INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     digest BLOB NOT NULL,
-    state BLOB NOT NULL,
-    template TEXT NOT NULL,
     digest_crc INTEGER NOT NULL,
-    state_crc INTEGER NOT NULL
+    template TEXT NOT NULL,
+    state_crc INTEGER NOT NULL,
+    state BLOB NOT NULL
 );
 """
+# The state, tens of kilobytes a plan, comes last: SQLite reaches a column after it only by
+# walking its overflow pages, so reading every digest would read every state too.
 
 
 class Head(msgspec.Struct, array_like=True):
@@ -701,7 +703,7 @@ def _write(path: Path, store: Store, covered: list[tuple[int, str]]) -> bool:
                 _add_template(db, templates, row.template, body)
             db.execute(
                 "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (n, plan_id, row.digest, row.state, row.template, row.digest_crc, row.state_crc),
+                (n, plan_id, row.digest, row.digest_crc, row.template, row.state_crc, row.state),
             )
         db.execute("COMMIT")
     finally:
