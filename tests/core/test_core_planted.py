@@ -18,7 +18,7 @@ import pytest
 
 from catalog.schema import Profile
 from cli.main import main
-from core import access, commands, readmodel, storefiles
+from core import access, commands, filestore, readmodel, storefiles
 from core import events as ev
 from core.log import HEADER_SIZE, LogFile
 from core.store import LOG_NAME, ReadOnly, Store, StoreError
@@ -303,6 +303,31 @@ def test_plan_list_shows_what_a_replay_shows_when_damage_is_behind_a_read_model(
     monkeypatch.setenv(readmodel.DISABLE_VARIABLE, "off")
     assert main([*store, "plan", "list"]) == 0
     assert capsys.readouterr() == shown  # exactly what a replay without the read model says
+
+
+def test_closing_a_store_waits_for_the_check_running_ahead(
+    checkpointed: tuple[Path, int], make_store: OpenStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log is never closed under the thread hashing it (its descriptor could be reused)."""
+    cache, _ = checkpointed
+    release, seen = threading.Event(), []
+    damaged = filestore.FileBackend._damaged
+
+    def held(backend: filestore.FileBackend, stop: int, spans: list[tuple[int, str]]) -> bool:
+        release.wait()
+        seen.append(backend.log.fd >= 0)
+        return damaged(backend, stop, spans)
+
+    monkeypatch.setattr(filestore.FileBackend, "_damaged", held)
+    store = make_store(cache_dir=cache, check_now=False, check_in_background=True)
+    assert isinstance(store.state.plans, readmodel.StoredPlans)
+    closer = threading.Thread(target=store.close)
+    closer.start()
+    closer.join(timeout=0.5)
+    assert closer.is_alive()  # waiting for the check
+    release.set()
+    closer.join()
+    assert seen == [True] and store.log.fd < 0
 
 
 def test_an_intact_log_behind_a_read_model_stays_writable(
