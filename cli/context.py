@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -165,19 +164,21 @@ def read_stdin() -> str:
         raise Fail(t("cli.stdin_not_utf8", offset=exc.start), EXIT_USAGE) from None
 
 
-@dataclass
 class Context:
-    store_path: Path | str
-    """The store's directory, or a postgresql:// URL for a database store."""
-    store_source: str
-    """Where the store path came from: one of core.config's SOURCE_* names."""
-    lang: str
-    today: date
-    today_pinned: bool = False
-    """Today comes from LEERPAD_TODAY (a demo or test): said on stderr, refused on shared stores."""
-    _store: Store | None = field(default=None, repr=False)
-    _catalog: Catalog | None = field(default=None, repr=False)
-    _notices_shown: int = field(default=0, repr=False)
+    # A plain class, not a dataclass: generating one costs ~1 ms of every start-up.
+    def __init__(self, store_path: Path | str, store_source: str, lang: str, today: date) -> None:
+        self.store_path = store_path
+        """The store's directory, or a postgresql:// URL for a database store."""
+        self.store_source = store_source
+        """Where the store path came from: one of core.config's SOURCE_* names."""
+        self.lang = lang
+        self.today = today
+        self.today_pinned = False
+        """Today comes from LEERPAD_TODAY (a demo or test): said on stderr, refused on shared
+        stores."""
+        self._store: Store | None = None
+        self._catalog: Catalog | None = None
+        self._notices_shown = 0
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, *, today: date | None = None) -> Context:

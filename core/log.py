@@ -17,8 +17,9 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from core import storefiles
 from core.i18n import register, t
@@ -57,8 +58,7 @@ class CorruptLog(LogError):
         self.seq = seq
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(msgspec.Struct, frozen=True):
     version: int
     log_id: str
     hash: str
@@ -67,15 +67,13 @@ class Header:
     """Why the header is malformed (a message key, log.header.*), or None."""
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(msgspec.Struct, frozen=True):
     offset: int
     end: int
     payload: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class TailProblem:
+class TailProblem(msgspec.Struct, frozen=True):
     """Bytes after the last valid record that do not form a record."""
 
     offset: int
