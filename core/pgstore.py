@@ -62,6 +62,8 @@ WRITE_LOCK = int.from_bytes(b"leerpad!")
 append: the ASCII bytes of "leerpad!" as a big-endian bigint (docs/FORMAT.md)."""
 LOCK_SECONDS = 10.0
 """How long a writer waits for the write lock before it gives up (nothing written)."""
+LOCK_TRIES = 0.02
+"""Seconds between tries for the write lock by a thread that must not hold the connection."""
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COLUMNS = "seq, id, time, actor, plan, type, subject, payload, v, prev, hash"
 
@@ -543,6 +545,30 @@ class PgBackend:
         finally:
             self._unlock()
 
+    @contextmanager
+    def waiting_to_write(self) -> Iterator[None]:
+        """Wait for the write lock and hold it: this session takes it again at once.
+
+        Tried now and then rather than waited for, so that the connection stays free
+        for the thread that reads and appends on it meanwhile (a UI's).
+        """
+        psycopg = _psycopg()
+        deadline = clock.monotonic() + self.lock_seconds
+        try:
+            while not self.conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (WRITE_LOCK,)
+            ).fetchone()[0]:
+                if clock.monotonic() >= deadline:
+                    raise self._lock_wait()
+                clock.sleep(LOCK_TRIES)
+        except psycopg.Error:
+            yield  # `writing` says what is wrong with the connection
+            return
+        try:
+            yield
+        finally:
+            self._unlock()
+
     def _lock(self) -> None:
         psycopg = _psycopg()
         timeout = f"{max(1, round(self.lock_seconds * 1000))}ms"
@@ -553,10 +579,13 @@ class PgBackend:
                 self.conn.execute("SELECT set_config('lock_timeout', %s, true)", (timeout,))
                 self.conn.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
         except psycopg.errors.LockNotAvailable as exc:
-            why = t("pg.lock_wait", seconds=f"{self.lock_seconds:g}")
-            raise StoreError(t("store.lock_failed", path=self.location, why=why)) from exc
+            raise self._lock_wait() from exc
         except psycopg.Error as exc:
             raise self._failed(exc) from exc
+
+    def _lock_wait(self) -> StoreError:
+        why = t("pg.lock_wait", seconds=f"{self.lock_seconds:g}")
+        return StoreError(t("store.lock_failed", path=self.location, why=why))
 
     def _unlock(self) -> None:
         psycopg = _psycopg()

@@ -186,6 +186,13 @@ class Backend(Protocol):
         """
         ...
 
+    def waiting_to_write(self) -> AbstractContextManager[None]:
+        """Wait for the write lock and hold it: `writing` within, on any thread, takes it
+        again without waiting. For a thread that may wait while another (a UI's) appends,
+        so called without the store's mutex. A lock it cannot take is the append's to
+        report; one still held by others after a database store's bound is StoreError."""
+        ...
+
     def append(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
     ) -> ev.Record:
