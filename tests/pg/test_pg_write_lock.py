@@ -11,6 +11,7 @@ import pytest
 from pgserver import PgStore
 
 from catalog.schema import Profile
+from cli.main import main
 from core import commands, pgstore, store
 from core import events as ev
 from core.i18n import t
@@ -122,3 +123,23 @@ def test_a_lock_held_too_long_refuses_the_change_and_writes_nothing(
         assert _holders(db) == [db.info.backend_pid]
         db.execute("SELECT pg_advisory_unlock(%s)", (pgstore.WRITE_LOCK,))
         assert jan.execute(decide).seq == 2
+
+
+def test_the_command_line_says_so_and_exits_3(
+    pg_store: PgStore,
+    tiny_profile: Profile,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _new_plan(pg_store, tiny_profile)
+    monkeypatch.setattr(pgstore, "LOCK_SECONDS", 0.2)
+    with pgstore.connect(pg_store.url("lp_admin")) as db:
+        db.execute("SELECT pg_advisory_lock(%s)", (pgstore.WRITE_LOCK,))
+        code = main(
+            ["--lang", "en", "--store", pg_store.url("jan"), "note", "add", "P1", "P1", "x"]
+        )
+        assert code == 3
+        why = t("pg.lock_wait", seconds="0.2")
+        location = pgstore.shown_location(pg_store.url("jan"))
+        assert t("store.lock_failed", path=location, why=why) in capsys.readouterr().err
+        assert db.execute("SELECT count(*) FROM leerpad.records").fetchone() == (1,)
