@@ -72,6 +72,16 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def plan_tree_at(pilot: Any, node: str) -> PlanTree:
+    """Plan P1's screen opened, `node` selected: its tree."""
+    pilot.app.push_screen(PlanScreen("P1"))
+    await pilot.pause()
+    tree = pilot.app.screen.query_one(PlanTree)
+    tree.select(node)
+    await pilot.pause()
+    return tree
+
+
 def test_plan_screen_history_and_time_travel_on_a_database_store(
     pg_store: PgStore, tiny_profile: Profile, opened: Callable[[str], Store]
 ) -> None:
@@ -163,11 +173,7 @@ def test_another_members_change_appears_in_the_open_ui(
 
     async def body() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            app.push_screen(PlanScreen("P1"))
-            await pilot.pause()
-            tree = app.screen.query_one(PlanTree)
-            tree.select("A1.2.1")
-            await pilot.pause()
+            tree = await plan_tree_at(pilot, "A1.2.1")
             els = opened(pg_store.url("els"))
             await asyncio.to_thread(
                 els.execute,
@@ -201,11 +207,7 @@ def test_a_command_waits_for_the_write_lock_in_its_thread(
 
     async def body() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            app.push_screen(PlanScreen("P1"))
-            await pilot.pause()
-            tree = app.screen.query_one(PlanTree)
-            tree.select("A1.2.1")
-            await pilot.pause()
+            tree = await plan_tree_at(pilot, "A1.2.1")
             other.execute("SELECT pg_advisory_lock(%s)", (pgstore.WRITE_LOCK,))
             app.run_command(lambda s: commands.add_note(s, "P1", "A1.2.1", text="Mijn notitie"))
             # Were the wait on the UI thread, nothing would answer until it gave up.

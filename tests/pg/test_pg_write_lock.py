@@ -3,12 +3,12 @@ file lock: many busy writers all land, none starves; a lock held too long is one
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Any
 
 import pytest
 from pgserver import PgStore
+from test_store_contract import write_at_once
 
 from catalog.schema import Profile
 from cli.main import main
@@ -29,10 +29,6 @@ def _holders(conn: Any) -> list[int]:
         (high, low),
     ).fetchall()
     return [pid for (pid,) in rows]
-
-
-def _note(text: str) -> Any:
-    return lambda s: commands.add_note(s, "P1", "P1", text=text)
 
 
 def _new_plan(pg: PgStore, profile: Profile) -> None:
@@ -74,20 +70,7 @@ def test_busy_writers_all_land_without_conflicts(
     _new_plan(pg_store, tiny_profile)
     writers = [Store.open(pg_store.url(("jan", "els")[k % 2])) for k in range(6)]
     each = 25
-    failures: list[BaseException] = []
-
-    def work(k: int) -> None:
-        try:
-            for i in range(each):
-                writers[k].execute(_note(f"w{k}-{i}"))
-        except BaseException as exc:
-            failures.append(exc)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(writers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    failures = write_at_once(writers, each)
     for writer in writers:
         writer.close()
     assert [str(exc) for exc in failures] == []
