@@ -13,7 +13,7 @@ import hashlib
 import struct
 import time as clock
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from core.storage import (
     Conflict,
     Head,
     MissingDriver,
+    Prepared,
     StoreError,
     shown_location,
 )
@@ -517,31 +518,56 @@ class PgBackend:
 
     # --- writing ---------------------------------------------------------------------
 
+    def locked(self) -> AbstractContextManager[None]:
+        """No lock is held: the append itself tells when others came first (Conflict)."""
+        return nullcontext()
+
+    def catch_up_to_write(self, state: StoreState, found: list[ev.Record] | None = None) -> None:
+        self.catch_up(state, found, settle=False)
+
     @contextmanager
     def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
-        """No lock is held: the append itself tells when others came first (Conflict)."""
-        self.catch_up(state, found, settle=False)
+        self.catch_up_to_write(state, found)
         yield
 
-    def append(
+    def prepare(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
-    ) -> ev.Record:
-        """Append through `leerpad.append`: the database stamps seq, time and actor."""
+    ) -> Prepared:
         payload, event = _encoded(event)
+        record = ev.Record(
+            state.seq + 1,
+            event_id,
+            time.astimezone(UTC),
+            actor,
+            state.hash,
+            event,
+            type(event).version,
+        )
+        return Prepared(record, payload, self.head)
+
+    def write(self, prepared: Prepared) -> None:
+        """Append through `leerpad.append`: the database stamps seq, time and actor."""
+        event = prepared.record.event
         row = self._call(
             "SELECT * FROM leerpad.append(%s, %s, %s, %s, %s, %s, %s, %s)",
             (
-                self.head,
-                event_id,
+                prepared.at,
+                prepared.record.id,
                 event.plan,
                 ev.event_tag(event),
                 subject_of(event),
-                payload,
+                prepared.data,
                 type(event).version,
                 access_change(event),
             ),
         )
-        return self._written(state, event, event_id, row)
+        if row is None:
+            raise Conflict()
+        prepared.answer = row
+
+    def fold(self, state: StoreState, prepared: Prepared) -> ev.Record:
+        record = prepared.record
+        return self._written(state, record.event, record.id, prepared.answer)
 
     def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
         """Copy a record keeping its id, time and actor (the owner's `leerpad.import_record`)."""
