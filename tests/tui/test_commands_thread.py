@@ -158,8 +158,8 @@ async def test_the_screen_answers_while_the_record_is_fsynced(open_store, make_a
             while not syncing.is_set():
                 await asyncio.sleep(0.01)
             # The record is written and its fsync waits: not folded, the command still running.
-            assert app.command_running and open_store.in_flight is not None
-            assert open_store.state.seq == seq == app.seq
+            assert app.command_running and open_store.state.seq == seq == app.seq
+            assert open_store.in_flight is not None
             # A key is handled meanwhile.
             await pilot.press_without_waiting("down")
             assert screen.query_one(PlanTree).current == "A1.2.2"
