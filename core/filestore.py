@@ -17,6 +17,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -36,6 +37,7 @@ from core.log import (
     LOG_NAME,
     LOG_VERSION,
     CorruptLog,
+    FrameScan,
     LogError,
     LogFile,
     TailProblem,
@@ -86,6 +88,19 @@ _LINK_DECODER = msgspec.msgpack.Decoder(_Link)
 
 _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
 """Reads just a record's id (any event type), skipping the rest of its payload."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFrames:
+    """The frames of a log read ahead (`FileBackend.read_ahead`), iterated as a `FrameScan`."""
+
+    frames: list[tuple[int, bytes]]
+    start: int
+    stop: int
+    problem: TailProblem | None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        return iter(self.frames)
 
 
 class FileBackend:
@@ -311,13 +326,17 @@ class FileBackend:
         except OSError as exc:
             raise self._read_failed(exc) from exc
 
-    def _consume(self, state: StoreState, found: list[ev.Record] | None) -> TailProblem | None:
+    def _consume(
+        self, state: StoreState, found: list[ev.Record] | None, read: ReadFrames | None = None
+    ) -> TailProblem | None:
         """Fold every valid record after `end`; return what stopped the scan at the tail.
 
         Damage inside a checksummed record (chain, sequence, decoding) is settled
         here; only the bytes after the last good frame are returned to the caller.
+        `read`: those frames, read before (in another thread) while nobody could append.
         """
-        scan = self.log.scan(self.end)
+        scan: FrameScan | ReadFrames
+        scan = read if read is not None and read.start == self.end else self.log.scan(self.end)
         pause_gc = scan.stop - self.end > BULK_READ and gc.isenabled()
         if pause_gc:
             # Replay allocates many long-lived objects; the collector would walk them
@@ -511,7 +530,21 @@ class FileBackend:
             if log.fd >= 0:  # closing it (a replaced log, `_read_again`) let the lock go
                 log.unlock()
 
-    def catch_up_to_write(self, state: StoreState, found: list[ev.Record] | None = None) -> None:
+    def read_ahead(self, state: StoreState) -> ReadFrames:
+        """Under the lock: the frames others appended, read (checksums only), not folded."""
+        scan = self.log.scan(self.end)
+        try:
+            frames = list(scan)
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+        return ReadFrames(frames, scan.start, scan.stop, scan.problem)
+
+    def catch_up_to_write(
+        self,
+        state: StoreState,
+        found: list[ev.Record] | None = None,
+        read: ReadFrames | None = None,
+    ) -> None:
         """Under the lock, fold what others appended; a bad tail is settled now.
 
         First the open file must still be the log at its name: appending to a file
@@ -520,7 +553,7 @@ class FileBackend:
         try:
             replaced = self.log.replaced()
             if replaced is None:
-                problem = self._consume(state, found)
+                problem = self._consume(state, found, read)
                 if problem is not None:
                     self._settle(state, problem)
         except OSError as exc:

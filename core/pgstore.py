@@ -279,6 +279,15 @@ def decode_row(row: Row) -> ev.Record | Unknown:
 # --- the backend -----------------------------------------------------------------------------
 
 
+class ReadRows(msgspec.Struct, frozen=True):
+    """The rows after seq `after` fetched ahead (`PgBackend.read_ahead`), and the head then."""
+
+    after: int
+    head: int
+    sees_all: bool
+    rows: list[Row]
+
+
 class PgBackend:
     """An open database store: what `Store` needs from `leerpad.records`."""
 
@@ -405,17 +414,26 @@ class PgBackend:
     def catch_up(self, state: StoreState, found: list[ev.Record] | None, *, settle: bool) -> None:
         if self.corruption is not None:
             return
+        head, self.sees_all = self._head()
+        self._fold_rows(state, found, head, self._rows(state.seq, None))
+
+    def _fold_rows(
+        self, state: StoreState, found: list[ev.Record] | None, head: int, rows: Iterable[Row]
+    ) -> None:
+        for row in rows:
+            if not self._fold(state, row, found):
+                return
+        self.head = max(head, state.seq)
+
+    def _head(self) -> tuple[int, bool]:
+        """The store's last seq, and whether this user reads every record."""
         psycopg = _psycopg()
         try:
-            head, self.sees_all = self.conn.execute(
+            return self.conn.execute(
                 "SELECT last_seq, leerpad.sees_all() FROM leerpad.store"
             ).fetchone()
         except psycopg.Error as exc:
             raise self._failed(exc) from exc
-        for row in self._rows(state.seq, None):
-            if not self._fold(state, row, found):
-                return
-        self.head = max(head, state.seq)
 
     def _fold(self, state: StoreState, row: Row, found: list[ev.Record] | None) -> bool:
         if row.seq == state.seq + 1:
@@ -522,8 +540,22 @@ class PgBackend:
         """No lock is held: the append itself tells when others came first (Conflict)."""
         return nullcontext()
 
-    def catch_up_to_write(self, state: StoreState, found: list[ev.Record] | None = None) -> None:
-        self.catch_up(state, found, settle=False)
+    def read_ahead(self, state: StoreState) -> ReadRows:
+        """The rows after `state`, fetched (in any thread), not folded."""
+        head, sees_all = self._head()
+        return ReadRows(state.seq, head, sees_all, list(self._rows(state.seq, None)))
+
+    def catch_up_to_write(
+        self,
+        state: StoreState,
+        found: list[ev.Record] | None = None,
+        read: ReadRows | None = None,
+    ) -> None:
+        if read is None or read.after != state.seq or self.corruption is not None:
+            self.catch_up(state, found, settle=False)
+            return
+        self.sees_all = read.sees_all
+        self._fold_rows(state, found, read.head, read.rows)
 
     @contextmanager
     def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:

@@ -210,9 +210,17 @@ class Backend(Protocol):
         waited for here (a database keeps nothing: its append tells when others came first)."""
         ...
 
-    def catch_up_to_write(self, state: StoreState, found: list[ev.Record] | None = None) -> None:
+    def read_ahead(self, state: StoreState) -> Any:
+        """Within `locked`: read what others appended after `state`, folding nothing (so it
+        may run in another thread than the one `state` lives on); for `catch_up_to_write`."""
+        ...
+
+    def catch_up_to_write(
+        self, state: StoreState, found: list[ev.Record] | None = None, read: Any = None
+    ) -> None:
         """Within `locked`: fold what others appended into `state` (and onto `found`), for
-        the command to be decided on.
+        the command to be decided on; from `read` (`read_ahead`) when that still follows
+        `state`, else read now.
 
         Raises Reread when the records were replaced under the store (nothing decided).
         """

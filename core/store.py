@@ -371,7 +371,8 @@ class Store:
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
         with self.backend.locked():
-            prepared = on_state(lambda: self._decided(decide, event_id, caught_up))
+            read = self.backend.read_ahead(self.state)  # only read: here, not on_state
+            prepared = on_state(lambda: self._decided(decide, event_id, caught_up, read))
             if isinstance(prepared, ev.Record):
                 return prepared  # a retry of an append that landed before
             try:
@@ -391,12 +392,12 @@ class Store:
         return record
 
     def _decided(
-        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None
+        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None, read: Any
     ) -> Prepared | ev.Record:
-        """Under the backend's lock: catch up, decide, and encode the record to write (or
-        the record a retry finds already written)."""
+        """Under the backend's lock: fold what others appended (`read` ahead), decide, and
+        encode the record to write (or the record a retry finds already written)."""
         try:
-            self.backend.catch_up_to_write(self.state, caught_up)
+            self.backend.catch_up_to_write(self.state, caught_up, read)
         except Reread as exc:
             self.state = exc.state
             raise

@@ -88,6 +88,14 @@ def test_state_steps_run_through_on_state_and_the_write_in_the_caller(
 
     monkeypatch.setattr(os, "fsync", recorded_sync)
     theirs = make_store().execute(note("van els"))
+    log, scan = plan_store.log, plan_store.log.scan
+    reads: list[int] = []
+
+    def recorded_scan(*args: Any) -> Any:
+        reads.append(threading.get_ident())
+        return scan(*args)
+
+    monkeypatch.setattr(log, "scan", recorded_scan)
 
     def decide(state: Any) -> ev.Event:
         decided.append(threading.get_ident())
@@ -99,6 +107,8 @@ def test_state_steps_run_through_on_state_and_the_write_in_the_caller(
     assert len(folds) == 2 and len(decided) == 1 and len(syncs) == 1
     (ui,) = set(folds) | set(decided)
     assert ui != caller and syncs == [caller]
+    # Their record was read in the caller too, and only folded on the state's thread.
+    assert reads == [caller]
     assert plan_store.state.seq == mine.seq and plan_store.in_flight is None
     assert notes(plan_store) == ["van els", "van an"]
 

@@ -195,7 +195,7 @@ class Steps:
     app's UI thread), the write in the caller."""
 
     def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.threads: dict[str, list[int]] = {"decide": [], "write": [], "fold": []}
+        self.threads: dict[str, list[int]] = {"decide": [], "write": [], "fold": [], "read": []}
         self.before_write: Callable[[], object] = lambda: None
         backend = store.backend
         write, fold = backend.write, backend.fold
@@ -211,6 +211,15 @@ class Steps:
 
         monkeypatch.setattr(backend, "write", written)
         monkeypatch.setattr(backend, "fold", folded)
+        # Where each backend reads records: the log's frames, the database's rows.
+        owner, name = (backend, "_rows") if store.directory is None else (backend.log, "scan")
+        read = getattr(owner, name)
+
+        def reading(*args: object) -> object:
+            self.threads["read"].append(threading.get_ident())
+            return read(*args)
+
+        monkeypatch.setattr(owner, name, reading)
 
     def note(self, text: str) -> Callable[[object], ev.Event]:
         def decide(state: object) -> ev.Event:
@@ -233,7 +242,7 @@ def test_the_write_runs_in_the_caller_and_the_state_steps_where_the_state_lives(
             steps.note("van jan"), caught_up=caught, on_state=lambda f: pool.submit(f).result()
         )
     caller = threading.get_ident()
-    assert steps.threads["write"] == [caller]
+    assert steps.threads["write"] == [caller] and steps.threads["read"] == [caller]
     (state_thread,) = set(steps.threads["decide"] + steps.threads["fold"])
     assert state_thread != caller and len(steps.threads["fold"]) == 1
     assert [r.id for r in caught] == [theirs.id] and mine.seq == theirs.seq + 1
@@ -260,6 +269,7 @@ def test_a_write_others_came_before_is_decided_again_where_the_state_lives(
     caller = threading.get_ident()
     assert steps.threads["write"] == [caller, caller] and len(steps.threads["decide"]) == 2
     assert caller not in steps.threads["decide"] + steps.threads["fold"]
+    assert set(steps.threads["read"]) == {caller}
     assert [r.id for r in caught] == [theirs[0].id] and mine.seq == theirs[0].seq + 1
     assert jan.state.seq == mine.seq and jan.in_flight is None
     assert [n.text for n in jan.state.plan("P1").notes_on("P1")] == ["tussendoor", "van jan"]
