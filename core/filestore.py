@@ -29,7 +29,7 @@ from core import storefiles, team
 from core.history import Unknown
 from core.i18n import t
 from core.identity import login_exists
-from core.keystore import FileKeyStore, Keys
+from core.keystore import FileKeyStore, KeyProblem, Keys
 from core.log import (
     FRAME,
     FRAME_SIZE,
@@ -201,6 +201,9 @@ class FileBackend:
         self.log.close()
 
     def _read_failed(self, exc: OSError) -> StoreError:
+        if isinstance(exc, KeyProblem):
+            # A plan's key, not the log, could not be read: its own sentence says which.
+            return StoreError(str(exc))
         return StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror))
 
     def _reopen(self) -> StoreState:

@@ -32,6 +32,7 @@ from core.storage import (
     Conflict,
     Head,
     MissingDriver,
+    NotPermitted,
     Prepared,
     StoreError,
     shown_location,
@@ -500,7 +501,7 @@ class PgBackend:
         would miss the rows hidden from them, and look like a rewrite."""
         psycopg = _psycopg()
         if not self.sees_all:
-            raise StoreError(t("pg.witness_hidden", user=self.actor))
+            raise NotPermitted(t("pg.witness_hidden", user=self.actor))
         wanted = sorted(seq for seq in seqs if 0 < seq <= report.records)
         try:
             rows = self.conn.execute(

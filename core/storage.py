@@ -59,6 +59,10 @@ class Reread(StoreError):
         self.state = state
 
 
+class NotPermitted(StoreError):
+    """The store works, but this user may not do what was asked (a refusal, not a fault)."""
+
+
 class MissingDriver(StoreError):
     """A database store was asked for, but its driver (psycopg) is not installed."""
 
