@@ -570,6 +570,19 @@ class FileBackend:
             self.catch_up_to_write(state, found)
             yield
 
+    @contextmanager
+    def waiting_to_write(self) -> Iterator[None]:
+        """Wait for the file lock and hold it; the same open file takes it again at once."""
+        try:
+            self.log.lock()
+        except OSError:
+            yield  # `writing` says why it cannot lock
+            return
+        try:
+            yield
+        finally:
+            self.log.unlock()
+
     def _read_again(self, why: str) -> NoReturn:
         """The open log is no longer the one at its name: open that one, then refuse."""
         try:

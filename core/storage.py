@@ -236,6 +236,14 @@ class Backend(Protocol):
         """`locked`, then `catch_up_to_write`: within it the command is decided and appended."""
         ...
 
+    def waiting_to_write(self) -> AbstractContextManager[None]:
+        """Wait for the write lock and hold it: `locked` within, on any thread, takes it
+        again without waiting. For a thread that waits while another (a UI's) may use the
+        backend meanwhile: a database's lock is tried now and then, leaving its connection
+        free. A lock it cannot take is the append's to report; one still held by others
+        after a database store's bound is StoreError."""
+        ...
+
     def prepare(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
     ) -> Prepared:

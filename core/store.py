@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -322,6 +323,13 @@ class Store:
         return state
 
     # --- writing ---------------------------------------------------------------------
+
+    def waiting_to_write(self) -> AbstractContextManager[None]:
+        """Wait for other writers' appends to end and hold the write lock for an `execute`
+        within: taking it again there does not wait. A database's lock is tried now and
+        then, leaving the connection free for a UI thread meanwhile. StoreError when a
+        database store's lock stays held too long (nothing decided)."""
+        return self.backend.waiting_to_write()
 
     def execute(
         self,

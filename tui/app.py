@@ -248,7 +248,13 @@ class LeerpadApp(KeyOrder):
         try:
             before = self.call_from_thread(lambda: self.store.state.seq)
             for decide in decides:
-                problem = self._execute_one(decide, written, caught)
+                try:
+                    # A database's lock is tried now and then meanwhile, not waited for
+                    # on the connection the UI thread may read from.
+                    with self.store.waiting_to_write():
+                        problem = self._execute_one(decide, written, caught)
+                except StoreError as exc:
+                    problem = (str(exc), "ui.store_problem")
                 if problem is not None:
                     break
             self.call_from_thread(self._executed, before, written, caught, problem, then)
