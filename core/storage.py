@@ -13,11 +13,12 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
+
+import msgspec
 
 from core import events as ev
 from core.projections import StoreState
@@ -83,8 +84,7 @@ class BrokenChain(Exception):
         """"sequence", "hash" or "decode"."""
 
 
-@dataclass(slots=True)
-class Prepared:
+class Prepared(msgspec.Struct):
     """An append decided and encoded, nothing written yet (`Backend.prepare`).
 
     `Backend.write` touches no state and may run in another thread than the one the
