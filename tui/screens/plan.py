@@ -25,7 +25,7 @@ from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
 from tui.screens.base import LeerpadScreen
-from tui.screens.erase_form import refusal as erase_refusal
+from tui.screens.erase_rules import refusal as erase_refusal
 from tui.screens.plan_bulk import BulkKeys
 from tui.screens.plan_find import FindKeys
 from tui.screens.plan_keys import NodeKeys
