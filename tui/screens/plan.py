@@ -110,6 +110,8 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         """This plan's history entries, and (upto, records indexed) when they were computed."""
         self._erased_seen = False
         self._view = ViewCache()
+        self._history_wanted = False
+        """Set after the first frame: the plan's history may mean reading the whole log."""
 
     # --- the state shown -----------------------------------------------------------------
 
@@ -169,6 +171,14 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         if self._select_first is not None:
             tree.select(self._select_first)
         tree.focus()
+        self.call_after_refresh(self._want_history)
+
+    def _want_history(self) -> None:
+        """After the first frame: the node's history (a large log is read in a thread, which
+        would otherwise share the interpreter with building this screen)."""
+        self._history_wanted = True
+        if self._shown_node is not None:
+            self._show_detail(self._shown_node)
 
     def _refresh(self) -> None:
         plan = self.plan
@@ -221,6 +231,8 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         """This plan's history up to the state shown, or None while the log is first read.
 
         Folds only this plan's records (from the shared index), once per change."""
+        if not self._history_wanted:
+            return None
         index = self.leerpad.history()
         if index is None:
             return None
