@@ -138,11 +138,6 @@ def start_erase(screen: LeerpadScreen, plan_id: str) -> None:
 
 register(
     {
-        "ui.key.erase_plan": ("Erase", "Wissen"),
-        "ui.key.erase_plan.tip": (
-            "Erase the plan's personal data for good (an administrator, with roles on)",
-            "Wis de persoonsgegevens van het plan voorgoed (een beheerder, als er rollen zijn)",
-        ),
         "ui.erase.title": ("Erase plan {plan} of {trainee}", "Plan {plan} van {trainee} wissen"),
         "ui.erase.warning": (
             "This cannot be undone. The plan's key is destroyed: its trainee, contract, contact, "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from core.commands import Rejected
 from core.erasure import erase_plan, require_sealed
+from core.i18n import register
 from core.storage import StoreError
 
 if TYPE_CHECKING:
@@ -27,3 +28,15 @@ def refusal(store: Store, plan_id: str) -> str | None:
     except StoreError as exc:
         return str(exc)
     return None
+
+
+# The key's own words: every screen with E shows them, before the form is ever imported.
+register(
+    {
+        "ui.key.erase_plan": ("Erase", "Wissen"),
+        "ui.key.erase_plan.tip": (
+            "Erase the plan's personal data for good (an administrator, with roles on)",
+            "Wis de persoonsgegevens van het plan voorgoed (een beheerder, als er rollen zijn)",
+        ),
+    }
+)
