@@ -47,7 +47,10 @@ HISTORY_SHOW_SECONDS = 0.3
 
 
 class LeerpadApp(KeyOrder):
-    CSS_PATH = "app.tcss"
+    # The first screen's and the plan screen's styles are read with the app's: a screen
+    # bringing a file not read yet makes Textual parse every source again and restyle
+    # every widget of every screen, before that screen's first frame.
+    CSS_PATH: ClassVar = ["app.tcss", "screens/dashboard.tcss", "screens/plan.tcss"]
     TITLE = "leerpad"
     COMMANDS: ClassVar = {ScreenCommands}
     """One provider: the screen's own commands first, then the app-wide ones."""
