@@ -28,7 +28,7 @@ from core import storefiles, team
 from core.history import Unknown
 from core.i18n import t
 from core.identity import login_exists
-from core.keystore import FileKeyStore, Keys
+from core.keystore import FileKeyStore, KeyProblem, Keys
 from core.log import (
     FRAME,
     FRAME_SIZE,
@@ -186,6 +186,9 @@ class FileBackend:
         self.log.close()
 
     def _read_failed(self, exc: OSError) -> StoreError:
+        if isinstance(exc, KeyProblem):
+            # A plan's key, not the log, could not be read: its own sentence says which.
+            return StoreError(str(exc))
         return StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror))
 
     def _reopen(self) -> StoreState:
@@ -521,6 +524,19 @@ class FileBackend:
         finally:
             self.log.unlock()
         self._read_again(replaced)
+
+    @contextmanager
+    def waiting_to_write(self) -> Iterator[None]:
+        """Wait for the file lock and hold it; the same open file takes it again at once."""
+        try:
+            self.log.lock()
+        except OSError:
+            yield  # `writing` says why it cannot lock
+            return
+        try:
+            yield
+        finally:
+            self.log.unlock()
 
     def _read_again(self, why: str) -> NoReturn:
         """The open log is no longer the one at its name: open that one, then refuse."""

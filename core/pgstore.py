@@ -13,7 +13,7 @@ import hashlib
 import struct
 import time as clock
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from core.storage import (
     Conflict,
     Head,
     MissingDriver,
+    NotPermitted,
     StoreError,
     shown_location,
 )
@@ -57,6 +58,13 @@ FORMAT = 2
 them in plain text (a store that had records before schema 3)."""
 POLL_SECONDS = 1.0
 """Notifications can be lost (a dropped connection): `wait` also looks this often."""
+WRITE_LOCK = int.from_bytes(b"leerpad!")
+"""The key of the session-level advisory lock every writer holds from catching up to its
+append: the ASCII bytes of "leerpad!" as a big-endian bigint (docs/FORMAT.md)."""
+LOCK_SECONDS = 10.0
+"""How long a writer waits for the write lock before it gives up (nothing written)."""
+LOCK_TRIES = 0.02
+"""Seconds between tries for the write lock by a thread that must not hold the connection."""
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COLUMNS = "seq, id, time, actor, plan, type, subject, payload, v, prev, hash"
 
@@ -122,6 +130,10 @@ register(
         "pg.key_failed": (
             "The key of plan {plan} could not be {what} in {location}: {why}.",
             "De sleutel van plan {plan} kon niet {what} worden in {location}: {why}.",
+        ),
+        "pg.lock_wait": (
+            "another writer held it for more than {seconds} s",
+            "een andere schrijver hield ze langer dan {seconds} s vast",
         ),
         "pg.newer_format": (
             "the store was made by a newer leerpad (format {v})",
@@ -298,6 +310,8 @@ class PgBackend:
         self._listener: psycopg.Connection[Any] | None = None
         self.poll_seconds = POLL_SECONDS
         """How long `wait` trusts notifications alone before it looks at the head itself."""
+        self.lock_seconds = LOCK_SECONDS
+        """How long `writing` waits for the write lock."""
         self.damage = ""
         """What is wrong with the first damaged record (for verify)."""
         self.damage_kind = ""
@@ -481,7 +495,7 @@ class PgBackend:
         would miss the rows hidden from them, and look like a rewrite."""
         psycopg = _psycopg()
         if not self.sees_all:
-            raise StoreError(t("pg.witness_hidden", user=self.actor))
+            raise NotPermitted(t("pg.witness_hidden", user=self.actor))
         wanted = sorted(seq for seq in seqs if 0 < seq <= report.records)
         try:
             rows = self.conn.execute(
@@ -519,9 +533,66 @@ class PgBackend:
 
     @contextmanager
     def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
-        """No lock is held: the append itself tells when others came first (Conflict)."""
-        self.catch_up(state, found, settle=False)
-        yield
+        """Hold the write lock from catching up to the append, as a file store its file lock.
+
+        Without it busy writers each lose to the others' appends, some many times in a
+        row. The append's expected seq stays the guarantee: a client that takes no lock
+        still gets Conflict, and a broken connection drops the lock with the session.
+        """
+        self._lock()
+        try:
+            self.catch_up(state, found, settle=False)
+            yield
+        finally:
+            self._unlock()
+
+    @contextmanager
+    def waiting_to_write(self) -> Iterator[None]:
+        """Wait for the write lock and hold it: this session takes it again at once.
+
+        Tried now and then rather than waited for, so that the connection stays free
+        for the thread that reads and appends on it meanwhile (a UI's).
+        """
+        psycopg = _psycopg()
+        deadline = clock.monotonic() + self.lock_seconds
+        try:
+            while not self.conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (WRITE_LOCK,)
+            ).fetchone()[0]:
+                if clock.monotonic() >= deadline:
+                    raise self._lock_wait()
+                clock.sleep(LOCK_TRIES)
+        except psycopg.Error:
+            yield  # `writing` says what is wrong with the connection
+            return
+        try:
+            yield
+        finally:
+            self._unlock()
+
+    def _lock(self) -> None:
+        psycopg = _psycopg()
+        timeout = f"{max(1, round(self.lock_seconds * 1000))}ms"
+        try:
+            # A session-level lock outlives the transaction; the bound on its wait, set
+            # local, does not (the append's own row lock waits as long as it must).
+            with self.conn.transaction():
+                self.conn.execute("SELECT set_config('lock_timeout', %s, true)", (timeout,))
+                self.conn.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
+        except psycopg.errors.LockNotAvailable as exc:
+            raise self._lock_wait() from exc
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _lock_wait(self) -> StoreError:
+        why = t("pg.lock_wait", seconds=f"{self.lock_seconds:g}")
+        return StoreError(t("store.lock_failed", path=self.location, why=why))
+
+    def _unlock(self) -> None:
+        psycopg = _psycopg()
+        # A connection that broke took its session's lock with it.
+        with suppress(psycopg.Error):
+            self.conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
 
     def append(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime

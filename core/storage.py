@@ -52,6 +52,10 @@ class Reread(StoreError):
         self.state = state
 
 
+class NotPermitted(StoreError):
+    """The store works, but this user may not do what was asked (a refusal, not a fault)."""
+
+
 class MissingDriver(StoreError):
     """A database store was asked for, but its driver (psycopg) is not installed."""
 
@@ -184,6 +188,13 @@ class Backend(Protocol):
 
         Raises Reread when the records were replaced under the store (nothing decided).
         """
+        ...
+
+    def waiting_to_write(self) -> AbstractContextManager[None]:
+        """Wait for the write lock and hold it: `writing` within, on any thread, takes it
+        again without waiting. For a thread that may wait while another (a UI's) appends,
+        so called without the store's mutex. A lock it cannot take is the append's to
+        report; one still held by others after a database store's bound is StoreError."""
         ...
 
     def append(

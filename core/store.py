@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -298,6 +299,12 @@ class Store:
         return state
 
     # --- writing ---------------------------------------------------------------------
+
+    def waiting_to_write(self) -> AbstractContextManager[None]:
+        """Wait, in a thread of its own, for other writers' appends to end, and hold the
+        write lock for an `execute` on another thread: taking it again there does not wait.
+        StoreError when a database store's lock stays held too long (nothing decided)."""
+        return self.backend.waiting_to_write()
 
     def execute(
         self,

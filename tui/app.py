@@ -11,8 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, ClassVar
 
@@ -251,33 +250,16 @@ class LeerpadApp(KeyOrder):
         try:
             before = self.call_from_thread(lambda: self.store.state.seq)
             for decide in decides:
-                with self._log_lock():
-                    problem = self.call_from_thread(self._execute_one, decide, written, caught)
+                try:
+                    with self.store.waiting_to_write():
+                        problem = self.call_from_thread(self._execute_one, decide, written, caught)
+                except StoreError as exc:
+                    problem = (str(exc), "ui.store_problem")
                 if problem is not None:
                     break
             self.call_from_thread(self._executed, before, written, caught, problem, then)
         except RuntimeError:
             return  # the app is shutting down
-
-    @contextmanager
-    def _log_lock(self) -> Iterator[None]:
-        """Wait, in the command thread, for another process's append to end, and hold the
-        log's lock for the append on the UI thread: taking it again there on the same open
-        file keeps it without waiting. A database store has no lock to wait for."""
-        try:
-            log = self.store.log
-        except AttributeError:
-            yield
-            return
-        try:
-            log.lock()
-        except OSError:
-            yield  # the append says why it cannot lock, on the UI thread
-            return
-        try:
-            yield
-        finally:
-            log.unlock()
 
     def _execute_one(
         self, decide: Decide, written: list[Record], caught: list[Record]

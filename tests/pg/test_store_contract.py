@@ -65,6 +65,26 @@ def anyone(_login: str) -> bool:
     return True
 
 
+def write_at_once(writers: list[Store], each: int) -> list[BaseException]:
+    """Each writer, in a thread of its own, appends notes w{k}-0 .. w{k}-{each - 1} to P1;
+    what the writers raised."""
+    failures: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(each):
+                writers[k].execute(note(f"w{k}-{i}"))
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(writers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
 def test_appends_are_chained_and_read_back_alike(open_as: Opener, tiny_profile: Profile) -> None:
     jan = open_as("jan")
     first = new_plan(jan, tiny_profile)
@@ -119,21 +139,7 @@ def test_concurrent_writers_each_land_once_in_one_chain(
 ) -> None:
     new_plan(open_as("jan"), tiny_profile)
     writers = [open_as(user) for user in ("jan", "els", "jan", "els")]
-    failures: list[BaseException] = []
-
-    def work(k: int) -> None:
-        try:
-            for i in range(15):
-                writers[k].execute(note(f"w{k}-{i}"))
-        except BaseException as exc:
-            failures.append(exc)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(writers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert write_at_once(writers, 15) == []
     reader = open_as("jan")
     records = [r for r, _ in reader.records()]
     assert [r.seq for r in records] == list(range(1, 62))

@@ -207,3 +207,51 @@ def test_history_entries_computed_before_an_erasure_are_dropped(open_store):
     erase(open_store, "P1", reason="x", force=True)
     index.forget_plan("P1")
     assert index.entry(note).detail == "[erased]"
+
+
+async def test_a_plan_reopened_while_the_form_is_open_is_not_erased_without_asking(
+    open_store, make_app
+):
+    """The form asked no confirmation for a closed plan; reopened meanwhile, saving says how to
+    confirm in the app (not the CLI's --force) and writes nothing."""
+    from core.commands import reopen_plan
+
+    seq = open_store.state.seq
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, "P3")
+        await pilot.press("E", *"retention")
+        form = app.screen
+        assert isinstance(form, EraseForm) and not form.query("#confirm")
+        with Store.open(open_store.path) as other:
+            other.execute(lambda s: reopen_plan(s, "P3", reason="one more week"))
+        open_store.refresh()
+        await pilot.press("enter")
+        assert app.screen is form
+        problem = str(form.query_one("#form-problem", Static).render())
+        assert "reopened" in problem and "--force" not in problem
+    assert open_store.state.plan("P3").erased is None
+    assert open_store.state.seq == seq + 1  # only the reopening
+
+
+async def test_an_entry_open_in_full_closes_when_its_plan_is_erased_elsewhere(
+    open_store, make_app, store_path
+):
+    from tui.screens.history_detail import HistoryDetailScreen
+
+    app = make_app(open_store, watch_log=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert await wait_for(pilot, lambda: "Gaat vlot" in history_text(history))
+        table = history.query_one(HistoryTable)
+        rows = [table.rows[i] for i in range(len(table.rows))]
+        table.cursor = next(i for i, e in enumerate(rows) if "Gaat vlot" in f"{e.after} {e.detail}")
+        await pilot.press("enter")
+        assert isinstance(app.screen, HistoryDetailScreen)
+        process = leerpad(store_path, "plan", "erase", "P1", "--reason", "request", "--force")
+        _, err = await asyncio.to_thread(process.communicate)
+        assert process.returncode == 0, err.decode()
+        assert await wait_for(pilot, lambda: app.screen is history)
+        assert "Gaat vlot" not in history_text(history)

@@ -117,6 +117,8 @@ def start_erase(screen: LeerpadScreen, plan_id: str) -> None:
         try:
             decide(erasing)(app.store.state)
         except Rejected as exc:
+            if exc.key == "err.erase_open":  # reopened since the form asked
+                return t("ui.erase.reopened", plan=plan_id)
             return exc.message()
         return None
 
@@ -153,6 +155,12 @@ register(
         "ui.erase.reason_hint": (
             "Kept readable in the log: write no personal data here.",
             "Blijft leesbaar in het logboek: schrijf hier geen persoonsgegevens.",
+        ),
+        "ui.erase.reopened": (
+            "Plan {plan} was reopened meanwhile: press escape, then E again to confirm erasing "
+            "it while open.",
+            "Plan {plan} werd intussen heropend: druk op escape en dan opnieuw op E om te "
+            "bevestigen dat het open gewist wordt.",
         ),
         "ui.erase.open_label": ("Still open", "Nog open"),
         "ui.erase.open_hint": (
