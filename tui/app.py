@@ -375,6 +375,11 @@ class LeerpadApp(KeyOrder):
             self._history_index = HistoryIndex(self.store)
         return self._history_index
 
+    @property
+    def history_is_far(self) -> bool:
+        """Whether asking for the history now would start reading the log in a thread."""
+        return not self._history_started and self.store.state.seq > SYNC_HISTORY
+
     def history(self, *, background: bool = False) -> HistoryIndex | None:
         """The history index read up to the store's end, or None while it is first read.
 

@@ -110,8 +110,7 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         """This plan's history entries, and (upto, records indexed) when they were computed."""
         self._erased_seen = False
         self._view = ViewCache()
-        self._history_wanted = False
-        """Set after the first frame: the plan's history may mean reading the whole log."""
+        self._defer_history = False
 
     # --- the state shown -----------------------------------------------------------------
 
@@ -166,19 +165,15 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
             self.follow("seq", self._refresh)
             self.watch(self.app, "seq", self._erased_meanwhile, init=False)
         self.follow("history_seq", self._history_read)
+        # Not before the first frame if it means reading the log in a thread (slowing this).
+        self._defer_history = self.leerpad.history_is_far
         self._refresh()
         tree = self.query_one(PlanTree)
         if self._select_first is not None:
             tree.select(self._select_first)
         tree.focus()
-        self.call_after_refresh(self._want_history)
-
-    def _want_history(self) -> None:
-        """After the first frame: the node's history (a large log is read in a thread, which
-        would otherwise share the interpreter with building this screen)."""
-        self._history_wanted = True
-        if self._shown_node is not None:
-            self._show_detail(self._shown_node)
+        if self._defer_history:
+            self.call_after_refresh(self._history_read)
 
     def _refresh(self) -> None:
         plan = self.plan
@@ -224,6 +219,7 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         return ""
 
     def _history_read(self) -> None:
+        self._defer_history = False
         if self._shown_node is not None and not self.leerpad.history_loading:
             self._show_detail(self._shown_node)
 
@@ -231,7 +227,7 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         """This plan's history up to the state shown, or None while the log is first read.
 
         Folds only this plan's records (from the shared index), once per change."""
-        if not self._history_wanted:
+        if self._defer_history:
             return None
         index = self.leerpad.history()
         if index is None:
