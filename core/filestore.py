@@ -17,6 +17,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -36,6 +37,7 @@ from core.log import (
     LOG_NAME,
     LOG_VERSION,
     CorruptLog,
+    FrameScan,
     LogError,
     LogFile,
     TailProblem,
@@ -46,7 +48,7 @@ from core.log import (
 )
 from core.privacy import TOUCHED, open_record
 from core.projections import StoreState, apply, apply_unknown
-from core.storage import BrokenChain, Head, ReadOnly, Reread, StoreError
+from core.storage import BrokenChain, Head, Prepared, ReadOnly, Reread, StoreError
 
 if TYPE_CHECKING:
     from core.verify import Report
@@ -86,6 +88,19 @@ _LINK_DECODER = msgspec.msgpack.Decoder(_Link)
 
 _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
 """Reads just a record's id (any event type), skipping the rest of its payload."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFrames:
+    """The frames of a log read ahead (`FileBackend.read_ahead`), iterated as a `FrameScan`."""
+
+    frames: list[tuple[int, bytes]]
+    start: int
+    stop: int
+    problem: TailProblem | None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        return iter(self.frames)
 
 
 class FileBackend:
@@ -229,19 +244,21 @@ class FileBackend:
                 return False
         return self.checked_digest(stop) is None
 
-    def check_covered(self) -> StoreState | None:
+    def check_covered(self, damaged: bool | None = None) -> StoreState | None:
         """Check the records the read model stood in for, once; damage makes the store read-only.
 
         On damage the log is read again from its start, so the state (returned, to
         replace the store's), the message and the read-only reason are exactly
-        those of an open without a read model. None: nothing to replace.
+        those of an open without a read model. None: nothing to replace. `damaged`
+        is what `covered_damaged` said, asked in another thread (None: ask now).
         """
         if self.unchecked <= HEADER_SIZE:
             return None
-        try:
-            damaged = self.covered_damaged()
-        except OSError as exc:
-            raise self._read_failed(exc) from exc
+        if damaged is None:
+            try:
+                damaged = self.covered_damaged()
+            except OSError as exc:
+                raise self._read_failed(exc) from exc
         self.unchecked = HEADER_SIZE
         self.unchecked_spans = []
         if not damaged:
@@ -312,13 +329,17 @@ class FileBackend:
         except OSError as exc:
             raise self._read_failed(exc) from exc
 
-    def _consume(self, state: StoreState, found: list[ev.Record] | None) -> TailProblem | None:
+    def _consume(
+        self, state: StoreState, found: list[ev.Record] | None, read: ReadFrames | None = None
+    ) -> TailProblem | None:
         """Fold every valid record after `end`; return what stopped the scan at the tail.
 
         Damage inside a checksummed record (chain, sequence, decoding) is settled
         here; only the bytes after the last good frame are returned to the caller.
+        `read`: those frames, read before (in another thread) while nobody could append.
         """
-        scan = self.log.scan(self.end)
+        scan: FrameScan | ReadFrames
+        scan = read if read is not None and read.start == self.end else self.log.scan(self.end)
         pause_gc = scan.stop - self.end > BULK_READ and gc.isenabled()
         if pause_gc:
             # Replay allocates many long-lived objects; the collector would walk them
@@ -499,31 +520,55 @@ class FileBackend:
     # --- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
-        """Hold the file lock from catching up to fsync: appends never conflict.
+    def locked(self) -> Iterator[None]:
+        """Hold the log's file lock from catching up to fsync: appends never conflict."""
+        log = self.log
+        try:
+            log.lock()
+        except OSError as exc:
+            raise StoreError(t("store.lock_failed", path=log.path, why=exc.strerror)) from exc
+        try:
+            yield
+        finally:
+            if log.fd >= 0:  # closing it (a replaced log, `_read_again`) let the lock go
+                log.unlock()
 
-        First, under the lock, the open file must still be the log at its name:
-        appending to a file someone renamed away would go where nobody reads.
+    def read_ahead(self, state: StoreState) -> ReadFrames:
+        """Under the lock: the frames others appended, read (checksums only), not folded."""
+        scan = self.log.scan(self.end)
+        try:
+            frames = list(scan)
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+        return ReadFrames(frames, scan.start, scan.stop, scan.problem)
+
+    def catch_up_to_write(
+        self,
+        state: StoreState,
+        found: list[ev.Record] | None = None,
+        read: ReadFrames | None = None,
+    ) -> None:
+        """Under the lock, fold what others appended; a bad tail is settled now.
+
+        First the open file must still be the log at its name: appending to a file
+        someone renamed away would go where nobody reads.
         """
         try:
-            self.log.lock()
-        except OSError as exc:
-            raise StoreError(t("store.lock_failed", path=self.log.path, why=exc.strerror)) from exc
-        try:
-            try:
-                replaced = self.log.replaced()
-                if replaced is None:
-                    problem = self._consume(state, found)
-                    if problem is not None:
-                        self._settle(state, problem)
-            except OSError as exc:
-                raise self._read_failed(exc) from exc
+            replaced = self.log.replaced()
             if replaced is None:
-                yield
-                return
-        finally:
-            self.log.unlock()
-        self._read_again(replaced)
+                problem = self._consume(state, found, read)
+                if problem is not None:
+                    self._settle(state, problem)
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+        if replaced is not None:
+            self._read_again(replaced)
+
+    @contextmanager
+    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
+        with self.locked():
+            self.catch_up_to_write(state, found)
+            yield
 
     @contextmanager
     def waiting_to_write(self) -> Iterator[None]:
@@ -546,9 +591,9 @@ class FileBackend:
             raise StoreError(f"{why} {exc}") from exc
         raise Reread(f"{why} {t('store.reread', path=self.log.path)}", state)
 
-    def append(
+    def prepare(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
-    ) -> ev.Record:
+    ) -> Prepared:
         record = ev.Record(
             seq=state.seq + 1,
             id=event_id,
@@ -558,32 +603,46 @@ class FileBackend:
             event=event,
             v=type(event).version,
         )
-        return self.write_record(state, record)
+        return self._prepared(record)
 
-    def write_record(self, state: StoreState, record: ev.Record) -> ev.Record:
-        """Write a record built by the caller (under `writing`), and fold it into `state`."""
+    def _prepared(self, record: ev.Record) -> Prepared:
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
         payload = ev.ENCODER.encode(record)
         try:
             # Fold exactly what readers will decode, and never write what they could not.
             written = ev.RECORD_DECODER.decode(payload)
+            data = frame(payload)
         except msgspec.DecodeError as exc:
             raise StoreError(t("store.unencodable", error=str(exc))) from exc
-        try:
-            end = self.log.append(frame(payload), self.end)
         except LogError as exc:
             raise StoreError(str(exc)) from exc
-        offset = self.end
-        self.end = end
-        self.last_offset = offset
-        written = open_record(written, self.keys)
+        return Prepared(written, data, self.end, payload_hash(payload))
+
+    def write(self, prepared: Prepared) -> None:
+        # Only the file is touched: `end` moves with the state, in `fold`.
         try:
-            apply(state, written, payload_hash(payload))
+            self.log.append(prepared.data, prepared.at)
+        except LogError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def fold(self, state: StoreState, prepared: Prepared) -> ev.Record:
+        offset = prepared.at
+        self.end = offset + len(prepared.data)
+        self.last_offset = offset
+        written = open_record(prepared.record, self.keys)
+        try:
+            apply(state, written, prepared.digest)
         except Exception as exc:
             self._unfoldable(offset, written, exc)
             raise StoreError(self.read_only or "") from exc
         return written
+
+    def write_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Write a record built by the caller (under `writing`), and fold it into `state`."""
+        prepared = self._prepared(record)
+        self.write(prepared)
+        return self.fold(state, prepared)
 
     def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
         """Copy a record into this log (under `writing`), keeping its id, time and actor."""

@@ -33,6 +33,7 @@ from core.storage import (
     Head,
     MissingDriver,
     NotPermitted,
+    Prepared,
     StoreError,
     shown_location,
 )
@@ -290,6 +291,15 @@ def decode_row(row: Row) -> ev.Record | Unknown:
 # --- the backend -----------------------------------------------------------------------------
 
 
+class ReadRows(msgspec.Struct, frozen=True):
+    """The rows after seq `after` fetched ahead (`PgBackend.read_ahead`), and the head then."""
+
+    after: int
+    head: int
+    sees_all: bool
+    rows: list[Row]
+
+
 class PgBackend:
     """An open database store: what `Store` needs from `leerpad.records`."""
 
@@ -418,17 +428,26 @@ class PgBackend:
     def catch_up(self, state: StoreState, found: list[ev.Record] | None, *, settle: bool) -> None:
         if self.corruption is not None:
             return
+        head, self.sees_all = self._head()
+        self._fold_rows(state, found, head, self._rows(state.seq, None))
+
+    def _fold_rows(
+        self, state: StoreState, found: list[ev.Record] | None, head: int, rows: Iterable[Row]
+    ) -> None:
+        for row in rows:
+            if not self._fold(state, row, found):
+                return
+        self.head = max(head, state.seq)
+
+    def _head(self) -> tuple[int, bool]:
+        """The store's last seq, and whether this user reads every record."""
         psycopg = _psycopg()
         try:
-            head, self.sees_all = self.conn.execute(
+            return self.conn.execute(
                 "SELECT last_seq, leerpad.sees_all() FROM leerpad.store"
             ).fetchone()
         except psycopg.Error as exc:
             raise self._failed(exc) from exc
-        for row in self._rows(state.seq, None):
-            if not self._fold(state, row, found):
-                return
-        self.head = max(head, state.seq)
 
     def _fold(self, state: StoreState, row: Row, found: list[ev.Record] | None) -> bool:
         if row.seq == state.seq + 1:
@@ -532,7 +551,7 @@ class PgBackend:
     # --- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
+    def locked(self) -> Iterator[None]:
         """Hold the write lock from catching up to the append, as a file store its file lock.
 
         Without it busy writers each lose to the others' appends, some many times in a
@@ -541,10 +560,32 @@ class PgBackend:
         """
         self._lock()
         try:
-            self.catch_up(state, found, settle=False)
             yield
         finally:
             self._unlock()
+
+    def read_ahead(self, state: StoreState) -> ReadRows:
+        """The rows after `state`, fetched (in any thread), not folded."""
+        head, sees_all = self._head()
+        return ReadRows(state.seq, head, sees_all, list(self._rows(state.seq, None)))
+
+    def catch_up_to_write(
+        self,
+        state: StoreState,
+        found: list[ev.Record] | None = None,
+        read: ReadRows | None = None,
+    ) -> None:
+        if read is None or read.after != state.seq or self.corruption is not None:
+            self.catch_up(state, found, settle=False)
+            return
+        self.sees_all = read.sees_all
+        self._fold_rows(state, found, read.head, read.rows)
+
+    @contextmanager
+    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
+        with self.locked():
+            self.catch_up_to_write(state, found)
+            yield
 
     @contextmanager
     def waiting_to_write(self) -> Iterator[None]:
@@ -594,25 +635,44 @@ class PgBackend:
         with suppress(psycopg.Error):
             self.conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
 
-    def append(
+    def prepare(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
-    ) -> ev.Record:
-        """Append through `leerpad.append`: the database stamps seq, time and actor."""
+    ) -> Prepared:
         payload, event = _encoded(event)
+        record = ev.Record(
+            state.seq + 1,
+            event_id,
+            time.astimezone(UTC),
+            actor,
+            state.hash,
+            event,
+            type(event).version,
+        )
+        return Prepared(record, payload, self.head)
+
+    def write(self, prepared: Prepared) -> None:
+        """Append through `leerpad.append`: the database stamps seq, time and actor."""
+        event = prepared.record.event
         row = self._call(
             "SELECT * FROM leerpad.append(%s, %s, %s, %s, %s, %s, %s, %s)",
             (
-                self.head,
-                event_id,
+                prepared.at,
+                prepared.record.id,
                 event.plan,
                 ev.event_tag(event),
                 subject_of(event),
-                payload,
+                prepared.data,
                 type(event).version,
                 access_change(event),
             ),
         )
-        return self._written(state, event, event_id, row)
+        if row is None:
+            raise Conflict()
+        prepared.answer = row
+
+    def fold(self, state: StoreState, prepared: Prepared) -> ev.Record:
+        record = prepared.record
+        return self._written(state, record.event, record.id, prepared.answer)
 
     def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
         """Copy a record keeping its id, time and actor (the owner's `leerpad.import_record`)."""

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core import access, readmodel
 from core import events as ev
@@ -31,6 +31,8 @@ from core.storage import (
     Backend,
     Conflict,
     Decide,
+    OnState,
+    Prepared,
     ReadOnly,
     Reread,
     StoreError,
@@ -42,6 +44,8 @@ from core.team import new_file_mode
 
 if TYPE_CHECKING:
     from core.verify import Report
+
+T = TypeVar("T")
 
 CONFLICT_RETRIES = 50
 """Appends in a row that may find others came first before the command gives up."""
@@ -70,6 +74,10 @@ def open_backend(location: str | Path, *, create: bool = True) -> Backend:
     return FileBackend.open(Path(location), create=create)
 
 
+def _here(step: Callable[[], T]) -> T:
+    return step()
+
+
 @dataclass
 class Store:
     """An open store. `state` is the projection of every record read so far."""
@@ -80,6 +88,8 @@ class Store:
     state: StoreState = field(default_factory=StoreState)
     authorize: Callable[[StoreState, str, ev.Event], None] | None = None
     """Checked before every append, on the fresh state: raises Rejected when the actor may not."""
+    in_flight: Prepared | None = field(default=None, repr=False, compare=False)
+    """The record of a command being written: decided and encoded, not folded yet."""
     _mutex: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # --- opening ---------------------------------------------------------------------
@@ -254,20 +264,34 @@ class Store:
     def check_covered(self) -> None:
         """Check the records the read model stood in for, once; damage makes the store read-only."""
         with self._mutex:
-            backend = self.backend
-            if isinstance(backend, FileBackend):
-                state = backend.check_covered()
-                if state is not None:
-                    self.state = state
+            self._check_covered(None)
+
+    def _check_covered(self, damaged: bool | None) -> None:
+        """`check_covered`, given what `covered_damaged` said (None: ask now)."""
+        backend = self.backend
+        if isinstance(backend, FileBackend):
+            state = backend.check_covered(damaged)
+            if state is not None:
+                self.state = state
 
     # --- reading ---------------------------------------------------------------------
 
     def refresh(self) -> list[ev.Record]:
-        """Read and fold what others appended since the last read; return those records."""
-        found: list[ev.Record] = []
-        with self._mutex:
+        """Read and fold what others appended since the last read; return those records.
+
+        Nothing while another thread runs a command: it catches up itself and hands
+        what it found to its caller (`caught_up`). Read here, the record it is writing
+        would pass for someone else's, and waiting for it could hold up the very
+        thread its steps run on (`on_state`).
+        """
+        if not self._mutex.acquire(blocking=False):
+            return []
+        try:
+            found: list[ev.Record] = []
             self.backend.catch_up(self.state, found, settle=False)
-        return found
+            return found
+        finally:
+            self._mutex.release()
 
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for others to append; True when something may be new."""
@@ -301,9 +325,10 @@ class Store:
     # --- writing ---------------------------------------------------------------------
 
     def waiting_to_write(self) -> AbstractContextManager[None]:
-        """Wait, in a thread of its own, for other writers' appends to end, and hold the
-        write lock for an `execute` on another thread: taking it again there does not wait.
-        StoreError when a database store's lock stays held too long (nothing decided)."""
+        """Wait for other writers' appends to end and hold the write lock for an `execute`
+        within: taking it again there does not wait. A database's lock is tried now and
+        then, leaving the connection free for a UI thread meanwhile. StoreError when a
+        database store's lock stays held too long (nothing decided)."""
         return self.backend.waiting_to_write()
 
     def execute(
@@ -312,6 +337,7 @@ class Store:
         *,
         event_id: str | None = None,
         caught_up: list[ev.Record] | None = None,
+        on_state: OnState[Any] = _here,
     ) -> ev.Record:
         """Run a command against the freshest state and append its event.
 
@@ -323,59 +349,98 @@ class Store:
         replacement is read and the command refused, for the user to look first.
         With `caught_up`, the records of others folded on the way are added to it
         (also when the command is refused): nobody need read the log again for them.
+
+        Every step that reads or changes `state` (catching up, deciding, sealing
+        and encoding, folding the record written) runs through `on_state`: an app
+        runs them on its UI thread and calls this in a worker, where waiting for
+        another writer's lock, the write and its fsync then happen.
         """
         with self._mutex:
-            # Never append to a log not checked end to end.
-            self.check_covered()
+            # Never append to a log not checked end to end; its bytes are read here.
+            try:
+                damaged = self.covered_damaged()
+            except OSError:
+                damaged = None  # asked again below, which says why it cannot be read
+            on_state(lambda: self._check_covered(damaged))
             for _ in range(CONFLICT_RETRIES):
                 try:
-                    return self._append_once(decide, event_id, caught_up)
+                    return self._append_once(decide, event_id, caught_up, on_state)
                 except Conflict:
                     continue
-                except Reread as exc:
-                    self.state = exc.state
-                    raise
             raise StoreError(t("store.busy", location=self.location))
 
     def _append_once(
-        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None
+        self,
+        decide: Decide,
+        event_id: str | None,
+        caught_up: list[ev.Record] | None,
+        on_state: OnState[Any],
     ) -> ev.Record:
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
-        with self.backend.writing(self.state, caught_up):
-            if self.read_only:
-                raise ReadOnly(t("store.read_only", reason=self.read_only))
-            if event_id is not None:
-                landed = self.backend.find(event_id)
-                if landed is not None:
-                    return landed
-            event = decide(self.state)
-            if not isinstance(event, ev.EVENT_TYPES):
-                raise TypeError(f"a command returned {event!r}, not an event")
-            if self.authorize is not None:
-                self.authorize(self.state, self.actor, event)
+        with self.backend.locked():
+            read = self.backend.read_ahead(self.state)  # only read: here, not on_state
+            prepared = on_state(lambda: self._decided(decide, event_id, caught_up, read))
+            if isinstance(prepared, ev.Record):
+                return prepared  # a retry of an append that landed before
             try:
-                now = check_clock(self.clock())
-            except ClockError as exc:
+                self.backend.write(prepared)
+            except BaseException:
+                self.in_flight = None
+                raise
+        record = on_state(lambda: self._landed(prepared))
+        keys = self.keys
+        if keys is not None and isinstance(record.event, ev.PlanErased):
+            # The record is durable: from here the erasure holds even if this fails
+            # or the process dies (the next open destroys the key).
+            try:
+                keys.erase(record.event.plan)
+            except KeyProblem as exc:
+                self.notices.append(str(exc))
+        return record
+
+    def _decided(
+        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None, read: Any
+    ) -> Prepared | ev.Record:
+        """Under the backend's lock: fold what others appended (`read` ahead), decide, and
+        encode the record to write (or the record a retry finds already written)."""
+        try:
+            self.backend.catch_up_to_write(self.state, caught_up, read)
+        except Reread as exc:
+            self.state = exc.state
+            raise
+        if self.read_only:
+            raise ReadOnly(t("store.read_only", reason=self.read_only))
+        if event_id is not None:
+            landed = self.backend.find(event_id)
+            if landed is not None:
+                return landed
+        event = decide(self.state)
+        if not isinstance(event, ev.EVENT_TYPES):
+            raise TypeError(f"a command returned {event!r}, not an event")
+        if self.authorize is not None:
+            self.authorize(self.state, self.actor, event)
+        try:
+            now = check_clock(self.clock())
+        except ClockError as exc:
+            raise StoreError(str(exc)) from exc
+        event_id = event_id or new_event_id(now)
+        keys = self.keys
+        if keys is not None:
+            try:
+                event = seal_event(event, event_id, keys)
+            except (MissingKey, KeyProblem) as exc:
                 raise StoreError(str(exc)) from exc
-            event_id = event_id or new_event_id(now)
-            keys = self.keys
-            if keys is not None:
-                try:
-                    event = seal_event(event, event_id, keys)
-                except (MissingKey, KeyProblem) as exc:
-                    raise StoreError(str(exc)) from exc
-            record = self.backend.append(
-                self.state, event, event_id=event_id, actor=self.actor, time=now
-            )
-            if keys is not None and isinstance(event, ev.PlanErased):
-                # The record is durable: from here the erasure holds even if this fails
-                # or the process dies (the next open destroys the key).
-                try:
-                    keys.erase(event.plan)
-                except KeyProblem as exc:
-                    self.notices.append(str(exc))
-            return record
+        prepared = self.backend.prepare(
+            self.state, event, event_id=event_id, actor=self.actor, time=now
+        )
+        self.in_flight = prepared
+        return prepared
+
+    def _landed(self, prepared: Prepared) -> ev.Record:
+        """The prepared record is written: fold it."""
+        self.in_flight = None
+        return self.backend.fold(self.state, prepared)
 
 
 register(

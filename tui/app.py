@@ -1,9 +1,9 @@
 """The Textual application: a thin composition root around one open store.
 
-Screens read `app.store.state` and `app.today()`, send intents through
-`app.run_command` (another writer is waited for in a thread), and follow `app.seq` (the last
-record folded) to re-render when anything changes, whether the change was theirs or another
-user's. The state is only ever changed on the UI thread: screens iterate it while rendering.
+Screens read `app.store.state` and `app.today()`, send intents through `app.run_command`
+(written in a thread: another writer's lock, the fsync), and follow `app.seq` (the last record
+folded) to re-render when anything changes, whether the change was theirs or another user's.
+The state is only ever changed on the UI thread: screens iterate it while rendering.
 """
 
 from __future__ import annotations
@@ -241,9 +241,10 @@ class LeerpadApp(KeyOrder):
     def _execute(
         self, decides: list[Decide], then: Callable[[list[Record]], object] | None
     ) -> None:
-        # Only the waiting happens here. The store's state is what every screen iterates
-        # while rendering, so it is changed on the UI thread alone: the catch-up, the
-        # decision, the append and its fold run there, once this thread holds the lock.
+        # The store's state is what every screen iterates while rendering, so it is changed
+        # on the UI thread alone: the store runs its catch-up, the decision and the fold of
+        # the record there (`on_state`). Waiting for another writer's lock, the write and
+        # its fsync (or the database's round trip) happen here.
         written: list[Record] = []
         caught: list[Record] = []
         problem: tuple[str, str] | None = None
@@ -251,8 +252,10 @@ class LeerpadApp(KeyOrder):
             before = self.call_from_thread(lambda: self.store.state.seq)
             for decide in decides:
                 try:
+                    # A database's lock is tried now and then meanwhile, not waited for
+                    # on the connection the UI thread may read from.
                     with self.store.waiting_to_write():
-                        problem = self.call_from_thread(self._execute_one, decide, written, caught)
+                        problem = self._execute_one(decide, written, caught)
                 except StoreError as exc:
                     problem = (str(exc), "ui.store_problem")
                 if problem is not None:
@@ -264,9 +267,11 @@ class LeerpadApp(KeyOrder):
     def _execute_one(
         self, decide: Decide, written: list[Record], caught: list[Record]
     ) -> tuple[str, str] | None:
-        """On the UI thread: append one command's record; the refusal, if any."""
+        """In the command thread: append one command's record; the refusal, if any."""
         try:
-            written.append(self.store.execute(decide, caught_up=caught))
+            written.append(
+                self.store.execute(decide, caught_up=caught, on_state=self.call_from_thread)
+            )
         except Rejected as exc:
             return (exc.message(), "ui.rejected")
         except (ReadOnly, StoreError) as exc:
