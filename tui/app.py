@@ -46,7 +46,10 @@ HISTORY_SHOW_SECONDS = 0.3
 
 
 class LeerpadApp(KeyOrder):
-    CSS_PATH = "app.tcss"
+    # The first screen's and the plan screen's styles are read with the app's: a screen
+    # bringing a file not read yet makes Textual parse every source again and restyle
+    # every widget of every screen, before that screen's first frame.
+    CSS_PATH: ClassVar = ["app.tcss", "screens/dashboard.tcss", "screens/plan.tcss"]
     TITLE = "leerpad"
     COMMANDS: ClassVar = {ScreenCommands}
     """One provider: the screen's own commands first, then the app-wide ones."""
@@ -376,6 +379,11 @@ class LeerpadApp(KeyOrder):
         if self._history_index is None:
             self._history_index = HistoryIndex(self.store)
         return self._history_index
+
+    @property
+    def history_is_far(self) -> bool:
+        """Whether asking for the history now would start reading the log in a thread."""
+        return not self._history_started and self.store.state.seq > SYNC_HISTORY
 
     def history(self, *, background: bool = False) -> HistoryIndex | None:
         """The history index read up to the store's end, or None while it is first read.
