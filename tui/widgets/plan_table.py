@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from core.erasure import erased_text
 from core.i18n import fmt_date, register, t
 from core.projections import PlanSummary
 from tui.commands import localize_bindings
@@ -80,6 +79,14 @@ def state_label(summary: PlanSummary) -> tuple[str, str]:
     return f"✔ {t('ui.label.on_track')}", "plan-table--on-track"
 
 
+def erased_cell(summary: PlanSummary) -> str | None:
+    """'[erased] by ann, 29/11/2026' for an erased plan's trainee cell, else None."""
+    erased = summary.erased
+    if erased is None:
+        return None
+    return t("ui.table.erased", actor=erased.actor, on=fmt_date(erased.time.date()))
+
+
 def row_text(summary: PlanSummary) -> dict[str, tuple[str, str]]:
     """Every column's text (and component class) for one plan."""
     state, state_class = state_label(summary)
@@ -88,8 +95,9 @@ def row_text(summary: PlanSummary) -> dict[str, tuple[str, str]]:
     expected = None if summary.closed else summary.expected
     return {
         "id": (summary.id, ""),
-        # An erased plan's name is gone: the row says when and by whom instead.
-        "trainee": (erased_text(summary) or summary.trainee, ""),
+        # An erased plan's name is gone: the row says by whom and when instead (in
+        # that order: a narrow column keeps the actor and cuts the date).
+        "trainee": (erased_cell(summary) or summary.trainee, ""),
         "company": (summary.company or "-", ""),
         "occupation": (summary.title, ""),
         "week": (f"{summary.week}/{summary.weeks}", ""),
@@ -517,5 +525,6 @@ register(
         "ui.dash.col.state": ("On track?", "Op schema?"),
         "ui.dash.col.overdue": ("Overdue", "Te laat"),
         "ui.dash.col.next": ("Next due", "Volgende"),
+        "ui.table.erased": ("[erased] by {actor}, {on}", "[gewist] door {actor}, {on}"),
     }
 )
