@@ -140,6 +140,10 @@ async def test_the_header_shows_the_sort_and_a_click_on_it_sorts():
         table.show(app.plans, sort="progress", reverse=True)
         await pilot.pause()
         assert "Progress ▼" in line(table, 0) and "▲" not in line(table, 0)
+        # A column too narrow for its name and the arrow keeps the arrow.
+        table.show(app.plans, sort="week", reverse=False)
+        await pilot.pause()
+        assert " Wee ▲ " in line(table, 0)
 
 
 async def test_a_click_moves_the_cursor_and_a_second_opens():

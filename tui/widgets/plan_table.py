@@ -317,10 +317,16 @@ class PlanTable(ScrollView, can_focus=True):
         cells = row_text(self._summaries[self._position[plan_id]])
         return [self._cell(cells[key], width).plain for key, width in self._shown_columns]
 
-    def _label(self, key: str) -> str:
+    def _label(self, key: str, width: int | None = None) -> str:
+        """The column's header; the sort arrow stays in view when `width` is too narrow
+        for both, the name is cut instead."""
         sort, reverse = self._sort
         label = t(f"ui.dash.col.{key}")
-        return f"{label} {'▼' if reverse else '▲'}" if key == sort else label
+        if key != sort:
+            return label
+        if width is not None and len(label) + 2 > width:
+            label = label[: max(0, width - 2)]
+        return f"{label} {'▼' if reverse else '▲'}"
 
     # --- the cursor and the keys ---------------------------------------------------------
 
@@ -448,7 +454,7 @@ class PlanTable(ScrollView, can_focus=True):
         style = self.get_component_styles("datatable--header").rich_style
         segments: list[Segment] = []
         for column, (key, width) in enumerate(self._shown_columns):
-            label = Text(self._label(key), no_wrap=True, end="")
+            label = Text(self._label(key, width), no_wrap=True, end="")
             label.truncate(width)
             segments += _cell_segments(label, width, style + _meta(-1, column), Style())
         segments.append(self._extension(-1, style, Style()))
