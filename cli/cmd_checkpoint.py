@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli import signing
-from cli.context import EXIT_STORE, EXIT_USAGE, Context, Fail, warn
+from cli.context import EXIT_REJECTED, EXIT_STORE, EXIT_USAGE, Context, Fail, warn
 from cli.render import literal
 from core import config, i18n, signoffs, sshsig, witness
 from core.i18n import t
 from core.identity import current_actor
-from core.storage import Backend, MissingDriver, StoreError
+from core.storage import Backend, MissingDriver, NotPermitted, StoreError
 from core.store import LOG_NAME, open_backend, utc_now
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ def cmd_checkpoint(args: argparse.Namespace, ctx: Context) -> int:
         note = witness.make(
             backend, signer=current_actor(), key=key, now=utc_now(), interactive=True
         )
+    except NotPermitted as exc:
+        raise Fail(str(exc), EXIT_REJECTED) from exc
     except (witness.WitnessError, StoreError) as exc:
         raise Fail(str(exc), EXIT_STORE) from exc
     except sshsig.SigningError as exc:
@@ -88,6 +90,8 @@ def check_files(paths: list[str], store: Path | str, report: Report) -> list[wit
     backend = _open(store)
     try:
         return witness.check(found, backend, report, checker)
+    except NotPermitted as exc:
+        raise Fail(str(exc), EXIT_REJECTED) from exc
     except StoreError as exc:
         raise Fail(str(exc), EXIT_STORE) from exc
     finally:

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from cli.cmd_privacy import add_erase_parser
 from cli.cmd_schedule import add_schedule_parser
-from cli.context import EXIT_USAGE, Context, Fail, print_json
+from cli.context import EXIT_USAGE, Context, Fail, json_text, print_json
 from cli.render import indent, literal, table
-from core import access, commands, i18n, planview
+from core import access, commands, i18n
 from core.erasure import erased_text
 from core.i18n import fmt_date, fmt_time, t
-from core.planview import ActionView, NoteView, PlanView, RatingView, RowView, plan_status
-from core.projections import STATUS_SYMBOL, Counts, PlanSummary, summaries
+from core.projections import (
+    STATUS_SYMBOL,
+    Counts,
+    PlanSummary,
+    StoreState,
+    plan_status,
+    summaries,
+)
 
 if TYPE_CHECKING:
     from core import signoffs
     from core.export import jsonout
+    from core.planview import ActionView, NoteView, PlanView, RatingView, RowView
 
 # Signing, the plan's view and the JSON pieces are imported by the handlers that use
 # them: `plan list`, the most frequent command, starts without them.
@@ -308,16 +316,25 @@ def cmd_sign(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
-    found = summaries(ctx.state(), ctx.today)
-    found = [s for s in found if access.can_read(ctx.state(), ctx.store().actor, s.id)]
+    # What a read model stands in for is hashed in a thread while the list is built;
+    # it is shown only once that check passed (on damage: the list a replay gives).
+    state = ctx.state(check_meanwhile=True)
+    shown = _list_text(args, ctx, state)
+    if ctx.checked_state() is not state:
+        shown = _list_text(args, ctx, ctx.state())
+    sys.stdout.write(shown)
+    return 0
+
+
+def _list_text(args: argparse.Namespace, ctx: Context, state: StoreState) -> str:
+    actor = ctx.store().actor
+    found = [s for s in summaries(state, ctx.today) if access.can_read(state, actor, s.id)]
     if args.overdue:
         found = [s for s in found if s.overdue]
     if args.json:
-        print_json([summary_json(s) for s in found])
-        return 0
+        return json_text([summary_json(s) for s in found]) + "\n"
     if not found:
-        print(t("cli.plan.none_overdue" if args.overdue else "cli.plan.none"))
-        return 0
+        return t("cli.plan.none_overdue" if args.overdue else "cli.plan.none") + "\n"
     headers = [
         t(f"cli.col.{k}")
         for k in ("plan", "trainee", "company", "week", "progress", "status", "overdue", "next_due")
@@ -335,9 +352,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         ]
         for s in found
     ]
-    for line in table(headers, rows, right=(3, 4, 6)):
-        print(line)
-    return 0
+    return "".join(line + "\n" for line in table(headers, rows, right=(3, 4, 6)))
 
 
 # --- plan show ------------------------------------------------------------------------------
@@ -498,7 +513,7 @@ def plan_text(
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    from core import signoffs
+    from core import planview, signoffs
 
     plan = ctx.plan(args.plan)
     view = planview.build(plan, ctx.today)

@@ -10,12 +10,19 @@ import argparse
 
 from cli.context import EXIT_REJECTED, EXIT_STORE, Context, Fail, print_json, warn
 from core import i18n, readmodel
+from core.commands import Rejected
 from core.erasure import due_for_erasure, erase_plan, require_sealed
+from core.events import PlanErased
 from core.i18n import fmt_date, t
+from core.projections import StoreState
 from core.storage import StoreError
 
 i18n.register(
     {
+        "cli.erase_open": (
+            "Plan {plan} is still open: close it first, or erase it anyway with --force.",
+            "Plan {plan} is nog open: sluit het eerst af, of wis het toch met --force.",
+        ),
         "cli.ok.erased": (
             "Plan {plan} is erased: its key is destroyed, so its personal texts can no longer be "
             "read; its dates, statuses and history remain.",
@@ -71,7 +78,16 @@ i18n.register(
 def cmd_plan_erase(args: argparse.Namespace, ctx: Context) -> int:
     ctx.plan(args.plan)  # an unknown (or unreadable) plan is named as such
     _require_keys(ctx)
-    record = ctx.execute(lambda s: erase_plan(s, args.plan, reason=args.reason, force=args.force))
+
+    def decide(state: StoreState) -> PlanErased:
+        try:
+            return erase_plan(state, args.plan, reason=args.reason, force=args.force)
+        except Rejected as exc:
+            if exc.key == "err.erase_open":  # the CLI's way to confirm is a flag
+                raise Rejected("cli.erase_open", plan=args.plan) from exc
+            raise
+
+    record = ctx.execute(decide)
     print(t("cli.ok.erased", plan=record.event.plan))
     _database_keeps_old_rows(ctx)
     return 0

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -165,19 +164,21 @@ def read_stdin() -> str:
         raise Fail(t("cli.stdin_not_utf8", offset=exc.start), EXIT_USAGE) from None
 
 
-@dataclass
 class Context:
-    store_path: Path | str
-    """The store's directory, or a postgresql:// URL for a database store."""
-    store_source: str
-    """Where the store path came from: one of core.config's SOURCE_* names."""
-    lang: str
-    today: date
-    today_pinned: bool = False
-    """Today comes from LEERPAD_TODAY (a demo or test): said on stderr, refused on shared stores."""
-    _store: Store | None = field(default=None, repr=False)
-    _catalog: Catalog | None = field(default=None, repr=False)
-    _notices_shown: int = field(default=0, repr=False)
+    # A plain class, not a dataclass: generating one costs ~1 ms of every start-up.
+    def __init__(self, store_path: Path | str, store_source: str, lang: str, today: date) -> None:
+        self.store_path = store_path
+        """The store's directory, or a postgresql:// URL for a database store."""
+        self.store_source = store_source
+        """Where the store path came from: one of core.config's SOURCE_* names."""
+        self.lang = lang
+        self.today = today
+        self.today_pinned = False
+        """Today comes from LEERPAD_TODAY (a demo or test): said on stderr, refused on shared
+        stores."""
+        self._store: Store | None = None
+        self._catalog: Catalog | None = None
+        self._notices_shown = 0
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, *, today: date | None = None) -> Context:
@@ -237,11 +238,14 @@ class Context:
 
     # --- the store ---------------------------------------------------------------------
 
-    def store(self, *, create: bool = True, check_now: bool = True) -> Store:
+    def store(
+        self, *, create: bool = True, check_now: bool = True, check_meanwhile: bool = False
+    ) -> Store:
         """The store, opened once. Without `create`, a missing store is an error (exit 3).
 
         `check_now` off: what the read model stands in for is checked before the first
-        write instead of now (the UI checks it in the background meanwhile).
+        write instead of now (the UI checks it in the background meanwhile), or with
+        `check_meanwhile` in a thread of the store's own (see `checked_state`).
         """
         if self._store is None and isinstance(self.store_path, str):
             try:
@@ -262,7 +266,11 @@ class Context:
                 if not create and not os.path.lexists(path / LOG_NAME):
                     raise Fail(t("cli.no_store", path=path, leerpad=command_name()), EXIT_STORE)
                 self._store = Store.open(
-                    path, create=create, cache_dir=readmodel.default_dir(), check_now=check_now
+                    path,
+                    create=create,
+                    cache_dir=readmodel.default_dir(),
+                    check_now=check_now and not check_meanwhile,
+                    check_in_background=check_meanwhile,
                 )
             except NoAccess as exc:
                 raise Fail(str(exc), EXIT_STORE) from exc
@@ -282,15 +290,31 @@ class Context:
             )
         return self.store_path
 
-    def state(self) -> StoreState:
+    def state(self, *, check_meanwhile: bool = False) -> StoreState:
         """The current state of an existing store (for commands that only read).
 
         A damaged store still shows what comes before the damage, with a warning.
+        With `check_meanwhile`, what a read model stands in for may still be being
+        checked: nothing of this state may be shown before `checked_state`.
         """
         first = self._store is None
-        store = self.store(create=False)
+        store = self.store(create=False, check_meanwhile=check_meanwhile)
         if first and store.corruption is not None:
             warn(t("cli.damaged", reason=store.read_only))
+        return store.state
+
+    def checked_state(self) -> StoreState:
+        """The state once what a read model stood in for is checked: when that is damaged,
+        a new state, the one (and the warning) an open without the read model gives."""
+        store = self.store(create=False)
+        found = store.corruption
+        try:
+            store.check_covered()
+        except StoreError as exc:
+            raise Fail(str(exc), EXIT_STORE) from exc
+        if found is None and store.corruption is not None:
+            warn(t("cli.damaged", reason=store.read_only))
+        self._show_notices()
         return store.state
 
     def plan(self, plan_id: str) -> PlanState:

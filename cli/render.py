@@ -14,12 +14,16 @@ def literal(text: str, *, keep_newlines: bool = False) -> str:
     Tabs become a space; newlines stay only with `keep_newlines` (else they show as ⏎).
     Bidi overrides and isolates are escaped too (core.safe), so no line reads reordered.
     """
+    if text.isprintable():
+        return text  # no tab, newline or character to escape: as it is
     lines = [visible(line.replace("\t", " ")) for line in text.split("\n")]
     return ("\n" if keep_newlines else " ⏎ ").join(lines)
 
 
 def width(text: str) -> int:
     """Columns `text` takes in a terminal (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)  # one column a character, without asking unicodedata for each
     total = 0
     for char in text:
         if unicodedata.combining(char):
@@ -29,8 +33,11 @@ def width(text: str) -> int:
 
 
 def pad(text: str, columns: int, *, right: bool = False) -> str:
-    fill = " " * max(0, columns - width(text))
-    return fill + text if right else text + fill
+    return _padded(text, columns - width(text), right=right)
+
+
+def _padded(text: str, fill: int, *, right: bool) -> str:
+    return " " * fill + text if right else text + " " * fill
 
 
 def table(
@@ -41,16 +48,20 @@ def table(
     Cells must already be literal (see `literal`). The last column is not padded,
     so a long description does not leave trailing spaces.
     """
-    widths = [width(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], width(cell))
-    lines = []
+    measured = [[(cell, width(cell)) for cell in row] for row in [headers, *rows]]
+    widths = [0] * len(headers)
+    for row in measured:
+        for i, (_, size) in enumerate(row):
+            if size > widths[i]:
+                widths[i] = size
     last = len(headers) - 1
-    for row in [list(headers), *rows]:
+    lines = []
+    for row in measured:
         cells = [
-            cell if i == last and i not in right else pad(cell, widths[i], right=i in right)
-            for i, cell in enumerate(row)
+            cell
+            if i == last and i not in right
+            else _padded(cell, widths[i] - size, right=i in right)
+            for i, (cell, size) in enumerate(row)
         ]
         lines.append("  ".join(cells).rstrip())
     return lines

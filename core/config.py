@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import platformdirs
 
 from core import i18n
@@ -88,17 +88,16 @@ def user_catalog_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP)) / "catalog"
 
 
-@dataclass
-class ConfigFile:
+class ConfigFile(msgspec.Struct):
     """One config file as read: its settings, and the unknown keys it had (ignored)."""
 
     kind: str
     """SOURCE_USER or SOURCE_SITE."""
     path: Path
     exists: bool
-    values: dict[str, str] = field(default_factory=dict)
-    unknown: list[str] = field(default_factory=list)
-    misplaced: list[str] = field(default_factory=list)
+    values: dict[str, str] = msgspec.field(default_factory=dict)
+    unknown: list[str] = msgspec.field(default_factory=list)
+    misplaced: list[str] = msgspec.field(default_factory=list)
     """Known settings that this kind of file may not set (ignored)."""
 
 

@@ -74,10 +74,21 @@ def check_clock(now: datetime) -> datetime:
     return utc
 
 
+def _nearest_century(two_digits: int, this_year: int) -> int:
+    """The year ending in `two_digits` nearest to `this_year` (99 is 1999 in 2026, not 2099)."""
+    year = this_year - this_year % 100 + two_digits
+    if year > this_year + 50:
+        year -= 100
+    elif year <= this_year - 50:
+        year += 100
+    return year
+
+
 def parse_date(text: str, today: date) -> date:
     """Parse a date typed by a user, relative forms counted from `today`.
 
-    A day/month without a year takes today's year.
+    A day/month without a year takes today's year; a two-digit year, the one nearest
+    to today.
     """
     raw = text.strip().lower()
     try:
@@ -91,7 +102,7 @@ def parse_date(text: str, today: date) -> date:
         if m := _DMY.match(raw):
             year = int(m.group(3)) if m.group(3) else today.year
             if year < 100:
-                year += 2000
+                year = _nearest_century(year, today.year)
             return date(year, int(m.group(2)), int(m.group(1)))
     except (ValueError, OverflowError):
         pass

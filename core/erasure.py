@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 register(
     {
         "err.erase_open": (
-            "Plan {plan} is still open: close it first, or erase it anyway with --force.",
-            "Plan {plan} is nog open: sluit het eerst af, of wis het toch met --force.",
+            "Plan {plan} is still open: close it first, or confirm that it is to be erased "
+            "while open.",
+            "Plan {plan} is nog open: sluit het eerst af, of bevestig dat het gewist moet "
+            "worden terwijl het open is.",
         ),
         "err.erase_not_sealed": (
             "This store keeps personal texts in plain text (a database store written before "

@@ -12,11 +12,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
 import time
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -28,7 +29,7 @@ from core import storefiles, team
 from core.history import Unknown
 from core.i18n import t
 from core.identity import login_exists
-from core.keystore import FileKeyStore, Keys
+from core.keystore import FileKeyStore, KeyProblem, Keys
 from core.log import (
     FRAME,
     FRAME_SIZE,
@@ -36,6 +37,7 @@ from core.log import (
     LOG_NAME,
     LOG_VERSION,
     CorruptLog,
+    FrameScan,
     LogError,
     LogFile,
     TailProblem,
@@ -46,7 +48,7 @@ from core.log import (
 )
 from core.privacy import TOUCHED, open_record
 from core.projections import StoreState, apply, apply_unknown
-from core.storage import BrokenChain, Head, Misplaced, ReadOnly, Reread, StoreError
+from core.storage import BrokenChain, Head, Misplaced, Prepared, ReadOnly, Reread, StoreError
 
 if TYPE_CHECKING:
     from core.verify import Report
@@ -92,6 +94,45 @@ _ID_DECODER = msgspec.msgpack.Decoder(_RecordId)
 """Reads just a record's id (any event type), skipping the rest of its payload."""
 
 
+class ReadFrames(msgspec.Struct, frozen=True):
+    """The frames of a log read ahead (`FileBackend.read_ahead`), iterated as a `FrameScan`."""
+
+    frames: list[tuple[int, bytes]]
+    start: int
+    stop: int
+    problem: TailProblem | None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        return iter(self.frames)
+
+
+class _CheckAhead:
+    """The answer of a check of the log, worked out in a thread of its own meanwhile.
+
+    Hashing and reading release the GIL: on a second core the check of what a read model
+    stands in for costs no time beside what the process does with the read model.
+    """
+
+    def __init__(self, check: Callable[[], bool]) -> None:
+        self._check = check
+        self._answer: bool | BaseException = False
+        self._thread = threading.Thread(target=self._run, name="leerpad-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._answer = self._check()
+        except BaseException as exc:  # raised again in the thread that asks for the answer
+            self._answer = exc
+
+    def answer(self) -> bool:
+        """True when damaged; waits for the check to finish (raises what it raised)."""
+        self._thread.join()
+        if isinstance(self._answer, BaseException):
+            raise self._answer
+        return self._answer
+
+
 class FileBackend:
     """An open log file: what `Store` needs from a store directory."""
 
@@ -134,6 +175,8 @@ class FileBackend:
         self.unchecked_spans: list[tuple[int, str]] = []
         """The SHA-256 those bytes had when they were last checked, span by span: (where
         each span ends, the digest of its bytes from where the one before ended)."""
+        self._ahead: _CheckAhead | None = None
+        """The check of those bytes when it was started ahead (`cover`)."""
 
     def _fresh_state(self) -> StoreState:
         """An empty state to read the log into from its first record."""
@@ -187,9 +230,13 @@ class FileBackend:
         return self.log.header.log_id
 
     def close(self) -> None:
+        self._drop_ahead()
         self.log.close()
 
     def _read_failed(self, exc: OSError) -> StoreError:
+        if isinstance(exc, KeyProblem):
+            # A plan's key, not the log, could not be read: its own sentence says which.
+            return StoreError(str(exc))
         return StoreError(t("store.read_failed", path=self.log.path, why=exc.strerror))
 
     def _reopen(self) -> StoreState:
@@ -198,6 +245,7 @@ class FileBackend:
         Called when the open file was replaced or removed by someone else: what the
         name leads to now is what everyone else reads and writes.
         """
+        self._drop_ahead()  # its answer is about the file that was at the name
         log = LogFile.open(self.log.path)
         old, self.log = self.log, log
         old.close()
@@ -208,17 +256,41 @@ class FileBackend:
 
     # --- records the read model stood in for -------------------------------------------
 
+    def cover(self, end: int, spans: list[tuple[int, str]], *, ahead: bool = False) -> None:
+        """The records before `end` come from a read model and are not checked yet (none
+        when `end` is HEADER_SIZE); `spans` are their digests when they passed a check.
+
+        With `ahead`, checking them starts now in a thread of its own; `check_covered`
+        then waits for its answer.
+        """
+        self._drop_ahead()
+        self.unchecked, self.unchecked_spans = end, list(spans)
+        if ahead and end > HEADER_SIZE:
+            stop, checked = end, list(spans)
+            self._ahead = _CheckAhead(lambda: self._damaged(stop, checked))
+
+    def _drop_ahead(self) -> None:
+        """Forget a check started ahead, once it is done: the log is never closed under it."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            with suppress(Exception):
+                ahead.answer()
+
     def covered_damaged(self) -> bool:
         """True when the records the read model stood in for are damaged (checksum, seq, chain).
 
         Reads only the log (safe from a background thread) and changes nothing;
         `check_covered` then makes the damage the store's. Cheaper than a replay:
-        no event is decoded or folded.
+        no event is decoded or folded. The answer of a check started ahead when there is one.
         """
-        stop = self.unchecked
+        if self._ahead is not None:
+            return self._ahead.answer()
+        return self._damaged(self.unchecked, self.unchecked_spans)
+
+    def _damaged(self, stop: int, spans: list[tuple[int, str]]) -> bool:
         if stop <= HEADER_SIZE:
             return False
-        spans, start = self.unchecked_spans, 0
+        start = 0
         if spans and spans[-1][0] == stop:
             # The very bytes a record-by-record check passed when the read model was
             # written: hashed in C at disk speed instead of decoded one by one.
@@ -230,19 +302,25 @@ class FileBackend:
                 return False
         return self.checked_digest(stop) is None
 
-    def check_covered(self) -> StoreState | None:
+    def check_covered(self, damaged: bool | None = None) -> StoreState | None:
         """Check the records the read model stood in for, once; damage makes the store read-only.
 
         On damage the log is read again from its start, so the state (returned, to
         replace the store's), the message and the read-only reason are exactly
-        those of an open without a read model. None: nothing to replace.
+        those of an open without a read model. None: nothing to replace. `damaged`
+        is what `covered_damaged` said, asked in another thread (None: ask now).
         """
         if self.unchecked <= HEADER_SIZE:
             return None
-        try:
-            damaged = self.covered_damaged()
-        except OSError as exc:
-            raise self._read_failed(exc) from exc
+        if damaged is None:
+            try:
+                damaged = self.covered_damaged()
+            except OSError as exc:
+                raise self._read_failed(exc) from exc
+            finally:
+                self._ahead = None
+        else:
+            self._drop_ahead()  # answered by a check of its own
         self.unchecked = HEADER_SIZE
         self.unchecked_spans = []
         if not damaged:
@@ -325,13 +403,17 @@ class FileBackend:
         except OSError as exc:
             raise self._read_failed(exc) from exc
 
-    def _consume(self, state: StoreState, found: list[ev.Record] | None) -> TailProblem | None:
+    def _consume(
+        self, state: StoreState, found: list[ev.Record] | None, read: ReadFrames | None = None
+    ) -> TailProblem | None:
         """Fold every valid record after `end`; return what stopped the scan at the tail.
 
         Damage inside a checksummed record (chain, sequence, decoding) is settled
         here; only the bytes after the last good frame are returned to the caller.
+        `read`: those frames, read before (in another thread) while nobody could append.
         """
-        scan = self.log.scan(self.end)
+        scan: FrameScan | ReadFrames
+        scan = read if read is not None and read.start == self.end else self.log.scan(self.end)
         pause_gc = scan.stop - self.end > BULK_READ and gc.isenabled()
         if pause_gc:
             # Replay allocates many long-lived objects; the collector would walk them
@@ -512,31 +594,68 @@ class FileBackend:
     # --- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
-        """Hold the file lock from catching up to fsync: appends never conflict.
+    def locked(self) -> Iterator[None]:
+        """Hold the log's file lock from catching up to fsync: appends never conflict."""
+        log = self.log
+        try:
+            log.lock()
+        except OSError as exc:
+            raise StoreError(t("store.lock_failed", path=log.path, why=exc.strerror)) from exc
+        try:
+            yield
+        finally:
+            if log.fd >= 0:  # closing it (a replaced log, `_read_again`) let the lock go
+                log.unlock()
 
-        First, under the lock, the open file must still be the log at its name:
-        appending to a file someone renamed away would go where nobody reads.
+    def read_ahead(self, state: StoreState) -> ReadFrames:
+        """Under the lock: the frames others appended, read (checksums only), not folded."""
+        scan = self.log.scan(self.end)
+        try:
+            frames = list(scan)
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+        return ReadFrames(frames, scan.start, scan.stop, scan.problem)
+
+    def catch_up_to_write(
+        self,
+        state: StoreState,
+        found: list[ev.Record] | None = None,
+        read: ReadFrames | None = None,
+    ) -> None:
+        """Under the lock, fold what others appended; a bad tail is settled now.
+
+        First the open file must still be the log at its name: appending to a file
+        someone renamed away would go where nobody reads.
         """
         try:
-            self.log.lock()
-        except OSError as exc:
-            raise StoreError(t("store.lock_failed", path=self.log.path, why=exc.strerror)) from exc
-        try:
-            try:
-                replaced = self.log.replaced()
-                if replaced is None:
-                    problem = self._consume(state, found)
-                    if problem is not None:
-                        self._settle(state, problem)
-            except OSError as exc:
-                raise self._read_failed(exc) from exc
+            replaced = self.log.replaced()
             if replaced is None:
-                yield
-                return
+                problem = self._consume(state, found, read)
+                if problem is not None:
+                    self._settle(state, problem)
+        except OSError as exc:
+            raise self._read_failed(exc) from exc
+        if replaced is not None:
+            self._read_again(replaced)
+
+    @contextmanager
+    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
+        with self.locked():
+            self.catch_up_to_write(state, found)
+            yield
+
+    @contextmanager
+    def waiting_to_write(self) -> Iterator[None]:
+        """Wait for the file lock and hold it; the same open file takes it again at once."""
+        try:
+            self.log.lock()
+        except OSError:
+            yield  # `writing` says why it cannot lock
+            return
+        try:
+            yield
         finally:
             self.log.unlock()
-        self._read_again(replaced)
 
     def _read_again(self, why: str) -> NoReturn:
         """The open log is no longer the one at its name: open that one, then refuse."""
@@ -546,9 +665,9 @@ class FileBackend:
             raise StoreError(f"{why} {exc}") from exc
         raise Reread(f"{why} {t('store.reread', path=self.log.path)}", state)
 
-    def append(
+    def prepare(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
-    ) -> ev.Record:
+    ) -> Prepared:
         record = ev.Record(
             seq=state.seq + 1,
             id=event_id,
@@ -558,32 +677,46 @@ class FileBackend:
             event=event,
             v=type(event).version,
         )
-        return self.write_record(state, record)
+        return self._prepared(record)
 
-    def write_record(self, state: StoreState, record: ev.Record) -> ev.Record:
-        """Write a record built by the caller (under `writing`), and fold it into `state`."""
+    def _prepared(self, record: ev.Record) -> Prepared:
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
         payload = ev.ENCODER.encode(record)
         try:
             # Fold exactly what readers will decode, and never write what they could not.
             written = ev.RECORD_DECODER.decode(payload)
+            data = frame(payload)
         except msgspec.DecodeError as exc:
             raise StoreError(t("store.unencodable", error=str(exc))) from exc
-        try:
-            end = self.log.append(frame(payload), self.end)
         except LogError as exc:
             raise StoreError(str(exc)) from exc
-        offset = self.end
-        self.end = end
-        self.last_offset = offset
-        written = open_record(written, self.keys)
+        return Prepared(written, data, self.end, payload_hash(payload))
+
+    def write(self, prepared: Prepared) -> None:
+        # Only the file is touched: `end` moves with the state, in `fold`.
         try:
-            apply(state, written, payload_hash(payload))
+            self.log.append(prepared.data, prepared.at)
+        except LogError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def fold(self, state: StoreState, prepared: Prepared) -> ev.Record:
+        offset = prepared.at
+        self.end = offset + len(prepared.data)
+        self.last_offset = offset
+        written = open_record(prepared.record, self.keys)
+        try:
+            apply(state, written, prepared.digest)
         except Exception as exc:
             self._unfoldable(offset, written, exc)
             raise StoreError(self.read_only or "") from exc
         return written
+
+    def write_record(self, state: StoreState, record: ev.Record) -> ev.Record:
+        """Write a record built by the caller (under `writing`), and fold it into `state`."""
+        prepared = self._prepared(record)
+        self.write(prepared)
+        return self.fold(state, prepared)
 
     def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
         """Copy a record into this log (under `writing`), keeping its id, time and actor."""

@@ -7,16 +7,16 @@ is where the "before" values come from.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from core import events as ev
 from core.i18n import fmt_date, t
 from core.projections import ActionState, StoreState, apply, apply_unknown
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(msgspec.Struct, frozen=True):
     seq: int
     time: datetime
     actor: str
@@ -193,8 +193,7 @@ def _show(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+class Unknown(msgspec.Struct, frozen=True):
     """A record of an event type this version does not know."""
 
     seq: int

@@ -13,7 +13,7 @@ import hashlib
 import struct
 import time as clock
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,8 @@ from core.storage import (
     Conflict,
     Head,
     MissingDriver,
+    NotPermitted,
+    Prepared,
     StoreError,
     shown_location,
 )
@@ -57,6 +59,13 @@ FORMAT = 2
 them in plain text (a store that had records before schema 3)."""
 POLL_SECONDS = 1.0
 """Notifications can be lost (a dropped connection): `wait` also looks this often."""
+WRITE_LOCK = int.from_bytes(b"leerpad!")
+"""The key of the session-level advisory lock every writer holds from catching up to its
+append: the ASCII bytes of "leerpad!" as a big-endian bigint (docs/FORMAT.md)."""
+LOCK_SECONDS = 10.0
+"""How long a writer waits for the write lock before it gives up (nothing written)."""
+LOCK_TRIES = 0.02
+"""Seconds between tries for the write lock by a thread that must not hold the connection."""
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COLUMNS = "seq, id, time, actor, plan, type, subject, payload, v, prev, hash"
 
@@ -122,6 +131,10 @@ register(
         "pg.key_failed": (
             "The key of plan {plan} could not be {what} in {location}: {why}.",
             "De sleutel van plan {plan} kon niet {what} worden in {location}: {why}.",
+        ),
+        "pg.lock_wait": (
+            "another writer held it for more than {seconds} s",
+            "een andere schrijver hield ze langer dan {seconds} s vast",
         ),
         "pg.newer_format": (
             "the store was made by a newer leerpad (format {v})",
@@ -278,6 +291,15 @@ def decode_row(row: Row) -> ev.Record | Unknown:
 # --- the backend -----------------------------------------------------------------------------
 
 
+class ReadRows(msgspec.Struct, frozen=True):
+    """The rows after seq `after` fetched ahead (`PgBackend.read_ahead`), and the head then."""
+
+    after: int
+    head: int
+    sees_all: bool
+    rows: list[Row]
+
+
 class PgBackend:
     """An open database store: what `Store` needs from `leerpad.records`."""
 
@@ -298,6 +320,8 @@ class PgBackend:
         self._listener: psycopg.Connection[Any] | None = None
         self.poll_seconds = POLL_SECONDS
         """How long `wait` trusts notifications alone before it looks at the head itself."""
+        self.lock_seconds = LOCK_SECONDS
+        """How long `writing` waits for the write lock."""
         self.damage = ""
         """What is wrong with the first damaged record (for verify)."""
         self.damage_kind = ""
@@ -404,17 +428,26 @@ class PgBackend:
     def catch_up(self, state: StoreState, found: list[ev.Record] | None, *, settle: bool) -> None:
         if self.corruption is not None:
             return
+        head, self.sees_all = self._head()
+        self._fold_rows(state, found, head, self._rows(state.seq, None))
+
+    def _fold_rows(
+        self, state: StoreState, found: list[ev.Record] | None, head: int, rows: Iterable[Row]
+    ) -> None:
+        for row in rows:
+            if not self._fold(state, row, found):
+                return
+        self.head = max(head, state.seq)
+
+    def _head(self) -> tuple[int, bool]:
+        """The store's last seq, and whether this user reads every record."""
         psycopg = _psycopg()
         try:
-            head, self.sees_all = self.conn.execute(
+            return self.conn.execute(
                 "SELECT last_seq, leerpad.sees_all() FROM leerpad.store"
             ).fetchone()
         except psycopg.Error as exc:
             raise self._failed(exc) from exc
-        for row in self._rows(state.seq, None):
-            if not self._fold(state, row, found):
-                return
-        self.head = max(head, state.seq)
 
     def _fold(self, state: StoreState, row: Row, found: list[ev.Record] | None) -> bool:
         if row.seq == state.seq + 1:
@@ -481,7 +514,7 @@ class PgBackend:
         would miss the rows hidden from them, and look like a rewrite."""
         psycopg = _psycopg()
         if not self.sees_all:
-            raise StoreError(t("pg.witness_hidden", user=self.actor))
+            raise NotPermitted(t("pg.witness_hidden", user=self.actor))
         wanted = sorted(seq for seq in seqs if 0 < seq <= report.records)
         try:
             rows = self.conn.execute(
@@ -518,30 +551,128 @@ class PgBackend:
     # --- writing ---------------------------------------------------------------------
 
     @contextmanager
-    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
-        """No lock is held: the append itself tells when others came first (Conflict)."""
-        self.catch_up(state, found, settle=False)
-        yield
+    def locked(self) -> Iterator[None]:
+        """Hold the write lock from catching up to the append, as a file store its file lock.
 
-    def append(
+        Without it busy writers each lose to the others' appends, some many times in a
+        row. The append's expected seq stays the guarantee: a client that takes no lock
+        still gets Conflict, and a broken connection drops the lock with the session.
+        """
+        self._lock()
+        try:
+            yield
+        finally:
+            self._unlock()
+
+    def read_ahead(self, state: StoreState) -> ReadRows:
+        """The rows after `state`, fetched (in any thread), not folded."""
+        head, sees_all = self._head()
+        return ReadRows(state.seq, head, sees_all, list(self._rows(state.seq, None)))
+
+    def catch_up_to_write(
+        self,
+        state: StoreState,
+        found: list[ev.Record] | None = None,
+        read: ReadRows | None = None,
+    ) -> None:
+        if read is None or read.after != state.seq or self.corruption is not None:
+            self.catch_up(state, found, settle=False)
+            return
+        self.sees_all = read.sees_all
+        self._fold_rows(state, found, read.head, read.rows)
+
+    @contextmanager
+    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
+        with self.locked():
+            self.catch_up_to_write(state, found)
+            yield
+
+    @contextmanager
+    def waiting_to_write(self) -> Iterator[None]:
+        """Wait for the write lock and hold it: this session takes it again at once.
+
+        Tried now and then rather than waited for, so that the connection stays free
+        for the thread that reads and appends on it meanwhile (a UI's).
+        """
+        psycopg = _psycopg()
+        deadline = clock.monotonic() + self.lock_seconds
+        try:
+            while not self.conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (WRITE_LOCK,)
+            ).fetchone()[0]:
+                if clock.monotonic() >= deadline:
+                    raise self._lock_wait()
+                clock.sleep(LOCK_TRIES)
+        except psycopg.Error:
+            yield  # `writing` says what is wrong with the connection
+            return
+        try:
+            yield
+        finally:
+            self._unlock()
+
+    def _lock(self) -> None:
+        psycopg = _psycopg()
+        timeout = f"{max(1, round(self.lock_seconds * 1000))}ms"
+        try:
+            # A session-level lock outlives the transaction; the bound on its wait, set
+            # local, does not (the append's own row lock waits as long as it must).
+            with self.conn.transaction():
+                self.conn.execute("SELECT set_config('lock_timeout', %s, true)", (timeout,))
+                self.conn.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
+        except psycopg.errors.LockNotAvailable as exc:
+            raise self._lock_wait() from exc
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _lock_wait(self) -> StoreError:
+        why = t("pg.lock_wait", seconds=f"{self.lock_seconds:g}")
+        return StoreError(t("store.lock_failed", path=self.location, why=why))
+
+    def _unlock(self) -> None:
+        psycopg = _psycopg()
+        # A connection that broke took its session's lock with it.
+        with suppress(psycopg.Error):
+            self.conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+
+    def prepare(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
-    ) -> ev.Record:
-        """Append through `leerpad.append`: the database stamps seq, time and actor."""
+    ) -> Prepared:
         payload, event = _encoded(event)
+        record = ev.Record(
+            state.seq + 1,
+            event_id,
+            time.astimezone(UTC),
+            actor,
+            state.hash,
+            event,
+            type(event).version,
+        )
+        return Prepared(record, payload, self.head)
+
+    def write(self, prepared: Prepared) -> None:
+        """Append through `leerpad.append`: the database stamps seq, time and actor."""
+        event = prepared.record.event
         row = self._call(
             "SELECT * FROM leerpad.append(%s, %s, %s, %s, %s, %s, %s, %s)",
             (
-                self.head,
-                event_id,
+                prepared.at,
+                prepared.record.id,
                 event.plan,
                 ev.event_tag(event),
                 subject_of(event),
-                payload,
+                prepared.data,
                 type(event).version,
                 access_change(event),
             ),
         )
-        return self._written(state, event, event_id, row)
+        if row is None:
+            raise Conflict()
+        prepared.answer = row
+
+    def fold(self, state: StoreState, prepared: Prepared) -> ev.Record:
+        record = prepared.record
+        return self._written(state, record.event, record.id, prepared.answer)
 
     def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:
         """Copy a record keeping its id, time and actor (the owner's `leerpad.import_record`)."""

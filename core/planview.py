@@ -26,18 +26,10 @@ from core.projections import (
     latest_ratings,
     plan_end,
     plan_has_deadlines,
+    plan_status,
     signoff_status,
     summarize,
 )
-
-
-def plan_status(summary: PlanSummary) -> str:
-    """on-track, behind, completed, stopped or erased: the word for where a plan stands."""
-    if summary.erased is not None:
-        return "erased"
-    if summary.closed:
-        return summary.closed
-    return "behind" if summary.behind else "on-track"
 
 
 def level_word(spec: ev.LevelSpec | None, key: str, lang: str) -> str:

@@ -670,6 +670,15 @@ class PlanSummary(msgspec.Struct, frozen=True):
     """When and by whom its personal texts were erased (its trainee reads as erased then)."""
 
 
+def plan_status(summary: PlanSummary) -> str:
+    """on-track, behind, completed, stopped or erased: the word for where a plan stands."""
+    if summary.erased is not None:
+        return "erased"
+    if summary.closed:
+        return summary.closed
+    return "behind" if summary.behind else "on-track"
+
+
 def has_deadlines(*, closed: bool, erased: bool) -> bool:
     """Whether a plan's planned dates are still deadlines: the one rule for "overdue".
 

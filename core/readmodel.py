@@ -63,14 +63,17 @@ CREATE TABLE plans (
     n INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     digest BLOB NOT NULL,
-    state BLOB NOT NULL,
-    template TEXT NOT NULL,
     digest_crc INTEGER NOT NULL,
+    template TEXT NOT NULL,
     state_crc INTEGER NOT NULL,
     places BLOB,
-    places_crc INTEGER NOT NULL
+    places_crc INTEGER NOT NULL,
+    state BLOB NOT NULL
 );
 """
+# The state, tens of kilobytes a plan, comes last: SQLite reaches a column after it only by
+# walking its overflow pages, so reading every digest would read every state too. The
+# places (12 bytes a record, for the history) come before it for the same reason.
 
 
 class Head(msgspec.Struct, array_like=True):
@@ -533,13 +536,14 @@ def _connect(path: Path) -> sqlite3.Connection | None:
         return None
 
 
-def restore(store: Store, cache_dir: Path) -> bool:
+def restore(store: Store, cache_dir: Path, *, check_ahead: bool = False) -> bool:
     """Take the state from the store's read model into a store that has read nothing yet.
 
     True when used: then only the plans' digests were read; each plan is decoded when
     first used. A read model that is damaged, of another log, of other code, or whose
     last record is no longer in the log is ignored (the caller replays; a new one is
-    written over it).
+    written over it). With `check_ahead`, the check of the records it stands in for
+    starts as soon as its head is read, in a thread, while the rest is read.
     """
     log, keys, backend = store.log, store.keys, store.backend
     if not code_version() or keys is None or not isinstance(backend, FileBackend):
@@ -553,6 +557,7 @@ def restore(store: Store, cache_dir: Path) -> bool:
         if head is None or not _current(head, log):
             db.close()
             return False
+        backend.cover(head.end, head.covered, ahead=check_ahead)
         rest = _types().rest_decoder.decode(head.rest)
         digests: dict[str, PlanDigest] = {}
         for plan_id, blob, crc in db.execute("SELECT id, digest, digest_crc FROM plans ORDER BY n"):
@@ -565,10 +570,12 @@ def restore(store: Store, cache_dir: Path) -> bool:
     except Exception:  # damaged, truncated, not a database, an unforeseen shape: the log decides
         with contextlib.suppress(sqlite3.Error):
             db.close()
+        backend.cover(HEADER_SIZE, [])
         return False
     fields = {name: getattr(rest, name) for name in rest.__struct_fields__}
     if (fields["seq"], fields["hash"]) != (head.seq, head.hash):
         db.close()
+        backend.cover(HEADER_SIZE, [])
         return False
     source = _Source(db, keys, log, head.end)
     for plan_id, found in digests.items():
@@ -576,7 +583,6 @@ def restore(store: Store, cache_dir: Path) -> bool:
             keys.forget(plan_id)
     store.state = StoreState(plans=StoredPlans(source, digests, head), **fields)
     store.end, store.last_offset = head.end, head.offset
-    backend.unchecked, backend.unchecked_spans = head.end, list(head.covered)
     return True
 
 
@@ -790,11 +796,11 @@ def _write(path: Path, store: Store, covered: list[tuple[int, str]], placer: _Pl
                     n,
                     plan_id,
                     row.digest,
-                    row.state,
-                    row.template,
                     row.digest_crc,
+                    row.template,
                     row.state_crc,
                     *places,
+                    row.state,
                 ),
             )
         db.execute("COMMIT")

@@ -28,6 +28,8 @@ def visible(text: str, *, multiline: bool = False) -> str:
     With `multiline`, newlines and tabs are kept. Markup needs no treatment here:
     the UI renders text as plain Text, never as markup.
     """
+    if text.isprintable():
+        return text  # no control, separator or bidi character in it: nothing to escape
     out = []
     for ch in text:
         if multiline and ch in "\n\t":

@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
+
+import msgspec
 
 from core import events as ev
 from core.projections import StoreState
@@ -28,6 +30,12 @@ if TYPE_CHECKING:
 
 Decide = Callable[[StoreState], ev.Event]
 """A command bound to its arguments: given the fresh state, the event to write (or raise)."""
+
+T = TypeVar("T")
+
+OnState = Callable[[Callable[[], T]], T]
+"""Runs a step that reads or changes a store's state where that state is changed (an app's
+UI thread: screens iterate it while rendering) and returns what the step returned."""
 
 DATABASE_SCHEMES = ("postgresql", "postgres")
 
@@ -50,6 +58,10 @@ class Reread(StoreError):
     def __init__(self, message: str, state: StoreState) -> None:
         super().__init__(message)
         self.state = state
+
+
+class NotPermitted(StoreError):
+    """The store works, but this user may not do what was asked (a refusal, not a fault)."""
 
 
 class MissingDriver(StoreError):
@@ -78,6 +90,27 @@ class Misplaced(Exception):
     def __init__(self, seq: int) -> None:
         super().__init__(f"record {seq}: not where the read model says")
         self.seq = seq
+
+
+class Prepared(msgspec.Struct):
+    """An append decided and encoded, nothing written yet (`Backend.prepare`).
+
+    `Backend.write` touches no state and may run in another thread than the one the
+    state lives on; `Backend.fold` then folds the record there.
+    """
+
+    record: ev.Record
+    """The record as readers will decode it. A database stamps seq, time and actor as it
+    writes: until then its are what they will be unless others come first."""
+    data: bytes
+    """What is written: the framed record (a log file), the event's payload (a database)."""
+    at: int
+    """Where it must land: the log's end (a file), the seq the database's head must still
+    be (a database); either way what the state was decided on."""
+    digest: str = ""
+    """The record's hash, when the writer computes it (a log file)."""
+    answer: Any = None
+    """What the write answered, for the fold (the database's row)."""
 
 
 Head = tuple[int, str, str, str]
@@ -189,20 +222,59 @@ class Backend(Protocol):
         """
         ...
 
-    def writing(
-        self, state: StoreState, found: list[ev.Record] | None = None
-    ) -> AbstractContextManager[None]:
-        """Prepare an append: within it `state` is caught up (the records folded go onto
-        `found`) and the command is decided.
+    def locked(self) -> AbstractContextManager[None]:
+        """Keep others from appending until the record is written: the log's file lock,
+        waited for here (a database keeps nothing: its append tells when others came first)."""
+        ...
+
+    def read_ahead(self, state: StoreState) -> Any:
+        """Within `locked`: read what others appended after `state`, folding nothing (so it
+        may run in another thread than the one `state` lives on); for `catch_up_to_write`."""
+        ...
+
+    def catch_up_to_write(
+        self, state: StoreState, found: list[ev.Record] | None = None, read: Any = None
+    ) -> None:
+        """Within `locked`: fold what others appended into `state` (and onto `found`), for
+        the command to be decided on; from `read` (`read_ahead`) when that still follows
+        `state`, else read now.
 
         Raises Reread when the records were replaced under the store (nothing decided).
         """
         ...
 
-    def append(
+    def writing(
+        self, state: StoreState, found: list[ev.Record] | None = None
+    ) -> AbstractContextManager[None]:
+        """`locked`, then `catch_up_to_write`: within it the command is decided and appended."""
+        ...
+
+    def waiting_to_write(self) -> AbstractContextManager[None]:
+        """Wait for the write lock and hold it: `locked` within, on any thread, takes it
+        again without waiting. For a thread that waits while another (a UI's) may use the
+        backend meanwhile: a database's lock is tried now and then, leaving its connection
+        free. A lock it cannot take is the append's to report; one still held by others
+        after a database store's bound is StoreError."""
+        ...
+
+    def prepare(
         self, state: StoreState, event: ev.Event, *, event_id: str, actor: str, time: datetime
-    ) -> ev.Record:
-        """Append `event` after `state` and fold it; raise Conflict when others came first."""
+    ) -> Prepared:
+        """Encode `event` as the record after `state`; nothing is written. StoreError when
+        it cannot be stored (read-only, not encodable, too large)."""
+        ...
+
+    def write(self, prepared: Prepared) -> None:
+        """Within `locked`: write the prepared record durably (fsync, a commit), or nothing.
+
+        Changes neither a state nor what the backend has read, so it may run in another
+        thread than `fold`. Raises Conflict when others came first, StoreError when the
+        write failed (left as it was before).
+        """
+        ...
+
+    def fold(self, state: StoreState, prepared: Prepared) -> ev.Record:
+        """Fold a record `write` wrote into `state`; the record as folded."""
         ...
 
     def import_record(self, state: StoreState, record: ev.Record) -> ev.Record:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core import access, readmodel
 from core import events as ev
@@ -30,6 +30,8 @@ from core.storage import (
     Backend,
     Conflict,
     Decide,
+    OnState,
+    Prepared,
     ReadOnly,
     Reread,
     StoreError,
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     from array import array
 
     from core.verify import Report
+
+T = TypeVar("T")
 
 CONFLICT_RETRIES = 50
 """Appends in a row that may find others came first before the command gives up."""
@@ -71,17 +75,32 @@ def open_backend(location: str | Path, *, create: bool = True) -> Backend:
     return FileBackend.open(Path(location), create=create)
 
 
-@dataclass
+def _here(step: Callable[[], T]) -> T:
+    return step()
+
+
 class Store:
     """An open store. `state` is the projection of every record read so far."""
 
-    backend: Backend
-    clock: Callable[[], datetime] = utc_now
-    actor: str = field(default_factory=current_actor)
-    state: StoreState = field(default_factory=StoreState)
-    authorize: Callable[[StoreState, str, ev.Event], None] | None = None
-    """Checked before every append, on the fresh state: raises Rejected when the actor may not."""
-    _mutex: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    # A plain class, not a dataclass: generating one costs ~1 ms of every start-up.
+    def __init__(
+        self,
+        backend: Backend,
+        clock: Callable[[], datetime] = utc_now,
+        actor: str | None = None,
+        state: StoreState | None = None,
+        authorize: Callable[[StoreState, str, ev.Event], None] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.clock = clock
+        self.actor = current_actor() if actor is None else actor
+        self.state = StoreState() if state is None else state
+        self.authorize = authorize
+        """Checked before every append, on the fresh state: raises Rejected when the actor
+        may not."""
+        self.in_flight: Prepared | None = None
+        """The record of a command being written: decided and encoded, not folded yet."""
+        self._mutex = threading.RLock()
 
     # --- opening ---------------------------------------------------------------------
 
@@ -94,15 +113,19 @@ class Store:
         clock: Callable[[], datetime] = utc_now,
         cache_dir: Path | None = None,
         check_now: bool = True,
+        check_in_background: bool = False,
     ) -> Store:
         """Open (or create) the store at `path` (a directory or a postgresql:// URL) and read it.
 
         With `cache_dir`, a valid read model there replaces replaying the records
         a file store's read model covers (its plans are decoded when first used),
         and a long replay leaves a new one (see core/readmodel.py). The records a
-        read model stands in for are still checked (checksums and hash chain): now,
-        or with `check_now` off before the first write (a UI calls
-        `covered_damaged` in the background meanwhile).
+        read model stands in for are still checked (checksums and hash chain): before
+        this returns (hashed in a thread while the read model is read), or with
+        `check_now` off before the first write (a UI calls `covered_damaged` in the
+        background meanwhile) or, with `check_in_background` too, in a thread of the
+        store's own from now on: `check_covered` waits for its answer (a command that
+        only reads builds its output meanwhile and calls it before showing any).
         """
         backend = open_backend(path, create=create)
         if is_database_url(path):
@@ -112,8 +135,9 @@ class Store:
             store.actor = backend.actor
         store.state.hash = backend.genesis
         try:
-            if cache_dir is not None and readmodel.restore(store, cache_dir):
-                store._file().unchecked = store.end
+            ahead = check_now or check_in_background
+            if cache_dir is not None:
+                readmodel.restore(store, cache_dir, check_ahead=ahead)
             restored = store.state.seq
             # On open a problem at the tail is settled now, waiting for a writer if needed.
             backend.catch_up(store.state, None, settle=True)
@@ -255,11 +279,15 @@ class Store:
     def check_covered(self) -> None:
         """Check the records the read model stood in for, once; damage makes the store read-only."""
         with self._mutex:
-            backend = self.backend
-            if isinstance(backend, FileBackend):
-                state = backend.check_covered()
-                if state is not None:
-                    self.state = state
+            self._check_covered(None)
+
+    def _check_covered(self, damaged: bool | None) -> None:
+        """`check_covered`, given what `covered_damaged` said (None: ask now)."""
+        backend = self.backend
+        if isinstance(backend, FileBackend):
+            state = backend.check_covered(damaged)
+            if state is not None:
+                self.state = state
 
     def places(self, plan_id: str) -> tuple[int, array[int], array[int]] | None:
         """Where `plan_id`'s records start in the log as the read model says: (the seq it
@@ -275,11 +303,21 @@ class Store:
     # --- reading ---------------------------------------------------------------------
 
     def refresh(self) -> list[ev.Record]:
-        """Read and fold what others appended since the last read; return those records."""
-        found: list[ev.Record] = []
-        with self._mutex:
+        """Read and fold what others appended since the last read; return those records.
+
+        Nothing while another thread runs a command: it catches up itself and hands
+        what it found to its caller (`caught_up`). Read here, the record it is writing
+        would pass for someone else's, and waiting for it could hold up the very
+        thread its steps run on (`on_state`).
+        """
+        if not self._mutex.acquire(blocking=False):
+            return []
+        try:
+            found: list[ev.Record] = []
             self.backend.catch_up(self.state, found, settle=False)
-        return found
+            return found
+        finally:
+            self._mutex.release()
 
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for others to append; True when something may be new."""
@@ -312,12 +350,20 @@ class Store:
 
     # --- writing ---------------------------------------------------------------------
 
+    def waiting_to_write(self) -> AbstractContextManager[None]:
+        """Wait for other writers' appends to end and hold the write lock for an `execute`
+        within: taking it again there does not wait. A database's lock is tried now and
+        then, leaving the connection free for a UI thread meanwhile. StoreError when a
+        database store's lock stays held too long (nothing decided)."""
+        return self.backend.waiting_to_write()
+
     def execute(
         self,
         decide: Decide,
         *,
         event_id: str | None = None,
         caught_up: list[ev.Record] | None = None,
+        on_state: OnState[Any] = _here,
     ) -> ev.Record:
         """Run a command against the freshest state and append its event.
 
@@ -329,59 +375,98 @@ class Store:
         replacement is read and the command refused, for the user to look first.
         With `caught_up`, the records of others folded on the way are added to it
         (also when the command is refused): nobody need read the log again for them.
+
+        Every step that reads or changes `state` (catching up, deciding, sealing
+        and encoding, folding the record written) runs through `on_state`: an app
+        runs them on its UI thread and calls this in a worker, where waiting for
+        another writer's lock, the write and its fsync then happen.
         """
         with self._mutex:
-            # Never append to a log not checked end to end.
-            self.check_covered()
+            # Never append to a log not checked end to end; its bytes are read here.
+            try:
+                damaged = self.covered_damaged()
+            except OSError:
+                damaged = None  # asked again below, which says why it cannot be read
+            on_state(lambda: self._check_covered(damaged))
             for _ in range(CONFLICT_RETRIES):
                 try:
-                    return self._append_once(decide, event_id, caught_up)
+                    return self._append_once(decide, event_id, caught_up, on_state)
                 except Conflict:
                     continue
-                except Reread as exc:
-                    self.state = exc.state
-                    raise
             raise StoreError(t("store.busy", location=self.location))
 
     def _append_once(
-        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None
+        self,
+        decide: Decide,
+        event_id: str | None,
+        caught_up: list[ev.Record] | None,
+        on_state: OnState[Any],
     ) -> ev.Record:
         if self.read_only:
             raise ReadOnly(t("store.read_only", reason=self.read_only))
-        with self.backend.writing(self.state, caught_up):
-            if self.read_only:
-                raise ReadOnly(t("store.read_only", reason=self.read_only))
-            if event_id is not None:
-                landed = self.backend.find(event_id)
-                if landed is not None:
-                    return landed
-            event = decide(self.state)
-            if not isinstance(event, ev.EVENT_TYPES):
-                raise TypeError(f"a command returned {event!r}, not an event")
-            if self.authorize is not None:
-                self.authorize(self.state, self.actor, event)
+        with self.backend.locked():
+            read = self.backend.read_ahead(self.state)  # only read: here, not on_state
+            prepared = on_state(lambda: self._decided(decide, event_id, caught_up, read))
+            if isinstance(prepared, ev.Record):
+                return prepared  # a retry of an append that landed before
             try:
-                now = check_clock(self.clock())
-            except ClockError as exc:
+                self.backend.write(prepared)
+            except BaseException:
+                self.in_flight = None
+                raise
+        record = on_state(lambda: self._landed(prepared))
+        keys = self.keys
+        if keys is not None and isinstance(record.event, ev.PlanErased):
+            # The record is durable: from here the erasure holds even if this fails
+            # or the process dies (the next open destroys the key).
+            try:
+                keys.erase(record.event.plan)
+            except KeyProblem as exc:
+                self.notices.append(str(exc))
+        return record
+
+    def _decided(
+        self, decide: Decide, event_id: str | None, caught_up: list[ev.Record] | None, read: Any
+    ) -> Prepared | ev.Record:
+        """Under the backend's lock: fold what others appended (`read` ahead), decide, and
+        encode the record to write (or the record a retry finds already written)."""
+        try:
+            self.backend.catch_up_to_write(self.state, caught_up, read)
+        except Reread as exc:
+            self.state = exc.state
+            raise
+        if self.read_only:
+            raise ReadOnly(t("store.read_only", reason=self.read_only))
+        if event_id is not None:
+            landed = self.backend.find(event_id)
+            if landed is not None:
+                return landed
+        event = decide(self.state)
+        if not isinstance(event, ev.EVENT_TYPES):
+            raise TypeError(f"a command returned {event!r}, not an event")
+        if self.authorize is not None:
+            self.authorize(self.state, self.actor, event)
+        try:
+            now = check_clock(self.clock())
+        except ClockError as exc:
+            raise StoreError(str(exc)) from exc
+        event_id = event_id or new_event_id(now)
+        keys = self.keys
+        if keys is not None:
+            try:
+                event = seal_event(event, event_id, keys)
+            except (MissingKey, KeyProblem) as exc:
                 raise StoreError(str(exc)) from exc
-            event_id = event_id or new_event_id(now)
-            keys = self.keys
-            if keys is not None:
-                try:
-                    event = seal_event(event, event_id, keys)
-                except (MissingKey, KeyProblem) as exc:
-                    raise StoreError(str(exc)) from exc
-            record = self.backend.append(
-                self.state, event, event_id=event_id, actor=self.actor, time=now
-            )
-            if keys is not None and isinstance(event, ev.PlanErased):
-                # The record is durable: from here the erasure holds even if this fails
-                # or the process dies (the next open destroys the key).
-                try:
-                    keys.erase(event.plan)
-                except KeyProblem as exc:
-                    self.notices.append(str(exc))
-            return record
+        prepared = self.backend.prepare(
+            self.state, event, event_id=event_id, actor=self.actor, time=now
+        )
+        self.in_flight = prepared
+        return prepared
+
+    def _landed(self, prepared: Prepared) -> ev.Record:
+        """The prepared record is written: fold it."""
+        self.in_flight = None
+        return self.backend.fold(self.state, prepared)
 
 
 register(

@@ -13,8 +13,9 @@ import os
 import pwd
 import stat
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from core import storefiles
 from core.i18n import register, t
@@ -171,11 +172,10 @@ def mode_text(mode: int) -> str:
 # --- opening: access, exposure, network filesystems --------------------------------------
 
 
-@dataclass
-class StoreCheck:
+class StoreCheck(msgspec.Struct):
     """What opening a store should know before it reads: warnings, and why it may not write."""
 
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)
     read_only: str | None = None
 
 
@@ -333,8 +333,7 @@ def others_can_read(path: Path) -> bool:
 # --- network filesystems ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(msgspec.Struct, frozen=True):
     mount_point: str
     fstype: str
     source: str
@@ -415,8 +414,7 @@ def network_filesystem(path: Path, *, mountinfo: str | None = None) -> str | Non
 # --- init-store --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class InitResult:
+class InitResult(msgspec.Struct, frozen=True):
     path: Path
     group: str
     created: bool

@@ -1,9 +1,9 @@
 """The Textual application: a thin composition root around one open store.
 
-Screens read `app.store.state` and `app.today()`, send intents through
-`app.run_command` (another writer is waited for in a thread), and follow `app.seq` (the last
-record folded) to re-render when anything changes, whether the change was theirs or another
-user's. The state is only ever changed on the UI thread: screens iterate it while rendering.
+Screens read `app.store.state` and `app.today()`, send intents through `app.run_command`
+(written in a thread: another writer's lock, the fsync), and follow `app.seq` (the last record
+folded) to re-render when anything changes, whether the change was theirs or another user's.
+The state is only ever changed on the UI thread: screens iterate it while rendering.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, ClassVar
 
@@ -48,7 +47,10 @@ HISTORY_SHOW_SECONDS = 0.3
 
 
 class LeerpadApp(KeyOrder):
-    CSS_PATH = "app.tcss"
+    # The first screen's and the plan screen's styles are read with the app's: a screen
+    # bringing a file not read yet makes Textual parse every source again and restyle
+    # every widget of every screen, before that screen's first frame.
+    CSS_PATH: ClassVar = ["app.tcss", "screens/dashboard.tcss", "screens/plan.tcss"]
     TITLE = "leerpad"
     COMMANDS: ClassVar = {ScreenCommands}
     """One provider: the screen's own commands first, then the app-wide ones."""
@@ -240,49 +242,37 @@ class LeerpadApp(KeyOrder):
     def _execute(
         self, decides: list[Decide], then: Callable[[list[Record]], object] | None
     ) -> None:
-        # Only the waiting happens here. The store's state is what every screen iterates
-        # while rendering, so it is changed on the UI thread alone: the catch-up, the
-        # decision, the append and its fold run there, once this thread holds the lock.
+        # The store's state is what every screen iterates while rendering, so it is changed
+        # on the UI thread alone: the store runs its catch-up, the decision and the fold of
+        # the record there (`on_state`). Waiting for another writer's lock, the write and
+        # its fsync (or the database's round trip) happen here.
         written: list[Record] = []
         caught: list[Record] = []
         problem: tuple[str, str] | None = None
         try:
             before = self.call_from_thread(lambda: self.store.state.seq)
             for decide in decides:
-                with self._log_lock():
-                    problem = self.call_from_thread(self._execute_one, decide, written, caught)
+                try:
+                    # A database's lock is tried now and then meanwhile, not waited for
+                    # on the connection the UI thread may read from.
+                    with self.store.waiting_to_write():
+                        problem = self._execute_one(decide, written, caught)
+                except StoreError as exc:
+                    problem = (str(exc), "ui.store_problem")
                 if problem is not None:
                     break
             self.call_from_thread(self._executed, before, written, caught, problem, then)
         except RuntimeError:
             return  # the app is shutting down
 
-    @contextmanager
-    def _log_lock(self) -> Iterator[None]:
-        """Wait, in the command thread, for another process's append to end, and hold the
-        log's lock for the append on the UI thread: taking it again there on the same open
-        file keeps it without waiting. A database store has no lock to wait for."""
-        try:
-            log = self.store.log
-        except AttributeError:
-            yield
-            return
-        try:
-            log.lock()
-        except OSError:
-            yield  # the append says why it cannot lock, on the UI thread
-            return
-        try:
-            yield
-        finally:
-            log.unlock()
-
     def _execute_one(
         self, decide: Decide, written: list[Record], caught: list[Record]
     ) -> tuple[str, str] | None:
-        """On the UI thread: append one command's record; the refusal, if any."""
+        """In the command thread: append one command's record; the refusal, if any."""
         try:
-            written.append(self.store.execute(decide, caught_up=caught))
+            written.append(
+                self.store.execute(decide, caught_up=caught, on_state=self.call_from_thread)
+            )
         except Rejected as exc:
             return (exc.message(), "ui.rejected")
         except (ReadOnly, StoreError) as exc:
@@ -390,6 +380,11 @@ class LeerpadApp(KeyOrder):
         if self._history_index is None:
             self._history_index = HistoryIndex(self.store)
         return self._history_index
+
+    @property
+    def history_is_far(self) -> bool:
+        """Whether asking for the history now would start reading the log in a thread."""
+        return not self._history_started and self.store.state.seq > SYNC_HISTORY
 
     def history(self, *, background: bool = False) -> HistoryIndex | None:
         """The history index read up to the store's end, or None while it is first read.

@@ -121,6 +121,19 @@ def test_erasing_is_refused_for_an_open_plan_unless_forced_and_stops_later_chang
     assert run("plan", "erase", "P1", "--reason", "x").code == 1
 
 
+def test_a_damaged_key_file_is_named_as_the_problem_not_the_log(run: Run, store_dir: Path) -> None:
+    ok(
+        run, "plan", "new", "--occupation", OCCUPATION, "--trainee", "Sara",
+        "--start", START,
+    )  # fmt: skip
+    key = store_dir / "keys" / "P1.key"
+    key.write_bytes(b"short")
+    shown = run("plan", "show", "P1")
+    assert shown.code == 3
+    assert str(key) in shown.err and "events.log" not in shown.err
+    assert ".." not in shown.err and b"Sara" not in (store_dir / "events.log").read_bytes()
+
+
 def test_retention_lists_then_erases_the_plans_closed_before_a_date(run: Run) -> None:
     for trainee in ("Oud", "Recent", "Open"):
         ok(

@@ -48,7 +48,7 @@ def test_the_command_is_found_before_parsing_only_when_certain(
     assert command_of(argv) == command
 
 
-def test_plan_list_imports_neither_signing_nor_export_nor_verify_nor_the_catalog(
+def test_plan_list_imports_none_of_what_only_other_commands_use(
     tmp_path: Path,
 ) -> None:
     store = tmp_path / "store"
@@ -79,7 +79,8 @@ def test_plan_list_imports_neither_signing_nor_export_nor_verify_nor_the_catalog
         "from cli.main import main\n"
         f"code = main(['--store', {str(store)!r}, 'plan', 'list'])\n"
         "heavy = ('catalog', 'cli.signing', 'cli.cmd_export', 'core.export', 'core.verify',\n"
-        "         'core.signoffs', 'core.sshsig', 'docx', 'textual', 'rich', 'tomllib')\n"
+        "         'core.signoffs', 'core.sshsig', 'docx', 'textual', 'rich', 'tomllib',\n"
+        "         'core.planview', 'dataclasses')\n"
         "found = sorted(m for m in sys.modules if m.startswith(heavy))\n"
         "print(code, found)\n"
     )

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from catalog.schema import Profile
 from cli.main import main
-from core import access, commands, readmodel, storefiles
+from core import access, commands, filestore, readmodel, storefiles
 from core import events as ev
 from core.log import HEADER_SIZE, LogFile
 from core.store import LOG_NAME, ReadOnly, Store, StoreError
 from core.verify import verify_store
+from tests.core.conftest import START
 
 OpenStore = Callable[..., Store]
 
@@ -270,6 +272,62 @@ def test_the_cli_sees_damage_behind_a_read_model(
     assert (store_dir / LOG_NAME).stat().st_size == size
     main([*store, "plan", "list"])
     assert "record 10" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("damaged", [1, 10, 29])
+def test_plan_list_shows_what_a_replay_shows_when_damage_is_behind_a_read_model(
+    plan_store: Store,
+    store_dir: Path,
+    tiny_profile: Profile,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    damaged: int,
+) -> None:
+    """Damage anywhere in what the read model covers (its first record, one in the middle,
+    the one before its last) gives the output of a replay, whenever the hash finds it."""
+    for n in range(28):
+        _note(plan_store, f"Notitie {n}.")
+    plan_store.execute(  # record 30: a plan that a damaged record before it hides
+        lambda s: commands.create_plan(s, tiny_profile, trainee="Bo Claes", start=START, weeks=8)
+    )
+    store = ["--store", str(store_dir)]
+    monkeypatch.setattr(readmodel, "SAVE_AFTER", 1)
+    assert main([*store, "plan", "list"]) == 0  # leaves the CLI's own read model
+    assert list((readmodel.default_dir() or Path()).glob("readmodel/*.sqlite"))
+    assert "Bo Claes" in capsys.readouterr().out
+    offsets = [at for at, _ in LogFile(store_dir / LOG_NAME, writable=False).scan(HEADER_SIZE)]
+    _flip(store_dir / LOG_NAME, offsets[damaged - 1] + 40)
+    assert main([*store, "plan", "list"]) == 0
+    shown = capsys.readouterr()
+    assert f"record {damaged}" in shown.err and "Bo Claes" not in shown.out
+    monkeypatch.setenv(readmodel.DISABLE_VARIABLE, "off")
+    assert main([*store, "plan", "list"]) == 0
+    assert capsys.readouterr() == shown  # exactly what a replay without the read model says
+
+
+def test_closing_a_store_waits_for_the_check_running_ahead(
+    checkpointed: tuple[Path, int], make_store: OpenStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log is never closed under the thread hashing it (its descriptor could be reused)."""
+    cache, _ = checkpointed
+    release, seen = threading.Event(), []
+    damaged = filestore.FileBackend._damaged
+
+    def held(backend: filestore.FileBackend, stop: int, spans: list[tuple[int, str]]) -> bool:
+        release.wait()
+        seen.append(backend.log.fd >= 0)
+        return damaged(backend, stop, spans)
+
+    monkeypatch.setattr(filestore.FileBackend, "_damaged", held)
+    store = make_store(cache_dir=cache, check_now=False, check_in_background=True)
+    assert isinstance(store.state.plans, readmodel.StoredPlans)
+    closer = threading.Thread(target=store.close)
+    closer.start()
+    closer.join(timeout=0.5)
+    assert closer.is_alive()  # waiting for the check
+    release.set()
+    closer.join()
+    assert seen == [True] and store.log.fd < 0
 
 
 def test_an_intact_log_behind_a_read_model_stays_writable(

@@ -18,7 +18,7 @@ from pgserver import PgStore
 
 from catalog import Catalog
 from catalog.schema import Profile
-from core import access, commands
+from core import access, commands, i18n, pgstore
 from core import events as ev
 from core.store import Store
 from tui.app import LeerpadApp
@@ -70,6 +70,16 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def plan_tree_at(pilot: Any, node: str) -> PlanTree:
+    """Plan P1's screen opened, `node` selected: its tree."""
+    pilot.app.push_screen(PlanScreen("P1"))
+    await pilot.pause()
+    tree = pilot.app.screen.query_one(PlanTree)
+    tree.select(node)
+    await pilot.pause()
+    return tree
 
 
 def test_plan_screen_history_and_time_travel_on_a_database_store(
@@ -163,11 +173,7 @@ def test_another_members_change_appears_in_the_open_ui(
 
     async def body() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            app.push_screen(PlanScreen("P1"))
-            await pilot.pause()
-            tree = app.screen.query_one(PlanTree)
-            tree.select("A1.2.1")
-            await pilot.pause()
+            tree = await plan_tree_at(pilot, "A1.2.1")
             els = opened(pg_store.url("els"))
             await asyncio.to_thread(
                 els.execute,
@@ -181,5 +187,62 @@ def test_another_members_change_appears_in_the_open_ui(
             assert jan.state.plan("P1").action("A1.2.1").done_on == TODAY
             assert "done 25/11" in str(tree.cursor_node.label)
             assert "els completed A1.2.1 (P1)" in app.change_notices.text
+
+    run(body)
+
+
+@pytest.fixture
+def other(pg_store: PgStore) -> Iterator[Any]:
+    """Another session on the store's database, as its superuser."""
+    with pgstore.connect(pg_store.url("lp_admin")) as conn:
+        yield conn
+
+
+def test_a_command_waits_for_the_write_lock_in_its_thread(
+    pg_store: PgStore, tiny_profile: Profile, opened: Callable[[str], Store], other: Any
+) -> None:
+    jan = opened(pg_store.url("jan"))
+    jan.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="Piet", start=START))
+    app = app_on(jan)
+
+    async def body() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            tree = await plan_tree_at(pilot, "A1.2.1")
+            other.execute("SELECT pg_advisory_lock(%s)", (pgstore.WRITE_LOCK,))
+            app.run_command(lambda s: commands.add_note(s, "P1", "A1.2.1", text="Mijn notitie"))
+            # Were the wait on the UI thread, nothing would answer until it gave up.
+            await pilot.press("down")
+            assert tree.current != "A1.2.1"
+            assert app.command_running and jan.state.seq == 1
+            other.execute("SELECT pg_advisory_unlock(%s)", (pgstore.WRITE_LOCK,))
+            await app.wait_for_commands()
+            assert [n.text for n in jan.state.plan("P1").notes_on("A1.2.1")] == ["Mijn notitie"]
+            # The command's thread let go of the lock too.
+            assert other.execute(
+                "SELECT pg_try_advisory_lock(%s)", (pgstore.WRITE_LOCK,)
+            ).fetchone()
+
+    run(body)
+
+
+def test_a_write_lock_held_too_long_is_told_and_nothing_written(
+    pg_store: PgStore, tiny_profile: Profile, opened: Callable[[str], Store], other: Any
+) -> None:
+    jan = opened(pg_store.url("jan"))
+    jan.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="Piet", start=START))
+    jan.backend.lock_seconds = 0.2  # type: ignore[attr-defined]
+    app = app_on(jan)
+
+    async def body() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            other.execute("SELECT pg_advisory_lock(%s)", (pgstore.WRITE_LOCK,))
+            app.run_command(lambda s: commands.add_note(s, "P1", "P1", text="Te laat"))
+            await app.wait_for_commands()
+            why = i18n.t("pg.lock_wait", seconds="0.2")
+            assert app.messages[-1] == i18n.t("store.lock_failed", path=jan.location, why=why)
+            assert jan.state.seq == 1
+            count = other.execute("SELECT count(*) FROM leerpad.records").fetchone()
+            assert count == (1,)
 
     run(body)

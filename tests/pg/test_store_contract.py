@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
@@ -65,6 +67,26 @@ def anyone(_login: str) -> bool:
     return True
 
 
+def write_at_once(writers: list[Store], each: int) -> list[BaseException]:
+    """Each writer, in a thread of its own, appends notes w{k}-0 .. w{k}-{each - 1} to P1;
+    what the writers raised."""
+    failures: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(each):
+                writers[k].execute(note(f"w{k}-{i}"))
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(writers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
 def test_appends_are_chained_and_read_back_alike(open_as: Opener, tiny_profile: Profile) -> None:
     jan = open_as("jan")
     first = new_plan(jan, tiny_profile)
@@ -119,21 +141,7 @@ def test_concurrent_writers_each_land_once_in_one_chain(
 ) -> None:
     new_plan(open_as("jan"), tiny_profile)
     writers = [open_as(user) for user in ("jan", "els", "jan", "els")]
-    failures: list[BaseException] = []
-
-    def work(k: int) -> None:
-        try:
-            for i in range(15):
-                writers[k].execute(note(f"w{k}-{i}"))
-        except BaseException as exc:
-            failures.append(exc)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(writers))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert write_at_once(writers, 15) == []
     reader = open_as("jan")
     records = [r for r, _ in reader.records()]
     assert [r.seq for r in records] == list(range(1, 62))
@@ -187,3 +195,90 @@ def test_wait_wakes_up_when_another_user_appends(open_as: Opener, tiny_profile: 
     waiter.join()
     assert woke == [True]
     assert [r.event.text for r in els.refresh()] == ["nieuw"]  # type: ignore[union-attr]
+
+
+class Steps:
+    """Where a store's append ran each piece: its state steps on a thread of their own (as an
+    app's UI thread), the write in the caller."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.threads: dict[str, list[int]] = {"decide": [], "write": [], "fold": [], "read": []}
+        self.before_write: Callable[[], object] = lambda: None
+        backend = store.backend
+        write, fold = backend.write, backend.fold
+
+        def written(prepared: object) -> None:
+            self.threads["write"].append(threading.get_ident())
+            self.before_write()
+            write(prepared)  # type: ignore[arg-type]
+
+        def folded(state: object, prepared: object) -> ev.Record:
+            self.threads["fold"].append(threading.get_ident())
+            return fold(state, prepared)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(backend, "write", written)
+        monkeypatch.setattr(backend, "fold", folded)
+        # Where each backend reads records: the log's frames, the database's rows.
+        owner, name = (backend, "_rows") if store.directory is None else (backend.log, "scan")
+        read = getattr(owner, name)
+
+        def reading(*args: object) -> object:
+            self.threads["read"].append(threading.get_ident())
+            return read(*args)
+
+        monkeypatch.setattr(owner, name, reading)
+
+    def note(self, text: str) -> Callable[[object], ev.Event]:
+        def decide(state: object) -> ev.Event:
+            self.threads["decide"].append(threading.get_ident())
+            return note(text)(state)
+
+        return decide
+
+
+def test_the_write_runs_in_the_caller_and_the_state_steps_where_the_state_lives(
+    open_as: Opener, tiny_profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jan = open_as("jan")
+    new_plan(jan, tiny_profile)
+    theirs = open_as("els").execute(note("van els"))
+    steps = Steps(jan, monkeypatch)
+    caught: list[ev.Record] = []
+    with ThreadPoolExecutor(1) as pool:
+        mine = jan.execute(
+            steps.note("van jan"), caught_up=caught, on_state=lambda f: pool.submit(f).result()
+        )
+    caller = threading.get_ident()
+    assert steps.threads["write"] == [caller] and steps.threads["read"] == [caller]
+    (state_thread,) = set(steps.threads["decide"] + steps.threads["fold"])
+    assert state_thread != caller and len(steps.threads["fold"]) == 1
+    assert [r.id for r in caught] == [theirs.id] and mine.seq == theirs.seq + 1
+    assert jan.state.seq == mine.seq and jan.in_flight is None
+    assert open_as("els").state == jan.state
+
+
+def test_a_write_others_came_before_is_decided_again_where_the_state_lives(
+    open_as: Opener, tiny_profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jan = open_as("jan")
+    if jan.directory is not None:
+        pytest.skip("a log file's lock keeps others out until the record is written")
+    new_plan(jan, tiny_profile)
+    els = open_as("els")
+    # A client that takes no write lock (an older leerpad) still only gets Conflict.
+    monkeypatch.setattr(els.backend, "locked", nullcontext)
+    steps = Steps(jan, monkeypatch)
+    theirs: list[ev.Record] = []
+    steps.before_write = lambda: theirs or theirs.append(els.execute(note("tussendoor")))
+    caught: list[ev.Record] = []
+    with ThreadPoolExecutor(1) as pool:
+        mine = jan.execute(
+            steps.note("van jan"), caught_up=caught, on_state=lambda f: pool.submit(f).result()
+        )
+    caller = threading.get_ident()
+    assert steps.threads["write"] == [caller, caller] and len(steps.threads["decide"]) == 2
+    assert caller not in steps.threads["decide"] + steps.threads["fold"]
+    assert set(steps.threads["read"]) == {caller}
+    assert [r.id for r in caught] == [theirs[0].id] and mine.seq == theirs[0].seq + 1
+    assert jan.state.seq == mine.seq and jan.in_flight is None
+    assert [n.text for n in jan.state.plan("P1").notes_on("P1")] == ["tussendoor", "van jan"]

@@ -120,7 +120,7 @@ async def test_dutch_and_english(open_store, make_app):
         app = make_app(open_store, lang=lang)
         async with app.run_test(size=(80, 24)) as pilot:
             table = app.screen.query_one(PlanTable)
-            labels = [str(c.label) for c in table.columns.values()]
+            labels = table.labels()
             assert labels[0].startswith(header)
             assert app.screen.active_bindings["n"].binding.description == key
             await pilot.press("enter")
@@ -142,7 +142,7 @@ async def test_user_text_is_shown_literally(store_path, make_app):
         store.actor = "an"
         app = make_app(store)
         async with app.run_test(size=(120, 36)) as pilot:
-            cells = [str(c) for c in app.screen.query_one(PlanTable).get_row("P2")]
+            cells = app.screen.query_one(PlanTable).cells("P2")
             assert markup in cells
             app.push_screen(PlanScreen("P1"))
             await pilot.pause()

@@ -1,8 +1,11 @@
-"""Commands wait for other writers in a thread: the screen answers while another holds the log,
-and what others appended meanwhile comes back from the store without reading the log again."""
+"""Commands wait for other writers, write and fsync in a thread: the screen answers while
+another holds the log or the disk is slow, and what others appended meanwhile comes back from
+the store without reading the log again."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 
 from test_plan_flows import open_plan
@@ -129,3 +132,48 @@ async def test_the_state_screens_read_is_changed_on_the_ui_thread_only(
         assert app.seq == open_store.state.seq == theirs.seq
         assert len(threads) == 3
         assert set(threads) == {ui}
+
+
+async def test_the_screen_answers_while_the_record_is_fsynced(open_store, make_app, monkeypatch):
+    syncing, release = threading.Event(), threading.Event()
+    fsync = os.fsync
+    synced_on: list[int] = []
+
+    def slow_sync(fd: int) -> None:
+        if fd == open_store.log.fd and not syncing.is_set():
+            synced_on.append(threading.get_ident())
+            syncing.set()
+            # Bounded: where the fsync held up the UI thread, the test fails, not hangs.
+            release.wait(5)
+        fsync(fd)
+
+    app = make_app(open_store, watch_log=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_plan(pilot, node="A1.2.1")
+        seq = open_store.state.seq
+        folds = fold_threads(monkeypatch, open_store)
+        monkeypatch.setattr(os, "fsync", slow_sync)
+        try:
+            app.run_command(lambda s: commands.add_note(s, "P1", "A1.2.1", text="Mijn notitie"))
+            while not syncing.is_set():
+                await asyncio.sleep(0.01)
+            # The record is written and its fsync waits: not folded, the command still running.
+            assert app.command_running and open_store.state.seq == seq == app.seq
+            assert open_store.in_flight is not None
+            # A key is handled meanwhile.
+            await pilot.press_without_waiting("down")
+            assert screen.query_one(PlanTree).current == "A1.2.2"
+            # Looking for what others appended (the log grew) leaves the record to the command.
+            app.catch_up()
+            assert open_store.state.seq == seq and folds == []
+        finally:
+            release.set()
+        await app.wait_for_commands()
+        ui = threading.get_ident()
+        assert synced_on and synced_on[0] != ui
+        # Folded once, on the UI thread, and told about as nobody else's change.
+        assert folds == [ui] and open_store.state.seq == seq + 1 == app.seq
+        assert [n.text for n in open_store.state.plan("P1").notes_on("A1.2.1")] == ["Mijn notitie"]
+        await pilot.pause()
+        app.catch_up()
+        assert open_store.state.seq == seq + 1 and app.messages == []

@@ -12,7 +12,7 @@ from tui.widgets.plan_table import PlanTable, fit_columns, sort_summaries
 
 def rows(app) -> list[str]:
     table = app.screen.query_one(PlanTable)
-    return [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+    return table.row_ids
 
 
 async def test_lists_every_plan_sorted_by_trainee(open_store, make_app):
@@ -22,7 +22,7 @@ async def test_lists_every_plan_sorted_by_trainee(open_store, make_app):
         assert isinstance(app.screen, DashboardScreen)
         assert rows(app) == ["P1", "P2", "P3"]  # Jan, Sara, Tom
         table = app.screen.query_one(PlanTable)
-        cells = [str(c) for c in table.get_row("P2")]
+        cells = table.cells("P2")
         assert "Sara El Amrani" in cells
         assert any(c.startswith("▼ behind") for c in cells)
         assert "! 3" in cells

@@ -140,20 +140,20 @@ async def test_only_an_administrator_may_erase_when_roles_are_on(open_store, mak
 
 async def test_the_dashboard_erases_the_plan_under_the_cursor(open_store, make_app):
     app = make_app(open_store)
-    async with app.run_test(size=(120, 24)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         table = app.screen.query_one(PlanTable)
         await pilot.press("down")  # sorted by trainee: Jan Peeters, Sara El Amrani, Tom Vos
         assert table.current_plan == "P2"
         await pilot.press("E", *"request", "enter", *"P2", "enter")
         assert isinstance(app.screen, DashboardScreen)
         assert open_store.state.plan("P2").erased is not None
-        rows = [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
-        # Cut to the column at this width; the whole line is what the filter finds.
-        erased = [row for row in rows if row.startswith("P2 erased on 25/11/")]
+        rows = [" ".join(table.cells(plan)) for plan in table.row_ids]
+        # Who erased it comes first: at 80 columns the trainee's column still shows it.
+        erased = [row for row in rows if row.startswith("[erased] by an, ")]
         assert len(erased) == 1 and "✗ erased" in erased[0]
         assert not any("Sara El Amrani" in row for row in rows)
         await pilot.press("slash", *"by an")
-        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["P2"]
+        assert table.row_ids == ["P2"]
 
 
 async def test_an_erasure_elsewhere_closes_the_form_and_shows_the_plan_erased(
@@ -207,3 +207,51 @@ def test_history_entries_computed_before_an_erasure_are_dropped(open_store):
     erase(open_store, "P1", reason="x", force=True)
     index.forget_plan("P1")
     assert index.entry(note).detail == "[erased]"
+
+
+async def test_a_plan_reopened_while_the_form_is_open_is_not_erased_without_asking(
+    open_store, make_app
+):
+    """The form asked no confirmation for a closed plan; reopened meanwhile, saving says how to
+    confirm in the app (not the CLI's --force) and writes nothing."""
+    from core.commands import reopen_plan
+
+    seq = open_store.state.seq
+    app = make_app(open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(pilot, "P3")
+        await pilot.press("E", *"retention")
+        form = app.screen
+        assert isinstance(form, EraseForm) and not form.query("#confirm")
+        with Store.open(open_store.path) as other:
+            other.execute(lambda s: reopen_plan(s, "P3", reason="one more week"))
+        open_store.refresh()
+        await pilot.press("enter")
+        assert app.screen is form
+        problem = str(form.query_one("#form-problem", Static).render())
+        assert "reopened" in problem and "--force" not in problem
+    assert open_store.state.plan("P3").erased is None
+    assert open_store.state.seq == seq + 1  # only the reopening
+
+
+async def test_an_entry_open_in_full_closes_when_its_plan_is_erased_elsewhere(
+    open_store, make_app, store_path
+):
+    from tui.screens.history_detail import HistoryDetailScreen
+
+    app = make_app(open_store, watch_log=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert await wait_for(pilot, lambda: "Gaat vlot" in history_text(history))
+        table = history.query_one(HistoryTable)
+        rows = [table.rows[i] for i in range(len(table.rows))]
+        table.cursor = next(i for i, e in enumerate(rows) if "Gaat vlot" in f"{e.after} {e.detail}")
+        await pilot.press("enter")
+        assert isinstance(app.screen, HistoryDetailScreen)
+        process = leerpad(store_path, "plan", "erase", "P1", "--reason", "request", "--force")
+        _, err = await asyncio.to_thread(process.communicate)
+        assert process.returncode == 0, err.decode()
+        assert await wait_for(pilot, lambda: app.screen is history)
+        assert "Gaat vlot" not in history_text(history)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from tui_support import TODAY
 
@@ -63,3 +66,25 @@ def test_history_changes_are_translated_only_where_they_hold_no_user_text():
     # A trainee called "open" is a name, not a status.
     assert change_text("plan.created", "open, 01/09/2026, 20 weeks").startswith("open,")
     assert change_text("action.added", "done by the trainee") == "done by the trainee"
+
+
+def test_the_keys_of_the_first_screens_are_described_before_anything_else_is_imported():
+    """Screens import some forms only when a key needs them: the words of every key they
+    show must not live in those forms (a fresh interpreter, as at start-up)."""
+    script = (
+        "from core import i18n\n"
+        "from tui.app import LeerpadApp\n"
+        "from tui.screens.dashboard import DashboardScreen\n"
+        "from tui.screens.plan import PlanScreen\n"
+        "from tui.widgets.plan_table import PlanTable\n"
+        "from tui.widgets.plan_tree import PlanTree\n"
+        "for owner in (LeerpadApp, DashboardScreen, PlanScreen, PlanTable, PlanTree):\n"
+        "    for b in owner.BINDINGS:\n"
+        "        for key in (b.description, b.tooltip):\n"
+        "            if key and i18n.t(key, 'en') == key:\n"
+        "                print(key)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == ""

@@ -17,8 +17,7 @@ from core.i18n import register, t
 from core.identity import command_name
 from core.projections import PlanSummary, plan_digests, summaries, summarize
 from tui.screens.base import LeerpadScreen
-from tui.screens.erase_form import refusal as erase_refusal
-from tui.screens.erase_form import start_erase
+from tui.screens.erase_rules import refusal as erase_refusal
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.footer import Footer
 from tui.widgets.plan_table import COLUMN_KEYS, PlanTable, matches
@@ -210,6 +209,8 @@ class DashboardScreen(LeerpadScreen):
     def action_erase_plan(self) -> None:
         plan_id = self.query_one(PlanTable).current_plan
         if plan_id is not None and self.allowed("erase_plan"):
+            from tui.screens.erase_form import start_erase
+
             start_erase(self, plan_id)
 
     def action_filter(self) -> None:

@@ -13,16 +13,15 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Static
 
 from core.commands import MAX_TEXT, Rejected
-from core.erasure import erase_plan, require_sealed
+from core.erasure import erase_plan
 from core.i18n import register, t
-from core.storage import StoreError
+from tui.screens.erase_rules import refusal
 from tui.screens.forms import FormScreen
 from tui.widgets.fields import Field, Limited, Required
 from tui.widgets.text import one_line
 
 if TYPE_CHECKING:
     from core.projections import StoreState
-    from core.store import Store
     from tui.screens.base import LeerpadScreen
 
 
@@ -31,22 +30,6 @@ class Erasing:
     reason: str
     force: bool
     """The plan is still open and the user confirmed it anyway (the CLI's --force)."""
-
-
-def refusal(store: Store, plan_id: str) -> str | None:
-    """Why this user cannot erase `plan_id` now (None: they can), as the core says it: a store
-    without plan keys, an unknown or erased plan, or a user who is not an administrator."""
-    state = store.state
-    try:
-        require_sealed(store)
-        event = erase_plan(state, plan_id, reason="-", force=True)
-        if store.authorize is not None:
-            store.authorize(state, store.actor, event)
-    except Rejected as exc:
-        return exc.message()
-    except StoreError as exc:
-        return str(exc)
-    return None
 
 
 def needs_force(state: StoreState, plan_id: str) -> bool:
@@ -134,6 +117,8 @@ def start_erase(screen: LeerpadScreen, plan_id: str) -> None:
         try:
             decide(erasing)(app.store.state)
         except Rejected as exc:
+            if exc.key == "err.erase_open":  # reopened since the form asked
+                return t("ui.erase.reopened", plan=plan_id)
             return exc.message()
         return None
 
@@ -155,11 +140,6 @@ def start_erase(screen: LeerpadScreen, plan_id: str) -> None:
 
 register(
     {
-        "ui.key.erase_plan": ("Erase", "Wissen"),
-        "ui.key.erase_plan.tip": (
-            "Erase the plan's personal data for good (an administrator, with roles on)",
-            "Wis de persoonsgegevens van het plan voorgoed (een beheerder, als er rollen zijn)",
-        ),
         "ui.erase.title": ("Erase plan {plan} of {trainee}", "Plan {plan} van {trainee} wissen"),
         "ui.erase.warning": (
             "This cannot be undone. The plan's key is destroyed: its trainee, contract, contact, "
@@ -175,6 +155,12 @@ register(
         "ui.erase.reason_hint": (
             "Kept readable in the log: write no personal data here.",
             "Blijft leesbaar in het logboek: schrijf hier geen persoonsgegevens.",
+        ),
+        "ui.erase.reopened": (
+            "Plan {plan} was reopened meanwhile: press escape, then E again to confirm erasing "
+            "it while open.",
+            "Plan {plan} werd intussen heropend: druk op escape en dan opnieuw op E om te "
+            "bevestigen dat het open gewist wordt.",
         ),
         "ui.erase.open_label": ("Still open", "Nog open"),
         "ui.erase.open_hint": (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +17,9 @@ from tui.screens.history_filter import kind_label
 from tui.widgets.footer import Footer
 from tui.widgets.history_table import who
 from tui.widgets.text import literal_text
+
+if TYPE_CHECKING:
+    from tui.app import LeerpadApp
 
 
 class HistoryDetailScreen(ModalScreen[int | None]):
@@ -64,6 +67,20 @@ class HistoryDetailScreen(ModalScreen[int | None]):
             ("ui.histd.after", literal_text(e.after or "-")),
             ("ui.histd.detail", literal_text(e.detail or "-")),
         ]
+
+    def on_mount(self) -> None:
+        self._was_erased = self._erased()
+        self.watch(self.app, "seq", self._erased_meanwhile, init=False)
+
+    def _erased(self) -> bool:
+        state = cast("LeerpadApp", self.app).store.state
+        plan = state.plan(self.entry.plan) if self.entry.plan else None
+        return plan is not None and plan.erased is not None
+
+    def _erased_meanwhile(self, _seq: int) -> None:
+        """Its plan erased while this is open (here or by someone else): its texts go too."""
+        if not self._was_erased and self._erased():
+            self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "as_of":

@@ -25,7 +25,7 @@ from core.projections import ActionState, PlanState, StoreState
 from tui.screens import plan_rules as rules
 from tui.screens import plan_text  # noqa: F401 - registers the screen's messages
 from tui.screens.base import LeerpadScreen
-from tui.screens.erase_form import refusal as erase_refusal
+from tui.screens.erase_rules import refusal as erase_refusal
 from tui.screens.plan_bulk import BulkKeys
 from tui.screens.plan_find import FindKeys
 from tui.screens.plan_keys import NodeKeys
@@ -110,6 +110,7 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         """This plan's history entries, and (upto, records indexed) when they were computed."""
         self._erased_seen = False
         self._view = ViewCache()
+        self._defer_history = False
 
     # --- the state shown -----------------------------------------------------------------
 
@@ -164,11 +165,15 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
             self.follow("seq", self._refresh)
             self.watch(self.app, "seq", self._erased_meanwhile, init=False)
         self.follow("history_seq", self._history_read)
+        # Not before the first frame if it means reading the log in a thread (slowing this).
+        self._defer_history = self.leerpad.history_is_far
         self._refresh()
         tree = self.query_one(PlanTree)
         if self._select_first is not None:
             tree.select(self._select_first)
         tree.focus()
+        if self._defer_history:
+            self.call_after_refresh(self._history_read)
 
     def _refresh(self) -> None:
         plan = self.plan
@@ -214,6 +219,7 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         return ""
 
     def _history_read(self) -> None:
+        self._defer_history = False
         if self._shown_node is not None and not self.leerpad.history_loading:
             self._show_detail(self._shown_node)
 
@@ -221,6 +227,8 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         """This plan's history up to the state shown, or None while the log is first read.
 
         Folds only this plan's records (from the shared index), once per change."""
+        if self._defer_history:
+            return None
         index = self.leerpad.history()
         if index is None:
             return None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 from typing import TYPE_CHECKING
 
-from tui.screens.erase_form import start_erase
 from tui.widgets.plan_tree import PlanTree
 
 if TYPE_CHECKING:
@@ -70,6 +69,8 @@ class OpenKeys(_Base):
 
     def action_erase_plan(self) -> None:
         if self.allowed("erase_plan"):
+            from tui.screens.erase_form import start_erase
+
             start_erase(self, self.plan_id)
 
     def action_export(self) -> None:

@@ -10,13 +10,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.binding import Binding
+from textual.cache import FIFOCache
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from core.erasure import erased_text
 from core.i18n import fmt_date, register, t
 from core.projections import PlanSummary
 from tui.commands import localize_bindings
@@ -75,6 +79,14 @@ def state_label(summary: PlanSummary) -> tuple[str, str]:
     return f"✔ {t('ui.label.on_track')}", "plan-table--on-track"
 
 
+def erased_cell(summary: PlanSummary) -> str | None:
+    """'[erased] by ann, 29/11/2026' for an erased plan's trainee cell, else None."""
+    erased = summary.erased
+    if erased is None:
+        return None
+    return t("ui.table.erased", actor=erased.actor, on=fmt_date(erased.time.date()))
+
+
 def row_text(summary: PlanSummary) -> dict[str, tuple[str, str]]:
     """Every column's text (and component class) for one plan."""
     state, state_class = state_label(summary)
@@ -83,8 +95,9 @@ def row_text(summary: PlanSummary) -> dict[str, tuple[str, str]]:
     expected = None if summary.closed else summary.expected
     return {
         "id": (summary.id, ""),
-        # An erased plan's name is gone: the row says when and by whom instead.
-        "trainee": (erased_text(summary) or summary.trainee, ""),
+        # An erased plan's name is gone: the row says by whom and when instead (in
+        # that order: a narrow column keeps the actor and cuts the date).
+        "trainee": (erased_cell(summary) or summary.trainee, ""),
         "company": (summary.company or "-", ""),
         "occupation": (summary.title, ""),
         "week": (f"{summary.week}/{summary.weeks}", ""),
@@ -134,22 +147,63 @@ _MIN = {"trainee": 16, "company": 12, "occupation": 12, "id": 4}
 _MAX = {"trainee": 28, "company": 24, "occupation": 60, "id": 4}
 
 
-class PlanTable(DataTable[Text]):
-    """Plans as rows; posts `Open` and `SortBy` with plan ids and column keys."""
+class PlanTable(ScrollView, can_focus=True):
+    """Plans as rows; posts `Open` and `SortBy` with plan ids and column keys.
+
+    Drawn on Textual's line API: a row is rendered only when it comes into view
+    (and kept until it changes), so showing or updating 3,000 plans costs about
+    what 30 do. It looks and behaves as the DataTable it replaced (row cursor,
+    header that sorts on click, hover, same component classes and styles).
+    """
 
     BINDINGS: ClassVar = [
         Binding("enter", "select_cursor", "ui.key.open", tooltip="ui.key.open.tip", show=False),
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("ctrl+home", "first", show=False),
+        Binding("ctrl+end", "last", show=False),
+        Binding("home", "scroll_x_to(0)", show=False),
+        Binding("end", "scroll_x_to(-1)", show=False),
+        Binding("left", "scroll_left", show=False),
+        Binding("right", "scroll_right", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "datatable--cursor",
+        "datatable--header",
+        "datatable--hover",
         "plan-table--behind",
         "plan-table--on-track",
         "plan-table--closed",
         "plan-table--overdue",
     }
 
+    # The styles DataTable gives these component classes (row cursor, no zebra stripes).
     DEFAULT_CSS = """
-    PlanTable { height: 1fr; }
+    PlanTable {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .datatable--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .datatable--header { background-tint: $foreground 5%; }
+        }
+        & > .datatable--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .datatable--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .datatable--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .datatable--hover { background: $block-hover-background; }
+    }
     PlanTable > .plan-table--behind { color: $warning; text-style: bold; }
     PlanTable > .plan-table--on-track { color: $success; }
     PlanTable > .plan-table--closed { color: $text-muted; }
@@ -165,75 +219,74 @@ class PlanTable(DataTable[Text]):
         column: str
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         localize_bindings(self)
         self._summaries: list[PlanSummary] = []
+        self._position: dict[str, int] = {}
+        """Plan id -> row, for the rows in `_summaries`."""
         self._sort = ("trainee", False)
         self._shown_columns: list[tuple[str, int]] = []
+        self.cursor_row = 0
+        self._hover_row = -1
+        """The row under the mouse, shown only while the mouse is what moves (as DataTable)."""
+        self._strips: FIFOCache[str, tuple[tuple[object, ...], Strip]] = FIFOCache(1024)
+        """Each plan's row as last drawn, with what it was drawn from."""
+
+    # --- what the screen hands over ------------------------------------------------------
 
     def show(self, summaries: Sequence[PlanSummary], *, sort: str, reverse: bool) -> None:
         """Show these plans in this order, keeping the cursor on the same plan."""
+        keep = self.current_plan
         self._summaries = sort_summaries(summaries, sort, reverse)
         self._sort = (sort, reverse)
-        self._render_rows()
+        self._layout(self.size.width or self.app.size.width)
+        self._reindex(keep, clamp=False)
 
     def update_plans(self, changes: Mapping[str, PlanSummary | None]) -> None:
         """Redraw only the rows of these plans (None: no longer shown), in place.
 
-        Other rows keep their cells; the order is recomputed only when a changed
+        Other rows keep what they drew; the order is recomputed only when a changed
         plan's sort key moved or a row came or went, and the cursor stays on its plan.
         """
-        if not self._shown_columns:
-            self.show(
-                [*self._summaries, *filter(None, changes.values())],
-                sort=self._sort[0],
-                reverse=self._sort[1],
-            )
-            return
         keep = self.current_plan
         by_id = {s.id: s for s in self._summaries}
         rank = _rank_key(self._sort[0])
         moved = False
-        with self.app.batch_update():
-            for plan_id, summary in changes.items():
-                old = by_id.pop(plan_id, None)
-                if summary is None:
-                    if old is not None:
-                        self.remove_row(plan_id)
-                    continue
-                by_id[plan_id] = summary
-                cells = row_text(summary)
-                if old is None:
-                    self.add_row(
-                        *(self._cell(cells[key], width) for key, width in self._shown_columns),
-                        key=plan_id,
-                    )
-                    moved = True
-                    continue
-                was = row_text(old)
-                for key, width in self._shown_columns:
-                    if cells[key] != was[key]:
-                        self.update_cell(plan_id, key, self._cell(cells[key], width))
-                moved = moved or rank(old) != rank(summary)
-            if moved:
-                self._summaries = sort_summaries(list(by_id.values()), *self._sort)
-                self._reorder()
-            else:
-                self._summaries = [by_id[s.id] for s in self._summaries if s.id in by_id]
-            if keep is not None and keep in by_id:
-                self.move_cursor(row=self.get_row_index(keep), animate=False)
-
-    def _reorder(self) -> None:
-        """Put the rows in the order of `_summaries` without rebuilding them.
-
-        DataTable.sort hands its key only cells, so each row is known by its
-        first cell (a distinct object per row).
-        """
-        if not self._summaries:
+        for plan_id, summary in changes.items():
+            old = by_id.pop(plan_id, None)
+            if summary is None:
+                moved = moved or old is not None
+                continue
+            by_id[plan_id] = summary
+            moved = moved or old is None or rank(old) != rank(summary)
+        if moved:
+            self._summaries = sort_summaries(list(by_id.values()), *self._sort)
+            self._reindex(keep, clamp=True)
             return
-        first = self._shown_columns[0][0]
-        position = {id(self.get_cell(s.id, first)): i for i, s in enumerate(self._summaries)}
-        self.sort(first, key=lambda cell: position[id(cell)])
+        self._summaries = [by_id[s.id] for s in self._summaries]
+        for plan_id in changes:
+            if plan_id in self._position:
+                self._refresh_row(self._position[plan_id])
+
+    def _reindex(self, keep: str | None, *, clamp: bool) -> None:
+        """After the rows changed: positions, size, the cursor on `keep` (or the first row,
+        or where it was when `clamp`), everything redrawn."""
+        self._position = {s.id: i for i, s in enumerate(self._summaries)}
+        self._resize()
+        row = self._position.get(keep, self.cursor_row if clamp else 0) if keep else 0
+        self.cursor_row = max(0, min(row, self.row_count - 1))
+        self.refresh()
+        self._scroll_to_cursor()
+
+    def _layout(self, width: int) -> None:
+        columns = fit_columns(width)
+        if columns != self._shown_columns:
+            self._shown_columns = columns
+            self._strips.clear()
+
+    def _resize(self) -> None:
+        width = sum(w + GAP for _, w in self._shown_columns)
+        self.virtual_size = Size(width, len(self._summaries) + 1)
 
     @property
     def shown_columns(self) -> list[str]:
@@ -241,44 +294,202 @@ class PlanTable(DataTable[Text]):
         return [key for key, _ in self._shown_columns] or list(COLUMN_KEYS)
 
     @property
+    def row_count(self) -> int:
+        return len(self._summaries)
+
+    @property
+    def row_ids(self) -> list[str]:
+        """The plans shown, top to bottom."""
+        return [s.id for s in self._summaries]
+
+    @property
     def current_plan(self) -> str | None:
-        if not self.row_count or self.cursor_row < 0:
+        if not self._summaries:
             return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        return key.value
+        return self._summaries[min(self.cursor_row, len(self._summaries) - 1)].id
 
-    def _render_rows(self) -> None:
-        keep = self.current_plan
-        columns = fit_columns(self.size.width or self.app.size.width)
-        with self.app.batch_update():
-            if columns != self._shown_columns:
-                self.clear(columns=True)
-                sort, reverse = self._sort
-                for key, width in columns:
-                    label = t(f"ui.dash.col.{key}")
-                    if key == sort:
-                        label = f"{label} {'▼' if reverse else '▲'}"
-                    self.add_column(Text(label, no_wrap=True), width=width, key=key)
-                self._shown_columns = columns
-            else:
-                self._relabel_headers()
-                self.clear()
-            for summary in self._summaries:
-                cells = row_text(summary)
-                self.add_row(
-                    *(self._cell(cells[key], width) for key, width in columns),
-                    key=summary.id,
-                )
-            if keep is not None and keep in {s.id for s in self._summaries}:
-                self.move_cursor(row=self.get_row_index(keep), animate=False)
+    def labels(self) -> list[str]:
+        """The column headers as shown (the sorted column with its arrow)."""
+        return [self._label(key) for key, _ in self._shown_columns]
 
-    def _relabel_headers(self) -> None:
+    def cells(self, plan_id: str) -> list[str]:
+        """A plan's cells as shown (cut to their columns)."""
+        cells = row_text(self._summaries[self._position[plan_id]])
+        return [self._cell(cells[key], width).plain for key, width in self._shown_columns]
+
+    def _label(self, key: str, width: int | None = None) -> str:
+        """The column's header; the sort arrow stays in view when `width` is too narrow
+        for both, the name is cut instead."""
         sort, reverse = self._sort
-        for key, column in self.columns.items():
-            label = t(f"ui.dash.col.{key.value}")
-            if key.value == sort:
-                label = f"{label} {'▼' if reverse else '▲'}"
-            column.label = Text(label, no_wrap=True)
+        label = t(f"ui.dash.col.{key}")
+        if key != sort:
+            return label
+        if width is not None and len(label) + 2 > width:
+            label = label[: max(0, width - 2)]
+        return f"{label} {'▼' if reverse else '▲'}"
+
+    # --- the cursor and the keys ---------------------------------------------------------
+
+    def move_cursor(self, row: int) -> None:
+        row = max(0, min(row, self.row_count - 1))
+        if row != self.cursor_row:
+            self._refresh_row(self.cursor_row)
+            self.cursor_row = row
+            self._refresh_row(row)
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._summaries:
+            return
+        region = Region(int(self.scroll_x), self.cursor_row + 1, self.size.width, 1)
+        self.scroll_to_region(region, animate=False, spacing=Spacing(1, 0, 0, 0), force=True)
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor(self, step: int) -> None:
+        self._hide_hover()
+        self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        """A page on (as DataTable: the view scrolls a page, the cursor follows)."""
+        self._hide_hover()
+        height = self._page_height()
+        self.scroll_relative(y=height * step, animate=False, force=True)
+        row = self.cursor_row + step * height
+        row = max(0, min(row, self.row_count - 1))
+        self._refresh_row(self.cursor_row)
+        self.cursor_row = row
+        self._refresh_row(row)
+
+    def action_first(self) -> None:
+        self._hide_hover()
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self._hide_hover()
+        self.move_cursor(self.row_count - 1)
+
+    def action_scroll_x_to(self, x: int) -> None:
+        self._hide_hover()
+        self.scroll_x = self.max_scroll_x if x < 0 else x
+
+    def action_select_cursor(self) -> None:
+        self._hide_hover()
+        plan_id = self.current_plan
+        if plan_id is not None:
+            self.post_message(self.Open(plan_id))
+
+    def on_click(self, event: events.Click) -> None:
+        meta = event.style.meta
+        if "row" not in meta or "column" not in meta:
+            return
+        self._show_hover(meta["row"])
+        row, column = meta["row"], meta["column"]
+        if row == -1:  # a header: sort by that column
+            if 0 <= column < len(self._shown_columns):
+                self.post_message(self.SortBy(self._shown_columns[column][0]))
+            return
+        event.stop()
+        if row == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(row)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        meta = event.style.meta
+        self._show_hover(meta.get("row", -1))
+
+    def on_leave(self, _: events.Leave) -> None:
+        self._hide_hover()
+
+    def _show_hover(self, row: int) -> None:
+        if row != self._hover_row:
+            self._refresh_row(self._hover_row)
+            self._hover_row = row
+            self._refresh_row(row)
+
+    def _hide_hover(self) -> None:
+        self._show_hover(-1)
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        before = self._shown_columns
+        self._layout(event.size.width)
+        if self._shown_columns != before:
+            self._resize()
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def _refresh_row(self, row: int) -> None:
+        if 0 <= row < self.row_count:
+            self.refresh_line(row + 1)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        if y == 0:
+            strip = self._header(base)
+        else:
+            row = scroll_y + y - 1
+            if row >= len(self._summaries):
+                return Strip.blank(width, base)
+            strip = self._row(row, base)
+        return strip.crop(scroll_x, scroll_x + width).adjust_cell_length(width, base).simplify()
+
+    def _header(self, base: Style) -> Strip:
+        style = self.get_component_styles("datatable--header").rich_style
+        segments: list[Segment] = []
+        for column, (key, width) in enumerate(self._shown_columns):
+            label = Text(self._label(key, width), no_wrap=True, end="")
+            label.truncate(width)
+            segments += _cell_segments(label, width, style + _meta(-1, column), Style())
+        segments.append(self._extension(-1, style, Style()))
+        return Strip(segments)
+
+    def _row(self, row: int, base: Style) -> Strip:
+        summary = self._summaries[row]
+        cursor = row == self.cursor_row
+        hover = row == self._hover_row
+        key = (summary, row, cursor, hover, self.size.width, base)
+        found = self._strips.get(summary.id)
+        if found is not None and found[0] == key:
+            return found[1]
+        component = Style()
+        if hover:
+            component += self.get_component_rich_style("datatable--hover")
+        if cursor:
+            component += self.get_component_rich_style("datatable--cursor")
+        # The cursor's colour wins over the cells' own (DataTable: foreground priority "css").
+        post = Style.from_color(color=component.color) if cursor or hover else Style()
+        cells = row_text(summary)
+        segments: list[Segment] = []
+        for column, (key_, width) in enumerate(self._shown_columns):
+            pre = base + _meta(row, column) + component
+            segments += _cell_segments(self._cell(cells[key_], width), width, pre, post)
+        segments.append(self._extension(row, base, component))
+        strip = Strip(segments)
+        self._strips[summary.id] = (key, strip)
+        return strip
+
+    def _extension(self, row: int, style: Style, component: Style) -> Segment:
+        """What fills the line right of the last column, in the row's style."""
+        room = self.size.width - sum(w + GAP for _, w in self._shown_columns)
+        meta = Style.from_meta({"row": row, "column": 0, "out_of_bounds": True})
+        return Segment(" " * max(0, room), style + component + meta)
 
     def _cell(self, cell: tuple[str, str], width: int) -> Text:
         text, component = cell
@@ -287,21 +498,24 @@ class PlanTable(DataTable[Text]):
         rendered.truncate(width, overflow="ellipsis")
         return rendered
 
-    def on_resize(self, event: events.Resize) -> None:
-        if fit_columns(event.size.width) != self._shown_columns and self._summaries:
-            self._render_rows()
 
-    @on(DataTable.RowSelected)
-    def _open(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Open(event.row_key.value))
+def _meta(row: int, column: int) -> Style:
+    return Style.from_meta({"row": row, "column": column})
 
-    @on(DataTable.HeaderSelected)
-    def _sort_by(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        if event.column_key.value is not None:
-            self.post_message(self.SortBy(event.column_key.value))
+
+def _cell_segments(text: Text, width: int, pre: Style, post: Style) -> list[Segment]:
+    """A cell as DataTable draws it: one space each side, the text, padded to the width."""
+    padding = pre + post
+    segments = [Segment(" ", padding)]
+    if text.plain:
+        own = text.style
+        style = pre + own + post if isinstance(own, Style) else padding
+        segments.append(Segment(text.plain, style))
+    room = width - text.cell_len
+    if room > 0:
+        segments.append(Segment(" " * room, padding))
+    segments.append(Segment(" ", padding))
+    return segments
 
 
 register(
@@ -317,5 +531,6 @@ register(
         "ui.dash.col.state": ("On track?", "Op schema?"),
         "ui.dash.col.overdue": ("Overdue", "Te laat"),
         "ui.dash.col.next": ("Next due", "Volgende"),
+        "ui.table.erased": ("[erased] by {actor}, {on}", "[gewist] door {actor}, {on}"),
     }
 )

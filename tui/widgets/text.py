@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -16,8 +17,10 @@ from textual.content import Content
 
 from core import safe
 from core.i18n import fmt_date, fmt_short_date, register, t
-from core.planview import ActionView
 from core.projections import Status
+
+if TYPE_CHECKING:  # the dashboard's first paint needs no plan views
+    from core.planview import ActionView
 
 
 def visible(text: str) -> str:
