@@ -35,18 +35,10 @@ OpenStore = Callable[..., Store]
 
 
 @pytest.fixture(autouse=True)
-def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Write the read model after any replay; read heads back a few records at a time."""
-    monkeypatch.setattr(readmodel, "SAVE_AFTER", 1)
-    monkeypatch.setattr("core.log.os.fsync", lambda fd: None)
-    monkeypatch.setattr("core.readmodel.os.fsync", lambda fd: None)
+def _few_heads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read heads back a few records at a time: how far back is read shows."""
     monkeypatch.setattr(history_index, "COVER_BATCH", 4)
     monkeypatch.setattr(history_index, "COVER_LEAST", 1)
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
-    return tmp_path / "cache"
 
 
 def interleaved(store: Store, profile: Profile, plans: range) -> None:

@@ -31,19 +31,6 @@ START = date(2026, 10, 5)
 OpenStore = Callable[..., Store]
 
 
-@pytest.fixture(autouse=True)
-def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Save after any replay (the real threshold is thousands) and skip the slow fsyncs."""
-    monkeypatch.setattr(readmodel, "SAVE_AFTER", 1)
-    monkeypatch.setattr("core.log.os.fsync", lambda fd: None)
-    monkeypatch.setattr("core.readmodel.os.fsync", lambda fd: None)
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
-    return tmp_path / "cache"
-
-
 @pytest.fixture
 def open_store(make_store: OpenStore) -> OpenStore:
     """Open the test store again (on the same directory) with the fixed clock."""
