@@ -330,7 +330,7 @@ def measure_size(bench: Bench, n: int) -> dict[str, Any]:
 
     result["paint_checkpoint"] = median_of(plan.repeat, paint(env_on))
     result["paint_replay"] = median_of(slow, paint(env_off))
-    result["plan_screen"] = median_of(plan.repeat, plan_screen(copy, "P1", env_on))
+    result["plan_frame"], result["plan_screen"] = plan_screen(copy, "P1", env_on, plan.repeat)
 
     _check_valid(copy, bench, env_on, n - result["tail"])
     if plan.ui:
@@ -382,16 +382,28 @@ def measure_baseline(bench: Bench) -> dict[str, Any]:
         runs, lambda: run_child(probe("paint", str(store)), env, until_line=True).seconds
     )
     python = median_of(runs, lambda: run_child([sys.executable, "-c", "pass"], env).seconds)
-    screen = median_of(runs, plan_screen(store, "P1", env))
-    return {"list": listing, "paint": paint, "python": python, "plan_screen": screen}
+    frame, screen = plan_screen(store, "P1", env, runs)
+    return {
+        "list": listing,
+        "paint": paint,
+        "python": python,
+        "plan_frame": frame,
+        "plan_screen": screen,
+    }
 
 
-def plan_screen(store: Path, plan_id: str, env: dict[str, str]) -> Callable[[], float]:
+def plan_screen(store: Path, plan_id: str, env: dict[str, str], runs: int) -> tuple[float, float]:
     """Opening one plan's screen after the first paint, as Enter on its row does (the probe
-    times it alone, once the background check of the log is done)."""
-    return lambda: run_child(probe("plan", str(store), plan_id), env, until_line=True).output[
-        "plan_seconds"
+    times it alone, once the background check of the log is done): medians of the time
+    until its first frame reaches the terminal and until the app is idle again."""
+    found = [
+        run_child(probe("plan", str(store), plan_id), env, until_line=True).output
+        for _ in range(runs)
     ]
+    return (
+        statistics.median(r["plan_frame"] for r in found),
+        statistics.median(r["plan_seconds"] for r in found),
+    )
 
 
 def _check_valid(copy: Path, bench: Bench, env: dict[str, str], seq: int) -> None:
@@ -710,7 +722,10 @@ def report(bench: Bench) -> str:
         row("`plan list`, process, read model", lambda n, r: ms(r["list_checkpoint"])),
         row("UI first paint, no read model", lambda n, r: ms(r["paint_replay"])),
         row("UI first paint, read model", lambda n, r: ms(r["paint_checkpoint"])),
-        row("open one plan's screen, read model", lambda n, r: ms(r["plan_screen"])),
+        row(
+            "open one plan's screen, read model: first frame / app idle",
+            lambda n, r: f"{ms(r['plan_frame'])} / {ms(r['plan_screen'])}",
+        ),
         row(
             "peak RSS: replay / read model",
             lambda n, r: f"{r['rss_replay']:,.0f} / {r['rss_checkpoint']:,.0f} MB",
@@ -754,8 +769,8 @@ def report(bench: Bench) -> str:
     b = bench.baseline
     lines += [
         f"Start-up alone, on a store with one plan: `plan list` {ms(b['list'])}, UI first "
-        f"paint {ms(b['paint'])}, then its plan's screen {ms(b['plan_screen'])} (the Python "
-        f"interpreter alone: {ms(b['python'])}).",
+        f"paint {ms(b['paint'])}, then its plan's screen: first frame {ms(b['plan_frame'])}, "
+        f"app idle {ms(b['plan_screen'])} (the Python interpreter alone: {ms(b['python'])}).",
         "",
     ]
     if all("ui" in r for r in bench.results.values()):
@@ -904,9 +919,9 @@ def targets(bench: Bench) -> list[str]:
             ms(r["paint_checkpoint"]),
         ),
         (
-            f"open one plan's screen <= 0.2 s ({at})",
-            r["plan_screen"] <= 0.2,
-            ms(r["plan_screen"]),
+            f"open one plan's screen <= 0.2 s ({at}; first frame, and until the app is idle)",
+            r["plan_frame"] <= 0.2 and r["plan_screen"] <= 0.2,
+            f"{ms(r['plan_frame'])} / {ms(r['plan_screen'])}",
         ),
         (
             "full replay >= 1.0x the SQLite msgpack-blob peer",
