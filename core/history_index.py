@@ -98,6 +98,8 @@ class HistoryIndex:
         self.low = 1
         """Records low..count are read; the older ones not yet."""
         self._started = False
+        self._reading = False
+        """Whether `read` began: its first call reads every head back, later ones the new."""
         self._lock = threading.RLock()
         """Held while reading heads: the background read, entries asked for on the UI
         thread and a search thread all extend the same index."""
@@ -139,6 +141,29 @@ class HistoryIndex:
         """
         if self.problem is not None:
             return
+        if not self._reading:
+            self._reading = True
+            self.reach(upto)
+            if self.problem is not None:
+                return
+            yield self.count
+            while self.low > 1 and self.problem is None:
+                self._give_way()
+                self._read_older(batch)
+                # Let a thread waiting for the lock (an entry to draw) have it before the next
+                # batch: a lock released and taken again at once is rarely handed over.
+                time.sleep(0)
+                yield self.count
+        else:
+            self.reach(upto)
+        yield self.count
+
+    def reach(self, upto: int) -> None:
+        """Know of the records up to seq `upto`: the first time the newest only (no head
+        read), then the heads of those appended since. Entries are then found on demand
+        (`cover`, or where the read model places them) whether `read` began or not."""
+        if self.problem is not None:
+            return
         if not self._started:
             with self._lock:
                 if not self._started:
@@ -150,17 +175,9 @@ class HistoryIndex:
                     self._grow(top)
                     self.low = top + 1
                     self._started = True
-            yield self.count
-            while self.low > 1 and self.problem is None:
-                self._give_way()
-                self._read_older(batch)
-                # Let a thread waiting for the lock (an entry to draw) have it before the next
-                # batch: a lock released and taken again at once is rarely handed over.
-                time.sleep(0)
-                yield self.count
-        else:
+                    return
+        if self.count < upto:
             self._read_newer(upto)
-        yield self.count
 
     def cover(self, seq: int) -> None:
         """Read heads back to record `seq` at least (on the caller's thread)."""
@@ -239,8 +256,10 @@ class HistoryIndex:
                 kind, plan = f"?{kind}", ""
             p = plan_numbers.get(plan)
             if p is None:
-                p = self.plans.number(plan)
+                # Its list first: a reader without the lock (`_placed_seqs`) may look it up
+                # as soon as the number is there.
                 by_plan.append(array("I"))
+                p = self.plans.number(plan)
             a = actor_numbers.get(actor)
             if a is None:
                 a = self.actors.number(actor)
@@ -408,8 +427,27 @@ class HistoryIndex:
             self.trust_places = False
             self._placed.clear()
 
+    def placed_entries(self, plan: str, upto: int) -> list[HistoryEntry] | None:
+        """Every entry of `plan` up to seq `upto`, its records read where the read model
+        places them (and those since it ends, from their heads), each checked there; None
+        when it places none, or no longer (then the heads decide: `plan_entries`). Reads
+        no head back past the read model's end."""
+        placed = self._placed_seqs(plan) if plan else None
+        if placed is None:
+            return None
+        seqs, where = placed
+        try:
+            return list(self._fold(seqs[: bisect.bisect_right(seqs, upto)], plan, where))
+        except Misplaced:
+            self._distrust()
+            return None
+
     def plan_entries(self, plan: str, upto: int) -> Iterator[HistoryEntry]:
         """Every entry of `plan` up to seq `upto`, computed in one fold (not cached)."""
+        placed = self.placed_entries(plan, upto)
+        if placed is not None:
+            yield from placed
+            return
         seqs = self.seqs_of_plan(plan)
         seqs = seqs[: bisect.bisect_right(seqs, upto)]
         if not plan:

@@ -27,7 +27,7 @@ from catalog import Catalog
 from core import access, i18n
 from core.commands import Rejected
 from core.events import PlanErased, Record
-from core.history import entry_for
+from core.history import HistoryEntry, entry_for
 from core.history_index import HistoryIndex
 from core.store import Decide, ReadOnly, Store, StoreError
 from tui.commands import ScreenCommands, localize_bindings
@@ -403,6 +403,22 @@ class LeerpadApp(KeyOrder):
                 return None
         self._read_history()
         return index
+
+    def plan_history(self, plan: str, upto: int) -> list[HistoryEntry] | None:
+        """`plan`'s history up to seq `upto`, or None while the log is first read.
+
+        Before that read is done (or begun), from where the read model places the plan's
+        records: a plan's screen waits for no more than its own records. Without places
+        (no read model, a database, a lie found) this starts or waits for that read.
+        """
+        if self.history_loading or self.history_is_far:
+            index = self.history_index
+            index.reach(self.store.state.seq)
+            found = index.placed_entries(plan, upto)
+            if found is not None:
+                return found
+        index = self.history()
+        return None if index is None else list(index.plan_entries(plan, upto))
 
     def _read_history(self, *, announce: bool = False) -> None:
         """Index what was appended since the last read."""

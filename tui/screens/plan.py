@@ -219,24 +219,26 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
         return ""
 
     def _history_read(self) -> None:
-        self._defer_history = False
-        if self._shown_node is not None and not self.leerpad.history_loading:
+        deferred, self._defer_history = self._defer_history, False
+        if self._shown_node is not None and (deferred or not self.leerpad.history_loading):
             self._show_detail(self._shown_node)
 
     def _plan_history(self, plan_id: str) -> list[HistoryEntry] | None:
         """This plan's history up to the state shown, or None while the log is first read.
 
-        Folds only this plan's records (from the shared index), once per change."""
+        Folds only this plan's records (see `LeerpadApp.plan_history`), once per change."""
         if self._defer_history:
             return None
-        index = self.leerpad.history()
-        if index is None:
-            return None
         upto = self.state.seq if self.as_of is None else self.as_of
-        key = (upto, index.count)
-        if self._own_history is None or self._own_history[0] != key:
-            self._own_history = (key, list(index.plan_entries(plan_id, upto)))
+        if self._own_history is None or self._own_history[0] != (upto, self._indexed()):
+            entries = self.leerpad.plan_history(plan_id, upto)
+            if entries is None:
+                return None
+            self._own_history = ((upto, self._indexed()), entries)
         return self._own_history[1]
+
+    def _indexed(self) -> int:
+        return self.leerpad.history_index.count
 
     def _show_detail(self, node_id: str) -> None:
         plan = self.plan
