@@ -60,3 +60,36 @@ async def test_a_short_log_is_in_the_first_frame(open_store: Store, make_app, mo
         await pilot.pause()
         assert seen.index("history") < seen.index("frame")
         assert "History (" in detail_text(app.screen)
+
+
+async def test_a_plans_history_is_read_where_the_read_model_places_it(
+    store_path, open_store: Store, make_app, monkeypatch, tmp_path
+):
+    """A long log with a read model: the plan's own records are read where it places them,
+    and the whole log is not read (nor begun) for the plan's screen."""
+    from core import commands, history_index, readmodel
+
+    monkeypatch.setattr(history_index, "COVER_LEAST", 1)  # a few heads at a time: it shows
+    monkeypatch.setattr(readmodel, "SAVE_AFTER", 1)
+    monkeypatch.setattr("core.readmodel.os.fsync", lambda fd: None)
+    cache = tmp_path / "cache"
+    Store.open(store_path, cache_dir=cache).close()
+    monkeypatch.setattr(readmodel, "SAVE_AFTER", 10**9)  # the records below stay after it
+    open_store.execute(lambda s: commands.add_note(s, "P1", "P1", text="Na het model"))
+    own = [e for e in open_store.history() if e.plan == "P1"]
+    reader = Store.open(store_path, cache_dir=cache)
+    try:
+        assert isinstance(reader.state.plans, readmodel.StoredPlans)
+        monkeypatch.setattr(app_module, "SYNC_HISTORY", 0)  # as for a long log
+        app = make_app(reader)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            app.push_screen(PlanScreen("P1"))
+            await pilot.pause()
+            await pilot.pause()
+            assert f"History ({len(own)})" in detail_text(app.screen)
+            assert app.screen._own_history[1] == own
+            assert not app.history_loading and app.history_is_far
+            assert own[0].seq == 1 and app.history_index.unread  # not read back to it
+    finally:
+        reader.close()
