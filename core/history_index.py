@@ -432,9 +432,18 @@ class HistoryIndex:
         places them (and those since it ends, from their heads), each checked there; None
         when it places none, or no longer (then the heads decide: `plan_entries`). Reads
         no head back past the read model's end."""
-        placed = self._placed_seqs(plan) if plan else None
-        if placed is None:
+        if not plan:
             return None
+        placed = self._placed_seqs(plan)
+        if placed is None:
+            # Its heads are read back to its creation already (created since, say)? The
+            # lock: a batch being read back marks its creation before adding its seqs.
+            with self._lock:
+                number = self.plans.numbers.get(plan)
+                if number is None or number not in self._created:
+                    return None
+                seqs = self._by_plan[number][:]
+            return list(self._fold(seqs[: bisect.bisect_right(seqs, upto)]))
         seqs, where = placed
         try:
             return list(self._fold(seqs[: bisect.bisect_right(seqs, upto)], plan, where))

@@ -9,6 +9,7 @@ came first catches up and decides again.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -42,8 +43,6 @@ from core.storage import (
 from core.team import new_file_mode
 
 if TYPE_CHECKING:
-    from array import array
-
     from core.verify import Report
 
 T = TypeVar("T")
@@ -293,12 +292,18 @@ class Store:
         """Where `plan_id`'s records start in the log as the read model says: (the seq it
         ends on, the seqs of the plan's records up to it, their offsets); None without a
         read model or when it does not know. A cache's word only: read there, each frame
-        and seq must be checked (`HistorySource.fetch` does)."""
+        and seq must be checked (`HistorySource.fetch` does). A plan created since it ends
+        has no records up to there."""
         plans = self.state.plans
         if not isinstance(plans, readmodel.StoredPlans):
             return None
         found = plans.places(plan_id)
-        return None if found is None else (plans.head.seq, *found)
+        if found is None:
+            plan = plans.get(plan_id)
+            if plan is None or plan.created.seq <= plans.head.seq:
+                return None
+            found = (array("I"), array("Q"))
+        return (plans.head.seq, *found)
 
     # --- reading ---------------------------------------------------------------------
 

@@ -411,7 +411,7 @@ class LeerpadApp(KeyOrder):
         records: a plan's screen waits for no more than its own records. Without places
         (no read model, a database, a lie found) this starts or waits for that read.
         """
-        if self.history_loading or self.history_is_far:
+        if (self.history_loading or self.history_is_far) and self.store.places(plan) is not None:
             index = self.history_index
             index.reach(self.store.state.seq)
             found = index.placed_entries(plan, upto)

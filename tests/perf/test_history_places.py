@@ -355,3 +355,71 @@ def test_a_read_model_that_lies_about_places_never_shows_a_wrong_entry(
     assert opened.corruption is None and opened.writable  # the log is not blamed
     if lie is not _past_the_end:  # that one the read model's own check refuses
         assert not index.trust_places
+
+
+# --- a plan's whole history (its screen) ----------------------------------------------------
+
+
+def test_a_plans_whole_history_is_read_at_its_places(
+    saved: Path,
+    store: Store,
+    cache: Path,
+    make_store: OpenStore,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny_profile: Profile,
+) -> None:
+    more(store, "P1")
+    store.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="Nieuw", start=START))
+    more(store, "P5")
+    full = store.history()
+    opened = reader(make_store, cache, monkeypatch)
+    # Created since the read model ends: it places none of its records up to there.
+    ends, seqs, offsets = opened.places("P5") or (0, [1], [1])
+    assert ends < created_seq(opened, "P5") and not seqs and not offsets
+    index = HistoryIndex(opened)
+    index.reach(opened.state.seq)  # no read begun: the plan's screen asks first
+    for plan in ("P1", "P2", "P5"):
+        own = [e for e in full if e.plan == plan]
+        assert index.placed_entries(plan, opened.state.seq) == own
+        assert list(index.plan_entries(plan, opened.state.seq)) == own
+        # Up to an earlier seq (a plan shown as it was): only the records up to it.
+        upto = own[len(own) // 2].seq
+        assert index.placed_entries(plan, upto) == [e for e in own if e.seq <= upto]
+    assert index.low > created_seq(opened, "P1")  # read at their places, not back to them
+    assert index.trust_places
+
+
+def test_without_places_a_plans_whole_history_is_read_back(
+    saved: Path, store: Store, cache: Path, make_store: OpenStore
+) -> None:
+    saved.unlink()
+    full = store.history()
+    index = HistoryIndex(make_store())  # no cache: replayed, nothing placed
+    index.reach(store.state.seq)
+    assert index.placed_entries("P3", store.state.seq) is None
+    assert list(index.plan_entries("P3", store.state.seq)) == [e for e in full if e.plan == "P3"]
+    assert index.low <= created_seq(store, "P3")
+
+
+@pytest.mark.parametrize("lie", [_other_record, _mid_frame, _another_plans_record, _past_the_end])
+def test_a_read_model_that_lies_about_places_never_shows_a_wrong_plan_history(
+    saved: Path,
+    store: Store,
+    cache: Path,
+    make_store: OpenStore,
+    monkeypatch: pytest.MonkeyPatch,
+    lie: Callable[[Store, str], Callable[[array, array], None]],
+) -> None:
+    """As for one entry; a record left out (with a matching CRC) is not found here: that
+    trust the read model's stored plan states ask for too."""
+    full = store.history()
+    rewrite_places(saved, "P2", lie(store, "P2"))
+    opened = reader(make_store, cache, monkeypatch)
+    index = HistoryIndex(opened)
+    index.reach(opened.state.seq)
+    own = [e for e in full if e.plan == "P2"]
+    assert list(index.plan_entries("P2", opened.state.seq)) == own
+    assert opened.corruption is None and opened.writable
+    if lie is not _past_the_end:  # that one the read model's own check refuses
+        assert not index.trust_places
+        assert index.placed_entries("P1", opened.state.seq) is None  # the heads decide now
