@@ -639,12 +639,6 @@ class FileBackend:
             self._read_again(replaced)
 
     @contextmanager
-    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
-        with self.locked():
-            self.catch_up_to_write(state, found)
-            yield
-
-    @contextmanager
     def waiting_to_write(self) -> Iterator[None]:
         """Wait for the file lock and hold it; the same open file takes it again at once."""
         try:

@@ -582,12 +582,6 @@ class PgBackend:
         self._fold_rows(state, found, read.head, read.rows)
 
     @contextmanager
-    def writing(self, state: StoreState, found: list[ev.Record] | None = None) -> Iterator[None]:
-        with self.locked():
-            self.catch_up_to_write(state, found)
-            yield
-
-    @contextmanager
     def waiting_to_write(self) -> Iterator[None]:
         """Wait for the write lock and hold it: this session takes it again at once.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -150,6 +150,16 @@ class HistorySource(Protocol):
         ...
 
 
+@contextmanager
+def writing(
+    backend: Backend, state: StoreState, found: list[ev.Record] | None = None
+) -> Iterator[None]:
+    """`locked`, then `catch_up_to_write`: within it a command is decided and appended."""
+    with backend.locked():
+        backend.catch_up_to_write(state, found)
+        yield
+
+
 def new_event_id(now: datetime | None = None) -> str:
     """A unique, time-ordered id: 48 bits of milliseconds, then 80 random bits (hex)."""
     ms = int((now.timestamp() if now is not None else time.time()) * 1000)
@@ -223,8 +233,9 @@ class Backend(Protocol):
         ...
 
     def locked(self) -> AbstractContextManager[None]:
-        """Keep others from appending until the record is written: the log's file lock,
-        waited for here (a database keeps nothing: its append tells when others came first)."""
+        """Keep others from appending until the record is written: the log's file lock, or a
+        database's write lock (its append still tells when a writer without it came first),
+        waited for here."""
         ...
 
     def read_ahead(self, state: StoreState) -> Any:
@@ -241,12 +252,6 @@ class Backend(Protocol):
 
         Raises Reread when the records were replaced under the store (nothing decided).
         """
-        ...
-
-    def writing(
-        self, state: StoreState, found: list[ev.Record] | None = None
-    ) -> AbstractContextManager[None]:
-        """`locked`, then `catch_up_to_write`: within it the command is decided and appended."""
         ...
 
     def waiting_to_write(self) -> AbstractContextManager[None]:

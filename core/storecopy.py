@@ -22,7 +22,7 @@ from core.keystore import Keys
 from core.privacy import seal_event
 from core.projections import StoreState
 from core.rechain import Rechained
-from core.storage import StoreError, new_event_id, shown_location, utc_now
+from core.storage import StoreError, new_event_id, shown_location, utc_now, writing
 from core.store import Store
 
 CHUNK = 5000
@@ -91,7 +91,7 @@ def _copy(src: Store, dst: Store, where: str) -> Copied:
     backend = dst.backend
     state = StoreState()
     state.hash = backend.genesis
-    with backend.writing(state):
+    with writing(backend, state):
         if state.seq:
             raise StoreError(t("copy.not_empty", location=dst.location, count=state.seq))
         marker = ev.Record(

@@ -16,7 +16,7 @@ from core import access, commands, pgstore
 from core import events as ev
 from core.erasure import erase_plan
 from core.projections import StoreState
-from core.storage import StoreError
+from core.storage import StoreError, writing
 from core.store import Store
 
 START = date(2026, 10, 5)
@@ -64,7 +64,7 @@ def _import(server: Server, database: str, records: list[ev.Record], *, batched:
     try:
         state = StoreState()
         state.hash = backend.genesis
-        with backend.writing(state):
+        with writing(backend, state):
             if batched:
                 backend.import_records(state, records)
             else:

@@ -15,6 +15,7 @@ from cli.main import main
 from core import commands, pgstore, store
 from core import events as ev
 from core.i18n import t
+from core.storage import writing
 from core.store import Store, StoreError
 
 START = date(2026, 10, 5)
@@ -56,7 +57,7 @@ def test_a_writer_holds_the_write_lock_while_it_decides(
 def test_every_role_takes_the_write_lock(team: PgStore, login: str) -> None:
     """An admin, a mentor and a trainee (row-level security on) all queue on the lock."""
     with Store.open(team.url(login)) as who, pgstore.connect(team.url("lp_admin")) as db:
-        with who.backend.writing(who.state):
+        with writing(who.backend, who.state):
             assert _holders(db) == [who.backend.conn.info.backend_pid]
         assert _holders(db) == []
 
