@@ -71,6 +71,13 @@ def more(store: Store, plan: str) -> None:
     store.execute(lambda s: commands.add_note(s, plan, plan, text="Later"))
 
 
+def after_the_read_model(store: Store, profile: Profile) -> None:
+    """Records of a plan the read model knows (P1), and of a plan created since (P5)."""
+    more(store, "P1")
+    store.execute(lambda s: commands.create_plan(s, profile, trainee="Nieuw", start=START))
+    more(store, "P5")
+
+
 def reader(open_store: OpenStore, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     """The store opened from its read model, which is not written again (the records
     folded since stay after what it covers)."""
@@ -169,10 +176,7 @@ def test_the_newest_entries_are_read_at_their_places_not_back_to_their_plans_sta
     monkeypatch: pytest.MonkeyPatch,
     tiny_profile: Profile,
 ) -> None:
-    # After the read model: records of a plan it knows, and of a plan created since.
-    more(store, "P1")
-    store.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="Nieuw", start=START))
-    more(store, "P5")
+    after_the_read_model(store, tiny_profile)
     more(store, "P3")
     full = store.history()
     opened = reader(make_store, cache, monkeypatch)
@@ -368,9 +372,7 @@ def test_a_plans_whole_history_is_read_at_its_places(
     monkeypatch: pytest.MonkeyPatch,
     tiny_profile: Profile,
 ) -> None:
-    more(store, "P1")
-    store.execute(lambda s: commands.create_plan(s, tiny_profile, trainee="Nieuw", start=START))
-    more(store, "P5")
+    after_the_read_model(store, tiny_profile)
     full = store.history()
     opened = reader(make_store, cache, monkeypatch)
     # Created since the read model ends: it places none of its records up to there.
