@@ -148,7 +148,8 @@ class LeerpadApp(KeyOrder):
             self.store.check_covered()
         self._touched[""] = self.store.state.seq  # anything may have changed: redraw all
         self.seq = self.store.state.seq
-        self.notify(str(self.read_only), severity="error", timeout=30, markup=False)
+        if self.read_only:  # a command running checks it itself, and says so when refused
+            self.notify(self.read_only, severity="error", timeout=30, markup=False)
 
     # --- screens -------------------------------------------------------------------------
 

@@ -89,3 +89,30 @@ async def test_damage_behind_the_read_model_makes_the_ui_read_only(
             await pilot.pause()
         assert table.row_count == 1
     store.close()
+
+
+async def test_damage_found_while_a_command_runs_is_left_to_the_command(
+    store_path: Path, cache: Path, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command checks the log itself, under its lock, and says so when refused: the
+    background check neither changes the state under it nor shows an empty message."""
+    log = LogFile(store_path / LOG_NAME, writable=False)
+    offsets = [at for at, _ in log.scan(HEADER_SIZE)]
+    log.close()
+    store = _open(store_path, cache)
+    with open(store_path / LOG_NAME, "r+b") as out:
+        out.seek(offsets[1] + 40)
+        byte = out.read(1)[0]
+        out.seek(offsets[1] + 40)
+        out.write(bytes([byte ^ 0x10]))
+    seq = store.state.seq
+    app = make_app(store)
+    # As while a command is being written.
+    monkeypatch.setattr(type(app), "command_running", property(lambda _app: True))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.read_only is None and store.state.seq == seq
+        assert not any(m in ("None", "") for m in app.messages)
+    store.close()
