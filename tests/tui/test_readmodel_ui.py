@@ -38,6 +38,18 @@ def _open(store_path: Path, cache: Path) -> Store:
     return store
 
 
+def _flip_a_bit_in_record_2(store_path: Path) -> None:
+    """Damage a record the read model stands in for (its CRC-32 no longer matches)."""
+    log = LogFile(store_path / LOG_NAME, writable=False)
+    offsets = [at for at, _ in log.scan(HEADER_SIZE)]
+    log.close()
+    with open(store_path / LOG_NAME, "r+b") as out:
+        out.seek(offsets[1] + 40)
+        byte = out.read(1)[0]
+        out.seek(offsets[1] + 40)
+        out.write(bytes([byte ^ 0x10]))
+
+
 async def test_the_dashboard_shows_every_plan_without_decoding_one(
     store_path: Path, cache: Path, make_app
 ) -> None:
@@ -65,15 +77,8 @@ async def test_the_dashboard_shows_every_plan_without_decoding_one(
 async def test_damage_behind_the_read_model_makes_the_ui_read_only(
     store_path: Path, cache: Path, make_app
 ) -> None:
-    log = LogFile(store_path / LOG_NAME, writable=False)
-    offsets = [at for at, _ in log.scan(HEADER_SIZE)]
-    log.close()
     store = _open(store_path, cache)
-    with open(store_path / LOG_NAME, "r+b") as out:
-        out.seek(offsets[1] + 40)
-        byte = out.read(1)[0]
-        out.seek(offsets[1] + 40)
-        out.write(bytes([byte ^ 0x10]))
+    _flip_a_bit_in_record_2(store_path)
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -96,15 +101,8 @@ async def test_damage_found_while_a_command_runs_is_left_to_the_command(
 ) -> None:
     """The command checks the log itself, under its lock, and says so when refused: the
     background check neither changes the state under it nor shows an empty message."""
-    log = LogFile(store_path / LOG_NAME, writable=False)
-    offsets = [at for at, _ in log.scan(HEADER_SIZE)]
-    log.close()
     store = _open(store_path, cache)
-    with open(store_path / LOG_NAME, "r+b") as out:
-        out.seek(offsets[1] + 40)
-        byte = out.read(1)[0]
-        out.seek(offsets[1] + 40)
-        out.write(bytes([byte ^ 0x10]))
+    _flip_a_bit_in_record_2(store_path)
     seq = store.state.seq
     app = make_app(store)
     # As while a command is being written.
