@@ -476,7 +476,7 @@ def _evaluation(state: StoreState, e: ev.EvaluationRecorded, touch: Touch) -> Pl
         e.evaluation,
         _share(e.on),
         [share(p) for p in e.participants],
-        [ev.Rating(share(r.competency), share(r.level), r.comment) for r in e.ratings],
+        [_rating(r) for r in e.ratings],
         e.remark,
         touch.seq,
         touch.actor,
@@ -485,6 +485,12 @@ def _evaluation(state: StoreState, e: ev.EvaluationRecorded, touch: Touch) -> Pl
     plan.evaluations.append(evaluation)
     plan.nodes[e.evaluation] = evaluation
     return plan
+
+
+def _rating(r: ev.Rating) -> ev.Rating:
+    rating = ev.Rating(sys.intern(r.competency), sys.intern(r.level), r.comment)
+    # Without a comment, one shared object; a comment is a personal text, never kept here.
+    return rating if rating.comment else _share(rating)
 
 
 def _signed(state: StoreState, e: ev.SignedOff, touch: Touch) -> PlanState:

@@ -269,7 +269,8 @@ def test_plans_share_the_catalogs_lists_and_stay_apart(plan_store: Store, tiny_p
         planned("A1.1.1", due),
         lambda s: c.add_action(s, "P1", "A1.1", text="Eigen actie"),
         lambda s: c.add_action(s, "P1", "A1", text="Eigen rij"),
-        evaluation(date(2026, 11, 20), [ev.Rating("A1", "verworven", comment="Goed")]),
+        evaluation(date(2026, 11, 20), ratings := [ev.Rating("A1", "verworven", "Goed")]),
+        evaluation(date(2026, 11, 21), ratings2 := [ev.Rating("A2", "verworven")]),
         lambda s: c.sign_off(s, "P1", role="mentor"),
     )
     assert msgspec.to_builtins(p2) == before
@@ -278,7 +279,7 @@ def test_plans_share_the_catalogs_lists_and_stay_apart(plan_store: Store, tiny_p
     assert a1.due == due and a1.due is a2.due
     assert [a.text for a in row1.actions] == [*(a.text for a in row2.actions), "Eigen actie"]
     assert p1.node("A1.3") is not None and p2.node("A1.3") is None
-    assert p1.evaluations[-1].ratings == [ev.Rating("A1", "verworven", comment="Goed")]
+    assert [e.ratings for e in p1.evaluations] == [ratings, ratings2]
     signoff = p1.signoffs[-1]
     assert (signoff.covers_seq, signoff.covers_hash) == (p1.version, p1.version_hash)
     assert not signoff.mismatch
