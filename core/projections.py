@@ -305,10 +305,10 @@ def _share(value: T) -> T:
 
 
 def _shared_list(items: Iterable[Any]) -> list[Any]:
-    key = tuple(sys.intern(v) if type(v) is str else v for v in items)
+    key = tuple(items)
     found = _SHARED.get(key)
     if found is None:
-        found = _SHARED[key] = list(key)
+        found = _SHARED[key] = [sys.intern(v) if type(v) is str else v for v in key]
     return found  # type: ignore[no-any-return]
 
 
@@ -488,9 +488,10 @@ def _evaluation(state: StoreState, e: ev.EvaluationRecorded, touch: Touch) -> Pl
 
 
 def _rating(r: ev.Rating) -> ev.Rating:
-    rating = ev.Rating(sys.intern(r.competency), sys.intern(r.level), r.comment)
     # Without a comment, one shared object; a comment is a personal text, never kept here.
-    return rating if rating.comment else _share(rating)
+    if not r.comment:
+        return _share(r)
+    return ev.Rating(sys.intern(r.competency), sys.intern(r.level), r.comment)
 
 
 def _signed(state: StoreState, e: ev.SignedOff, touch: Touch) -> PlanState:
