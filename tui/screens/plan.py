@@ -42,6 +42,9 @@ from tui.widgets.text import one_line
 class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, LeerpadScreen):
     CSS_PATH = "plan.tcss"
     HELP_WIDGETS = (PlanTree,)
+    AUTO_FOCUS = "#tree"
+    """Focused as the screen is resumed: `focus()` in on_mount would move the focus (and
+    restyle and redraw the tree) only after the first frame."""
 
     BINDINGS: ClassVar = [
         Binding(
@@ -254,7 +257,9 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
 
     @on(PlanTree.Highlighted)
     def _highlighted(self, message: PlanTree.Highlighted) -> None:
-        self._show_detail(message.node_id)
+        # The first node is shown by _refresh already, before its Highlighted arrives.
+        if message.node_id != self._shown_node:
+            self._show_detail(message.node_id)
         self.refresh_bindings()
 
     # --- what applies to the selected node ----------------------------------------------
