@@ -33,7 +33,6 @@ from tui.screens.plan_opens import OpenKeys
 from tui.screens.plan_signatures import SignatureVerdicts
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.detail import DetailPane, describe
-from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
@@ -152,7 +151,6 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Banner()
-        yield FindBar(id="find")
         with Horizontal():
             yield PlanTree(id="tree")
             yield DetailPane(id="detail")
