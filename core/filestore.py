@@ -372,8 +372,7 @@ class FileBackend:
                 prev, seq = sha256(payload).hexdigest(), link.seq
                 n = len(payload)
                 # The frame as written: a frame that passed the scan has exactly this header.
-                digest.update(pack(n, n ^ 0xFFFFFFFF, crc32(payload)))
-                digest.update(payload)
+                digest.update_frame(pack(n, n ^ 0xFFFFFFFF, crc32(payload)), payload)
         except msgspec.DecodeError:
             return None
         if scan.problem is not None or scan.end != stop:

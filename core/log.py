@@ -151,6 +151,17 @@ class SpanDigest:
         self._block.update(view)
         self._room -= len(view)
 
+    def update_frame(self, header: bytes, payload: bytes) -> None:
+        """`update` with a frame's header, then its payload: one call a record."""
+        n = len(header) + len(payload)
+        if n < self._room:
+            self._block.update(header)
+            self._block.update(payload)
+            self._room -= n
+            return
+        self.update(header)
+        self.update(payload)
+
     def hexdigest(self) -> str:
         last = [self._block.digest()] if self._room < DIGEST_BLOCK else []
         return span_digest(self._done + last)

@@ -53,6 +53,17 @@ def test_bytes_fed_in_any_pieces_give_the_same_digest(log_file: LogFile, piece: 
     assert digest.hexdigest() == expected(data) == log_file.digest(len(data))
 
 
+@pytest.mark.parametrize("piece", [5, 64, 200])
+def test_frames_fed_as_header_and_payload_give_the_same_digest(
+    log_file: LogFile, piece: int
+) -> None:
+    data = log_file.path.read_bytes()
+    digest = SpanDigest()
+    for at in range(0, len(data), piece + 12):
+        digest.update_frame(data[at : at + 12], data[at + 12 : at + 12 + piece])
+    assert digest.hexdigest() == expected(data)
+
+
 def test_a_changed_byte_in_any_block_changes_the_digest(log_file: LogFile) -> None:
     data = log_file.path.read_bytes()
     whole = log_file.digest(len(data))
