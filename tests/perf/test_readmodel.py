@@ -397,15 +397,20 @@ def test_a_read_model_of_older_projection_code_is_ignored(
     open_store: OpenStore,
     scans: list[int],
 ) -> None:
-    db = sqlite3.connect(saved)
+    rewrite_head(saved, lambda head: msgspec.structs.replace(head, code="0" * len(head.code)))
+    ignored(store_dir, cache, open_store, scans)
+
+
+def rewrite_head(path: Path, change: Callable[[readmodel.Head], readmodel.Head]) -> None:
+    """Replace the head of the read model at `path` by `change(head)`, its CRC made valid."""
+    db = sqlite3.connect(path)
     head = msgspec.msgpack.decode(
         db.execute("SELECT body FROM head").fetchone()[0], type=readmodel.Head
     )
-    older = msgspec.msgpack.encode(msgspec.structs.replace(head, code="0" * len(head.code)))
-    db.execute("UPDATE head SET body = ?, crc = ?", (older, zlib.crc32(older)))
+    body = msgspec.msgpack.encode(change(head))
+    db.execute("UPDATE head SET body = ?, crc = ?", (body, zlib.crc32(body)))
     db.commit()
     db.close()
-    ignored(store_dir, cache, open_store, scans)
 
 
 def test_a_read_model_pointing_past_the_end_is_ignored(
@@ -642,23 +647,14 @@ def test_a_flipped_bit_in_any_block_behind_the_read_model_is_found(
 
 
 def test_a_read_model_of_the_layout_before_blocks_is_ignored(
-    saved: Path,
-    store: Store,
-    store_dir: Path,
-    cache: Path,
-    open_store: OpenStore,
-    scans: list[int],
+    saved: Path, store_dir: Path, cache: Path, open_store: OpenStore, scans: list[int]
 ) -> None:
     """Layout 2 kept one SHA-256 of each whole span: never taken for a checked log now."""
-    db = sqlite3.connect(saved)
-    head = msgspec.msgpack.decode(
-        db.execute("SELECT body FROM head").fetchone()[0], type=readmodel.Head
-    )
-    whole = hashlib.sha256((store_dir / LOG_NAME).read_bytes()[: head.end]).hexdigest()
-    older = msgspec.msgpack.encode(
-        msgspec.structs.replace(head, format=2, covered=[(head.end, whole)])
-    )
-    db.execute("UPDATE head SET body = ?, crc = ?", (older, zlib.crc32(older)))
-    db.commit()
-    db.close()
+    log = (store_dir / LOG_NAME).read_bytes()
+
+    def layout_2(head: readmodel.Head) -> readmodel.Head:
+        whole = hashlib.sha256(log[: head.end]).hexdigest()
+        return msgspec.structs.replace(head, format=2, covered=[(head.end, whole)])
+
+    rewrite_head(saved, layout_2)
     ignored(store_dir, cache, open_store, scans)
