@@ -528,6 +528,11 @@ def _closed(state: StoreState, e: ev.PlanClosed, touch: Touch) -> PlanState:
     plan.closed = Closure(
         sys.intern(e.outcome), _share(e.on), e.reason, touch.seq, touch.actor, touch.time
     )
+    # A replay's plans may keep a closed plan encoded until it is used again
+    # (core/readmodel.py, `StoredPlans.closing`): closed plans are most of a long log's.
+    closing = getattr(state.plans, "closing", None)
+    if closing is not None:
+        closing(plan.id)
     return plan
 
 

@@ -287,7 +287,7 @@ class StoredPlans(dict[str, PlanState]):
     plan: what needs only the list uses `digests()` (core.projections.plan_digests).
     """
 
-    def __init__(self, source: _Source, digests: dict[str, PlanDigest], head: Head) -> None:
+    def __init__(self, source: _Rows, digests: dict[str, PlanDigest], head: Head | None) -> None:
         super().__init__()
         self._source = source
         self._stored = digests
@@ -297,7 +297,52 @@ class StoredPlans(dict[str, PlanState]):
         self._opened: dict[str, PlanDigest] = {}
         self.head = head
         """What the read model covers: plans changed after its record are rewritten on save,
-        and its checked spans of the log are kept."""
+        and its checked spans of the log are kept. None: the plans of a replay (`parking`)."""
+        self._parking = False
+        self._closing: str | None = None
+
+    @classmethod
+    def parking(cls, keys: Keys, *, sealed: bool) -> StoredPlans:
+        """No plans yet, for a replay that parks each plan once it is closed (`closing`).
+
+        A closed plan is rarely touched again, yet closed plans are most of what a long
+        replay holds: parked, each is the row a read model would store for it (its
+        catalog text left out, its personal texts sealed with its key), decoded again
+        like a read model's plan when first used.
+        """
+        plans = cls(_Parked(keys, sealed=sealed), {}, None)
+        plans._parking = True
+        return plans
+
+    def closing(self, plan_id: str) -> None:
+        """The fold is closing `plan_id`: park the plan closed before it (its records are folded
+        by now; this one's own record is not), while the replay parks."""
+        if self._parking:
+            if self._closing is not None:
+                self._park(self._closing)
+            self._closing = plan_id
+
+    def stop_parking(self) -> None:
+        """The replay is over: park the plan closed last, and no more (from now on a plan
+        object shown or changed stays the state's)."""
+        if self._closing is not None:
+            self._park(self._closing)
+        self._parking, self._closing = False, None
+
+    def _park(self, plan_id: str) -> None:
+        plan = dict.get(self, plan_id)
+        if plan is None or plan.closed is None:
+            return  # reopened since, or parked already
+        source = self._source
+        assert isinstance(source, _Parked)
+        parked = source.park(plan)
+        if parked is not None:  # None: it holds texts without a key, kept as it is
+            self._stored[plan_id] = parked
+            if source.sealed:
+                self._opened.pop(plan_id, None)
+            else:
+                self._opened[plan_id] = parked  # its trainee is not sealed: nothing to open
+            dict.__delitem__(self, plan_id)
 
     def __missing__(self, plan_id: str) -> PlanState:
         with self._source.lock:
@@ -383,7 +428,8 @@ class StoredPlans(dict[str, PlanState]):
         for plan_id in list(self._order):
             if dict.__contains__(self, plan_id):
                 plan = dict.__getitem__(self, plan_id)
-                if plan.last.seq > self.head.seq or plan_id in source.rebuilt:
+                head = self.head
+                if head is None or plan.last.seq > head.seq or plan_id in source.rebuilt:
                     yield plan_id, plan
                     continue
             row = source.row(plan_id)
@@ -402,6 +448,8 @@ class StoredPlans(dict[str, PlanState]):
             return None
         seqs, offsets = found
         head = self.head
+        if head is None:
+            return None
         if any(a >= b for a, b in pairwise(seqs)) or (seqs and seqs[-1] > head.seq):
             return None
         if any(at >= head.end for at in offsets):
@@ -453,7 +501,100 @@ def _state_crc(state: bytes, template: str) -> int:
     return zlib.crc32(template.encode(), zlib.crc32(state))
 
 
-class _Source:
+class _Rows:
+    """Where a `StoredPlans` finds the rows of the plans it has not decoded yet."""
+
+    def __init__(self, keys: Keys) -> None:
+        self.keys = keys
+        self.lock = threading.RLock()
+        self._templates: dict[str, _Template] = {}
+        self.rebuilt: set[str] = set()
+        """Plans read from the log because their rows were damaged: written anew on save."""
+
+    def row(self, plan_id: str) -> _Row | None:
+        raise NotImplementedError
+
+    def template_body(self, key: str) -> bytes:
+        raise NotImplementedError
+
+    def places(self, plan_id: str) -> tuple[array[int], array[int]] | None:
+        return None
+
+    def load(self, plan_id: str) -> PlanState:
+        """The plan, decoded and its personal texts opened."""
+        row = self.row(plan_id)
+        if row is None:
+            raise KeyError(plan_id)
+        plan = self._decode(row)
+        open_cached(plan, self.keys)
+        return plan
+
+    def _decode(self, row: _Row) -> PlanState:
+        stored = _types().plan_decoder.decode(row.state)
+        plan = PlanState(**{name: getattr(stored, name) for name in _types().plan_fields})
+        template = self._templates.get(row.template)
+        if template is None:
+            body = self.template_body(row.template)
+            if hashlib.sha256(body).hexdigest() != row.template:
+                raise ValueError("damaged template")
+            template = self._templates[row.template] = _interned(_TEMPLATE_DECODER.decode(body))
+        _fill(plan, template)
+        index_nodes(plan)
+        return plan
+
+    def close(self) -> None:
+        pass
+
+
+class _Parked(_Rows):
+    """The rows of the plans a replay parked, in memory (see `StoredPlans.parking`).
+
+    `sealed`: each row is exactly the read model's (personal texts sealed with the
+    plan's key), for a read model written after the replay to take as it is; else
+    the texts stay plain in the row, as they were in the plan (in memory only:
+    no row is ever written anywhere then), sparing a cipher a text.
+    """
+
+    def __init__(self, keys: Keys, *, sealed: bool) -> None:
+        super().__init__(keys)
+        self.sealed = sealed
+        self._rows: dict[str, _Row] = {}
+        self._bodies: dict[str, bytes] = {}
+
+    def park(self, plan: PlanState) -> PlanDigest | None:
+        """Keep `plan` as its row; its digest, or None when it holds texts without a key."""
+        if self.sealed:
+            encoded = _encode_plan(plan, self.keys)
+            if encoded is None:
+                return None
+            row, body = encoded
+            found = _DIGEST_DECODER.decode(row.digest)
+        else:
+            state = _ENCODER.encode(_without_template(plan))
+            body = _ENCODER.encode(_template(plan))
+            row = _Row(b"", state, hashlib.sha256(body).hexdigest(), 0, 0)
+            found = digest(plan)
+        self._bodies.setdefault(row.template, body)
+        self._rows[plan.id] = row
+        return found
+
+    def row(self, plan_id: str) -> _Row | None:
+        # Only a sealed row may be copied into a read model; a plain one is decoded first.
+        return self._rows.get(plan_id) if self.sealed else None
+
+    def template_body(self, key: str) -> bytes:
+        return self._bodies[key]
+
+    def load(self, plan_id: str) -> PlanState:
+        plan = self._decode(self._rows[plan_id])
+        if self.sealed:
+            open_cached(plan, self.keys)
+        # Decoded, the plan is the state's again: its row would go stale.
+        del self._rows[plan_id]
+        return plan
+
+
+class _Source(_Rows):
     """The read model file a state's plans are decoded from (open for the store's life).
 
     The file is never changed in place: a newer read model is a new file renamed over
@@ -461,14 +602,10 @@ class _Source:
     """
 
     def __init__(self, db: sqlite3.Connection, keys: Keys, log: LogFile, end: int) -> None:
+        super().__init__(keys)
         self.db = db
-        self.keys = keys
         self.log = log
         self.end = end
-        self.lock = threading.RLock()
-        self._templates: dict[str, _Template] = {}
-        self.rebuilt: set[str] = set()
-        """Plans read from the log because their rows were damaged: written anew on save."""
 
     def row(self, plan_id: str) -> _Row | None:
         with self.lock:
@@ -497,19 +634,6 @@ class _Source:
         except Exception:  # whatever is wrong with a cache file, the log decides
             return self._from_log(plan_id)
         open_cached(plan, self.keys)
-        return plan
-
-    def _decode(self, row: _Row) -> PlanState:
-        stored = _types().plan_decoder.decode(row.state)
-        plan = PlanState(**{name: getattr(stored, name) for name in _types().plan_fields})
-        template = self._templates.get(row.template)
-        if template is None:
-            body = self.template_body(row.template)
-            if hashlib.sha256(body).hexdigest() != row.template:
-                raise ValueError("damaged template")
-            template = self._templates[row.template] = _interned(_TEMPLATE_DECODER.decode(body))
-        _fill(plan, template)
-        index_nodes(plan)
         return plan
 
     def _from_log(self, plan_id: str) -> PlanState:
@@ -596,6 +720,19 @@ def restore(store: Store, cache_dir: Path, *, check_ahead: bool = False) -> bool
     store.state = StoreState(plans=StoredPlans(source, digests, head), **fields)
     store.end, store.last_offset = head.end, head.offset
     return True
+
+
+def park_closed_plans(store: Store, *, for_saving: bool) -> StoredPlans | None:
+    """Before a store that has read nothing yet replays its log: plans that park each plan
+    once it is closed (`StoredPlans.parking`); the caller calls `stop_parking` after the
+    replay. `for_saving`: a read model may be written after it, so park the rows it would
+    hold (sealed), the sealing it would do anyway. None (nothing changed) for a store
+    without keys (its texts could not be sealed in a read model either) or a database."""
+    keys = store.keys
+    if keys is None or not isinstance(store.backend, FileBackend) or store.state.plans:
+        return None
+    plans = store.state.plans = StoredPlans.parking(keys, sealed=for_saving)
+    return plans
 
 
 def read_head(path: Path, log: LogFile) -> Head | None:
@@ -721,8 +858,8 @@ def _covered(
     `MAX_SPANS` the whole log is checked again as one span.
     """
     plans = store.state.plans
-    if isinstance(plans, StoredPlans) and len(plans.head.covered) < MAX_SPANS:
-        head = plans.head
+    head = plans.head if isinstance(plans, StoredPlans) else None
+    if head is not None and len(head.covered) < MAX_SPANS:
         if store.end == head.end:
             return list(head.covered), False
         after = (head.end, head.seq, head.hash)

@@ -138,8 +138,13 @@ class Store:
             if cache_dir is not None:
                 readmodel.restore(store, cache_dir, check_ahead=ahead)
             restored = store.state.seq
+            parking = None
+            if not restored:
+                parking = readmodel.park_closed_plans(store, for_saving=cache_dir is not None)
             # On open a problem at the tail is settled now, waiting for a writer if needed.
             backend.catch_up(store.state, None, settle=True)
+            if parking is not None:
+                parking.stop_parking()
             if check_now:
                 store.check_covered()
             if cache_dir is not None and readmodel.worth_saving(store, store.state.seq - restored):
@@ -295,7 +300,7 @@ class Store:
         and seq must be checked (`HistorySource.fetch` does). A plan created since it ends
         has no records up to there."""
         plans = self.state.plans
-        if not isinstance(plans, readmodel.StoredPlans):
+        if not isinstance(plans, readmodel.StoredPlans) or plans.head is None:
             return None
         found = plans.places(plan_id)
         if found is None:
