@@ -248,7 +248,9 @@ def test_a_writer_checks_what_the_read_model_covered_before_appending(
     cache, offset = checkpointed
     store = make_store(cache_dir=cache, check_now=False)
     assert store.state.seq == 31 and store.writable  # from the read model, not yet checked
-    assert isinstance(store.state.plans, readmodel.StoredPlans)
+    assert (
+        isinstance(store.state.plans, readmodel.StoredPlans) and store.state.plans.head is not None
+    )
     _flip(store_dir / LOG_NAME, offset + 40)
     size = (store_dir / LOG_NAME).stat().st_size
     assert store.covered_damaged()
@@ -320,7 +322,9 @@ def test_closing_a_store_waits_for_the_check_running_ahead(
 
     monkeypatch.setattr(filestore.FileBackend, "_damaged", held)
     store = make_store(cache_dir=cache, check_now=False, check_in_background=True)
-    assert isinstance(store.state.plans, readmodel.StoredPlans)
+    assert (
+        isinstance(store.state.plans, readmodel.StoredPlans) and store.state.plans.head is not None
+    )
     closer = threading.Thread(target=store.close)
     closer.start()
     closer.join(timeout=0.5)

@@ -83,7 +83,10 @@ def reader(open_store: OpenStore, cache: Path, monkeypatch: pytest.MonkeyPatch) 
     folded since stay after what it covers)."""
     monkeypatch.setattr(readmodel, "SAVE_AFTER", 10**9)
     opened = open_store(cache_dir=cache)
-    assert isinstance(opened.state.plans, readmodel.StoredPlans)
+    assert (
+        isinstance(opened.state.plans, readmodel.StoredPlans)
+        and opened.state.plans.head is not None
+    )
     return opened
 
 
@@ -139,7 +142,7 @@ def true_places(store: Store) -> dict[str, tuple[list[int], list[int]]]:
 
 def stored_places(store: Store) -> dict[str, tuple[list[int], list[int]]]:
     plans = store.state.plans
-    assert isinstance(plans, readmodel.StoredPlans)
+    assert isinstance(plans, readmodel.StoredPlans) and plans.head is not None
     found = {}
     for plan in plans:
         places = plans.places(plan)

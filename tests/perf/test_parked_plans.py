@@ -16,7 +16,6 @@ from core import events as ev
 from core.erasure import erase
 from core.projections import StoreState, summaries
 from core.store import Store
-
 from tests.perf.test_readmodel import START, TODAY, assert_same_state, lived_in, tail
 
 OpenStore = Callable[..., Store]
@@ -46,7 +45,7 @@ def plain_fold(store: Store) -> StoreState:
 
 def parked(state: StoreState) -> set[str]:
     plans = state.plans
-    assert isinstance(plans, readmodel.StoredPlans)
+    assert isinstance(plans, readmodel.StoredPlans) and plans.head is not None
     return set(plans.keys()) - {p.id for p in plans.loaded()}
 
 

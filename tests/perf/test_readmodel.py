@@ -180,7 +180,7 @@ def test_only_the_plans_used_are_decoded_and_the_list_needs_none(
     tail(store, "P2")  # the tail touches P2 only
     reopened = open_store(cache_dir=cache)
     plans = reopened.state.plans
-    assert isinstance(plans, readmodel.StoredPlans)
+    assert isinstance(plans, readmodel.StoredPlans) and plans.head is not None
     assert [p.id for p in plans.loaded()] == ["P2"]
     expected = full_replay(store.path)
     assert summaries(reopened.state, TODAY) == summaries(expected, TODAY)
@@ -208,7 +208,9 @@ def test_a_new_read_model_keeps_the_rows_of_plans_not_changed(
 ) -> None:
     tail(store, "P1")
     again = open_store(cache_dir=cache)  # folds the tail: P1 only is decoded, then saved
-    assert isinstance(again.state.plans, readmodel.StoredPlans)
+    assert (
+        isinstance(again.state.plans, readmodel.StoredPlans) and again.state.plans.head is not None
+    )
     assert [p.id for p in again.state.plans.loaded()] == ["P1"]
     head = readmodel.read_head(saved, store.log)
     assert head is not None and head.seq == store.state.seq
@@ -310,7 +312,10 @@ def test_a_damaged_plan_row_is_read_from_the_log(
     db.commit()
     db.close()
     reopened = open_store(cache_dir=cache)
-    assert isinstance(reopened.state.plans, readmodel.StoredPlans)
+    assert (
+        isinstance(reopened.state.plans, readmodel.StoredPlans)
+        and reopened.state.plans.head is not None
+    )
     assert_same_state(reopened.state, full_replay(store_dir))
 
 
@@ -487,7 +492,7 @@ def test_an_erased_plan_shows_as_erased_without_being_decoded(
     open_store(cache_dir=cache)  # folds the erasure and writes the read model again
     reopened = open_store(cache_dir=cache)
     plans = reopened.state.plans
-    assert isinstance(plans, readmodel.StoredPlans)
+    assert isinstance(plans, readmodel.StoredPlans) and plans.head is not None
     shown = {s.id: s.trainee for s in summaries(reopened.state, TODAY)}
     assert shown == {"P1": "[erased]", "P2": "Lotte Wouters", "P3": "Lotte Wouters"}
     assert plans.loaded() == [] and plans.erased() == {"P1"}
@@ -515,7 +520,10 @@ def test_a_process_reading_an_older_read_model_is_not_misled_by_a_newer_one(
     """A newer read model is a new file renamed over the old one: a store that opened the
     old one keeps decoding plans as of what it covered, and folds the rest from the log."""
     reader = open_store(cache_dir=cache)
-    assert isinstance(reader.state.plans, readmodel.StoredPlans)
+    assert (
+        isinstance(reader.state.plans, readmodel.StoredPlans)
+        and reader.state.plans.head is not None
+    )
     assert reader.state.plans.loaded() == []
     tail(store, "P1")
     tail(store, "P2")

@@ -79,7 +79,10 @@ async def test_a_plans_history_is_read_where_the_read_model_places_it(
     own = [e for e in open_store.history() if e.plan == "P1"]
     reader = Store.open(store_path, cache_dir=cache)
     try:
-        assert isinstance(reader.state.plans, readmodel.StoredPlans)
+        assert (
+            isinstance(reader.state.plans, readmodel.StoredPlans)
+            and reader.state.plans.head is not None
+        )
         monkeypatch.setattr(app_module, "SYNC_HISTORY", 0)  # as for a long log
         app = make_app(reader)
         async with app.run_test(size=(120, 36)) as pilot:

@@ -34,7 +34,9 @@ def _open(store_path: Path, cache: Path) -> Store:
         clock=Clock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC)),
     )
     store.actor = "an"
-    assert isinstance(store.state.plans, readmodel.StoredPlans)
+    assert (
+        isinstance(store.state.plans, readmodel.StoredPlans) and store.state.plans.head is not None
+    )
     return store
 
 
