@@ -45,7 +45,7 @@ def plain_fold(store: Store) -> StoreState:
 
 def parked(state: StoreState) -> set[str]:
     plans = state.plans
-    assert isinstance(plans, readmodel.StoredPlans) and plans.head is not None
+    assert isinstance(plans, readmodel.StoredPlans)
     return set(plans.keys()) - {p.id for p in plans.loaded()}
 
 
