@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
@@ -39,6 +41,15 @@ class Footer(TextualFooter):
                 for name, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
             ),
         )
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            # A key takes the footer's `compact` as it mounts, and its watcher then adds the
+            # class and restyles that key on its own: a dozen restyles after the first frame.
+            # With the class given up front the watcher finds it there and does nothing.
+            if self.compact and isinstance(widget, FooterKey):
+                widget.add_class("-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         if not self.is_attached:
