@@ -133,7 +133,9 @@ class LeerpadApp(KeyOrder):
             )
         if self.watch_log:
             self.follow_log()
-        self.check_covered()
+        # After the first frame: the dashboard is drawn from the read model meanwhile, and the
+        # check (hashing every byte it stands in for) need not compete with it for the CPU.
+        self.call_after_refresh(self.check_covered)
 
     @work(thread=True, exclusive=True, group="check-covered")
     def check_covered(self) -> None:
