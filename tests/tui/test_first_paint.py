@@ -1,0 +1,42 @@
+"""The dashboard's first frame is the whole dashboard: its footer keys are built with the
+screen, once, not after the first frame when focus settles."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from tui.screens.dashboard import DashboardScreen
+from tui.widgets.plan_table import PlanTable
+
+
+async def test_the_first_frame_has_the_footer_keys_built_once(
+    open_store, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    build = FooterKey.__init__
+
+    def counted(self: FooterKey, key: str, *args: object, **kwargs: object) -> None:
+        built.append(key)
+        build(self, key, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FooterKey, "__init__", counted)
+    app = make_app(open_store)
+    keys_in_first_frame: list[list[str]] = []
+    hand_over = app._display
+
+    def display(screen: object, update: object) -> None:
+        if update is not None and isinstance(screen, DashboardScreen) and not keys_in_first_frame:
+            keys_in_first_frame.append([k.key for k in screen.query(FooterKey)])
+        hand_over(screen, update)
+
+    app._display = display
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        shown = [k.key for k in screen.query(FooterKey)]
+        assert "n" in shown and "q" in shown
+        assert keys_in_first_frame == [shown]
+        assert sorted(built) == sorted(shown)
+        assert screen.focused is screen.query_one(PlanTable)
