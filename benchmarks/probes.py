@@ -74,7 +74,7 @@ def _paint(store: str, plan: str | None = None) -> dict[str, object]:
     ctx = Context.from_args(parser_for(["--store", store]).parse_args(["--store", store]))
     # As cli/ui.py opens it: the log behind the read model is checked in the background.
     app = LeerpadApp(
-        ctx.store(check_now=False), ctx.catalog(), today=lambda: ctx.today, lang=ctx.lang
+        ctx.store(check_now=False), ctx.catalog, today=lambda: ctx.today, lang=ctx.lang
     )
 
     # When each frame is handed to the terminal (headless, the driver then writes nothing).

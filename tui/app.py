@@ -80,7 +80,7 @@ class LeerpadApp(KeyOrder):
     def __init__(
         self,
         store: Store,
-        catalog: Catalog,
+        catalog: Catalog | Callable[[], Catalog],
         *,
         today: Callable[[], date] = date.today,
         watch_log: bool = True,
@@ -90,7 +90,7 @@ class LeerpadApp(KeyOrder):
             i18n.set_language(lang)
         super().__init__()
         self.store = store
-        self.catalog = catalog
+        self._catalog = catalog
         self.today = today
         self.watch_log = watch_log
         # Over SSH every frame costs; nothing in this app needs to move.
@@ -104,9 +104,18 @@ class LeerpadApp(KeyOrder):
         self._pending: deque[tuple[list[Decide], Callable[[list[Record]], object] | None]] = deque()
         """Commands asked for while another was being written, in order."""
         self._command_worker: object | None = None
+        self._first_frame_shown = False
         self._touched: dict[str, int] = {}
         """Per plan, the seq of the last record folded here that named it (see changed_plans)."""
         localize_bindings(self)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The occupation profiles; given as a loader, read on first use (after the first
+        frame at the latest: the dashboard shows none of it)."""
+        if not isinstance(self._catalog, Catalog):
+            self._catalog = self._catalog()
+        return self._catalog
 
     @property
     def lang(self) -> str:
@@ -123,6 +132,21 @@ class LeerpadApp(KeyOrder):
         self.push_screen(DashboardScreen())
         for notice in self.store.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
+        if self.watch_log:
+            self.follow_log()
+
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        super()._display(screen, renderable)
+        if renderable is not None and not self._first_frame_shown:
+            # As soon as the first frame is on its way to the terminal; a message, so a
+            # caller waiting for the app's queue to empty (as tests do) waits for it too.
+            self._first_frame_shown = True
+            self.call_next(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """What the dashboard's first frame need not wait for: reading the catalog (to tell
+        its problems), and the check of the log behind the read model (hashing every byte
+        it stands in for, in a thread that would compete with the frame for the CPU)."""
         for error in self.catalog.errors:
             self.notify(
                 str(error),
@@ -131,11 +155,7 @@ class LeerpadApp(KeyOrder):
                 timeout=10,
                 markup=False,
             )
-        if self.watch_log:
-            self.follow_log()
-        # After the first frame: the dashboard is drawn from the read model meanwhile, and the
-        # check (hashing every byte it stands in for) need not compete with it for the CPU.
-        self.call_after_refresh(self.check_covered)
+        self.check_covered()
 
     @work(thread=True, exclusive=True, group="check-covered")
     def check_covered(self) -> None:

@@ -1,11 +1,14 @@
-"""The dashboard's first frame is the whole dashboard: its footer keys are built with the
-screen, once, not after the first frame when focus settles."""
+"""The dashboard's first frame is the whole dashboard and comes first: its footer keys are
+built with the screen, once, and what it does not show (the catalog) is read after it."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets._footer import FooterKey
+from tui_support import TODAY
 
+from catalog import Catalog, CatalogError
+from tui.app import LeerpadApp
 from tui.screens.dashboard import DashboardScreen
 from tui.widgets.plan_table import PlanTable
 
@@ -40,3 +43,33 @@ async def test_the_first_frame_has_the_footer_keys_built_once(
         assert keys_in_first_frame == [shown]
         assert sorted(built) == sorted(shown)
         assert screen.focused is screen.query_one(PlanTable)
+
+
+async def test_the_catalog_is_read_after_the_first_frame_and_its_problems_told(
+    open_store, catalog: Catalog
+) -> None:
+    frames: list[str] = []
+    read_after: list[list[str]] = []
+
+    def load() -> Catalog:
+        read_after.append(list(frames))
+        problem = CatalogError("extra/broken.toml", "$.id: expected a string", field="$.id")
+        return Catalog(catalog.profiles(), [problem])
+
+    app = LeerpadApp(open_store, load, today=lambda: TODAY, watch_log=False, lang="en")
+    hand_over = app._display
+
+    def display(screen: object, update: object) -> None:
+        if update is not None:
+            frames.append(type(screen).__name__)
+        hand_over(screen, update)
+
+    app._display = display
+    told: list[str] = []
+    app.notify = lambda message, **kwargs: told.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert len(read_after) == 1 and "DashboardScreen" in read_after[0]
+        assert told == ["extra/broken.toml: $.id: expected a string"]
+        assert app.catalog.profiles() == catalog.profiles()  # read once, kept
+    assert len(read_after) == 1
