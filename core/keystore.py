@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import stat
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -199,7 +200,13 @@ class FileKeyStore:
 
     def load_many(self, plans: list[str]) -> dict[str, bytes]:
         """The keys of `plans` that can be read as they are, through one descriptor of
-        `keys/` (a list of thousands of plans); the others are left to `load`."""
+        `keys/` (a list of thousands of plans); the others are left to `load`.
+
+        Four system calls a key instead of seven: one listing of `keys/` says
+        which names are regular files (a link, FIFO or device is never opened), each is
+        opened without following a link or waiting on a FIFO, and read only when its
+        descriptor is a regular file of a key's size.
+        """
         found: dict[str, bytes] = {}
         try:
             sub_fd = self._subdir(create=False)
@@ -207,17 +214,26 @@ class FileKeyStore:
             return found
         if sub_fd is None:
             return found
+        flags = os.O_RDONLY | storefiles.OPEN_FLAGS
         try:
-            for plan in plans:
+            wanted = {plan + KEY_SUFFIX: plan for plan in plans if _PLAN_NAME.fullmatch(plan)}
+            with os.scandir(sub_fd) as entries:
+                files = [
+                    e.name for e in entries if e.name in wanted and e.is_file(follow_symlinks=False)
+                ]
+            for name in files:
                 with contextlib.suppress(OSError):
-                    name = self._name(plan)
-                    fd = storefiles.open_regular(sub_fd, name, os.O_RDONLY, shown=name)
+                    fd = os.open(name, flags, dir_fd=sub_fd)
                     try:
-                        key = os.read(fd, KEY_SIZE + 1)
+                        st = os.fstat(fd)
+                        if stat.S_ISREG(st.st_mode) and st.st_size == KEY_SIZE:
+                            key = os.read(fd, KEY_SIZE + 1)
+                            if len(key) == KEY_SIZE:
+                                found[wanted[name]] = key
                     finally:
                         os.close(fd)
-                    if len(key) == KEY_SIZE:
-                        found[plan] = key
+        except OSError:
+            pass  # the keys found so far; `load` says what is wrong with the others
         finally:
             os.close(sub_fd)
         return found
@@ -295,7 +311,13 @@ class Keys:
 
 
 def _aesgcm(key: bytes) -> AESGCM:
-    # Imported on first use: a command that reads no personal text pays nothing for it.
+    return _aesgcm_type()(key)
+
+
+@cache
+def _aesgcm_type() -> type[AESGCM]:
+    # Imported on first use: a command that reads no personal text pays nothing for it;
+    # looked up once (a list opens thousands of keys).
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    return AESGCM(key)
+    return AESGCM

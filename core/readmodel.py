@@ -31,7 +31,16 @@ from core import events as ev
 from core.filestore import FileBackend, Places
 from core.i18n import t
 from core.keystore import Keys
-from core.log import FRAME, FRAME_SIZE, HEADER_SIZE, MAX_PAYLOAD, LogFile, fsync_dir, payload_hash
+from core.log import (
+    DIGEST_BLOCK,
+    FRAME,
+    FRAME_SIZE,
+    HEADER_SIZE,
+    MAX_PAYLOAD,
+    LogFile,
+    fsync_dir,
+    payload_hash,
+)
 from core.privacy import open_cached, open_cached_text, open_record, sealed_for_cache
 from core.projections import (
     PlanDigest,
@@ -45,8 +54,9 @@ from core.projections import (
 if TYPE_CHECKING:
     from core.store import Store
 
-FORMAT = 2
-"""Version of the tables below (the state's own shape is covered by `code_version`)."""
+FORMAT = 3
+"""Version of the tables below (the state's own shape is covered by `code_version`).
+3: `Head.covered` holds block digests (`SpanDigest`) instead of one SHA-256 a span."""
 SAVE_AFTER = 10_000
 """Write the read model after an open that had to fold at least this many records."""
 DISABLE_VARIABLE = "LEERPAD_CHECKPOINTS"
@@ -91,9 +101,10 @@ class Head(msgspec.Struct, array_like=True):
     hash: str
     """SHA-256 of that record's payload."""
     covered: list[tuple[int, str]]
-    """The SHA-256 of the log's bytes up to `end`, span by span (where each ends, the
-    digest of its bytes from the end of the one before), taken as they passed a
-    record-by-record check: an open checks them again by hashing alone."""
+    """The digest of the log's bytes up to `end` (`SpanDigest`: SHA-256 of their blocks'
+    SHA-256), span by span (where each ends, the digest of its bytes from the end of the
+    one before), taken as they passed a record-by-record check: an open checks them again
+    by hashing alone, its blocks in two threads."""
     rest: bytes
     """The state without its plans (access grants, counters), msgpack."""
     plans: int
@@ -117,7 +128,8 @@ def code_version() -> str:
     once, while a stale one could show a wrong state. Empty when a source cannot be
     read (a frozen install): then no read model is used at all.
     """
-    digest_ = hashlib.sha256(f"{FORMAT} msgspec {msgspec.__version__}".encode())
+    layout = f"{FORMAT} {DIGEST_BLOCK} msgspec {msgspec.__version__}"
+    digest_ = hashlib.sha256(layout.encode())
     for name in _SOURCES:
         origin = getattr(sys.modules.get(name), "__file__", None)
         try:

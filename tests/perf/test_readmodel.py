@@ -7,6 +7,7 @@ Correctness only: nothing here is timed (the speed is measured by `make bench`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import stat
@@ -21,6 +22,7 @@ import pytest
 from catalog.schema import Profile
 from core import commands, readmodel
 from core import events as ev
+from core import log as core_log
 from core.log import FRAME, FRAME_SIZE, HEADER_SIZE, LogFile
 from core.projections import ActionState, StoreState, summaries, summarize
 from core.store import LOG_NAME, Store
@@ -395,15 +397,20 @@ def test_a_read_model_of_older_projection_code_is_ignored(
     open_store: OpenStore,
     scans: list[int],
 ) -> None:
-    db = sqlite3.connect(saved)
+    rewrite_head(saved, lambda head: msgspec.structs.replace(head, code="0" * len(head.code)))
+    ignored(store_dir, cache, open_store, scans)
+
+
+def rewrite_head(path: Path, change: Callable[[readmodel.Head], readmodel.Head]) -> None:
+    """Replace the head of the read model at `path` by `change(head)`, its CRC made valid."""
+    db = sqlite3.connect(path)
     head = msgspec.msgpack.decode(
         db.execute("SELECT body FROM head").fetchone()[0], type=readmodel.Head
     )
-    older = msgspec.msgpack.encode(msgspec.structs.replace(head, code="0" * len(head.code)))
-    db.execute("UPDATE head SET body = ?, crc = ?", (older, zlib.crc32(older)))
+    body = msgspec.msgpack.encode(change(head))
+    db.execute("UPDATE head SET body = ?, crc = ?", (body, zlib.crc32(body)))
     db.commit()
     db.close()
-    ignored(store_dir, cache, open_store, scans)
 
 
 def test_a_read_model_pointing_past_the_end_is_ignored(
@@ -556,3 +563,98 @@ def test_after_max_spans_the_whole_log_is_checked_as_one(
     open_store(cache_dir=cache)
     head = readmodel.read_head(saved, store.log)
     assert head is not None and [end for end, _ in head.covered] == [head.end]
+
+
+# --- the digest of what it stands in for: block by block, the blocks on two cores ----------
+
+BLOCK = 256
+"""A block size small enough for the test store's log to have many blocks."""
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core_log, "DIGEST_BLOCK", BLOCK)
+
+
+@pytest.fixture
+def saved_in_blocks(
+    small_blocks: None, store: Store, tiny_profile: Profile, cache: Path, open_store: OpenStore
+) -> Path:
+    """`saved`, its spans digested in blocks of `BLOCK` bytes."""
+    lived_in(store, tiny_profile)
+    reopened = open_store(cache_dir=cache)
+    return ckpt_path(reopened, cache)
+
+
+def _blockwise(data: bytes) -> str:
+    """The digest a span is kept as: the SHA-256 of its blocks' SHA-256, worked out here."""
+    blocks = [data[at : at + BLOCK] for at in range(0, len(data), BLOCK)]
+    return hashlib.sha256(b"".join(hashlib.sha256(b).digest() for b in blocks)).hexdigest()
+
+
+def test_each_span_is_kept_as_the_digest_of_its_blocks(
+    saved_in_blocks: Path, store: Store, store_dir: Path, cache: Path, open_store: OpenStore
+) -> None:
+    first = readmodel.read_head(saved_in_blocks, store.log)
+    assert first is not None
+    tail(store, "P3")  # a second span, its blocks counted from its own start
+    open_store(cache_dir=cache)
+    head = readmodel.read_head(saved_in_blocks, store.log)
+    assert head is not None and len(head.covered) == 2
+    log = (store_dir / LOG_NAME).read_bytes()
+    assert head.end - first.end > BLOCK and head.end % BLOCK != first.end % BLOCK
+    assert head.covered == [
+        (first.end, _blockwise(log[: first.end])),
+        (head.end, _blockwise(log[first.end : head.end])),
+    ]
+
+
+def _in_a_payload(store: Store, near: int) -> int:
+    """The first byte at or after `near` that is inside a record's payload (a flip there
+    keeps every frame's length: the damage is a checksum, never a torn tail)."""
+    for offset, payload in store.log.scan(HEADER_SIZE, store.end):
+        if near < offset + FRAME_SIZE + len(payload):
+            return max(near, offset + FRAME_SIZE)
+    raise AssertionError(f"no payload after {near}")
+
+
+@pytest.mark.parametrize("where", ["first block", "second block", "last shorter block"])
+def test_a_flipped_bit_in_any_block_behind_the_read_model_is_found(
+    saved_in_blocks: Path,
+    store: Store,
+    store_dir: Path,
+    cache: Path,
+    open_store: OpenStore,
+    where: str,
+) -> None:
+    head = readmodel.read_head(saved_in_blocks, store.log)
+    assert head is not None and head.end > 4 * BLOCK and head.end % BLOCK
+    near = {
+        "first block": HEADER_SIZE,
+        "second block": BLOCK + 100,
+        "last shorter block": head.end - head.end % BLOCK,
+    }[where]
+    at = _in_a_payload(store, near)
+    assert at // BLOCK == near // BLOCK and at < head.end
+    with open(store_dir / LOG_NAME, "r+b") as log:
+        log.seek(at)
+        byte = log.read(1)[0]
+        log.seek(at)
+        log.write(bytes([byte ^ 0x04]))
+    damaged = open_store(cache_dir=cache)
+    assert damaged.corruption is not None and not damaged.writable
+    assert damaged.corruption.offset <= at
+
+
+def test_a_read_model_of_the_layout_before_blocks_is_ignored(
+    saved: Path, store_dir: Path, cache: Path, open_store: OpenStore, scans: list[int]
+) -> None:
+    """Layout 2 kept one SHA-256 of each whole span: never taken for a checked log now."""
+    log = (store_dir / LOG_NAME).read_bytes()
+
+    def layout_2(head: readmodel.Head) -> readmodel.Head:
+        whole = hashlib.sha256(log[: head.end]).hexdigest()
+        return msgspec.structs.replace(head, format=2, covered=[(head.end, whole)])
+
+    rewrite_head(saved, layout_2)
+    ignored(store_dir, cache, open_store, scans)

@@ -234,9 +234,9 @@ async def test_find_jumps_to_a_node_by_id_or_text(open_store, make_app):
     app = make_app(open_store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_plan(pilot)
-        bar = screen.query_one(FindBar)
         await pilot.press("slash", *"a1.2")
         await pilot.pause()
+        bar = screen.query_one(FindBar)  # mounted on the first slash
         assert screen.selected == "A1.2"  # opened on the way
         assert bar.status == "A1.2 · 1 of 5 · ↓↑ enter esc"
         await pilot.press("down")

@@ -93,3 +93,43 @@ async def test_a_plans_history_is_read_where_the_read_model_places_it(
             assert own[0].seq == 1 and app.history_index.unread  # not read back to it
     finally:
         reader.close()
+
+
+async def test_the_first_frame_is_the_tree_focused_and_drawn_once(
+    open_store: Store, make_app, monkeypatch
+):
+    """The tree has the focus in the first frame already, and nothing after that frame (its
+    first Resize, a focus move) drops the lines it drew; the find bar comes with its key."""
+    from tui.widgets.find_bar import FindBar
+    from tui.widgets.plan_tree import PlanTree
+
+    app = make_app(open_store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        seen: list[str] = []
+        display = app._display
+
+        def displayed(screen, update) -> None:
+            if update is not None and isinstance(screen, PlanScreen) and "frame" not in seen:
+                seen.append("frame")
+                seen.append(f"focused {type(screen.focused).__name__}")
+            display(screen, update)
+
+        clear = PlanTree._clear_line_cache
+
+        def cleared(tree) -> None:
+            seen.append("lines dropped")
+            clear(tree)
+
+        monkeypatch.setattr(app, "_display", displayed)
+        monkeypatch.setattr(PlanTree, "_clear_line_cache", cleared)
+        app.push_screen(PlanScreen("P1"))
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert seen[seen.index("frame") :] == ["frame", "focused PlanTree"]
+        assert not screen.query(FindBar)
+        await pilot.press("slash", *"a1.2")
+        await pilot.pause()
+        assert screen.query_one(FindBar).input.has_focus
+        assert screen.selected == "A1.2"

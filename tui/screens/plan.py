@@ -33,7 +33,6 @@ from tui.screens.plan_opens import OpenKeys
 from tui.screens.plan_signatures import SignatureVerdicts
 from tui.widgets.banner import Banner, TitleBar
 from tui.widgets.detail import DetailPane, describe
-from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.text import one_line
@@ -42,6 +41,9 @@ from tui.widgets.text import one_line
 class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, LeerpadScreen):
     CSS_PATH = "plan.tcss"
     HELP_WIDGETS = (PlanTree,)
+    AUTO_FOCUS = "#tree"
+    """Focused as the screen is resumed: `focus()` in on_mount would move the focus (and
+    restyle and redraw the tree) only after the first frame."""
 
     BINDINGS: ClassVar = [
         Binding(
@@ -149,7 +151,6 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Banner()
-        yield FindBar(id="find")
         with Horizontal():
             yield PlanTree(id="tree")
             yield DetailPane(id="detail")
@@ -254,7 +255,9 @@ class PlanScreen(NodeKeys, BulkKeys, OpenKeys, FindKeys, SignatureVerdicts, Leer
 
     @on(PlanTree.Highlighted)
     def _highlighted(self, message: PlanTree.Highlighted) -> None:
-        self._show_detail(message.node_id)
+        # The first node is shown by _refresh already, before its Highlighted arrives.
+        if message.node_id != self._shown_node:
+            self._show_detail(message.node_id)
         self.refresh_bindings()
 
     # --- what applies to the selected node ----------------------------------------------

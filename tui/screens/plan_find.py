@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.css.query import NoMatches
+
 from core.i18n import t
+from tui.widgets.banner import Banner
 from tui.widgets.find_bar import FindBar
 from tui.widgets.plan_tree import PlanTree
 
@@ -24,9 +27,15 @@ class FindKeys(_Base):
     _before_find: tuple[str | None, frozenset[str]] | None = None
     """Where the cursor was, and which branches were open, when a search began."""
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
         self._before_find = self.query_one(PlanTree).remember()
-        self.query_one(FindBar).open()
+        try:
+            bar = self.query_one(FindBar)
+        except NoMatches:
+            # Mounted when first asked for: its input would cost every plan screen's first frame.
+            bar = FindBar(id="find")
+            await self.mount(bar, after=self.query_one(Banner))
+        bar.open()
 
     def on_find_bar_search(self, event: FindBar.Search) -> None:
         tree, bar = self.query_one(PlanTree), self.query_one(FindBar)

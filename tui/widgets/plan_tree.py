@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
@@ -314,6 +314,12 @@ class PlanTree(Tree[str]):
         text = Text.assemble(*parts, no_wrap=True, end="")
         text.truncate(MAX_LABEL, overflow="ellipsis")
         return text
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # Textual's Tree drops every line it drew on a resize, though each is cached by its
+        # width: the first layout's Resize, handled after the first frame, drew it all again.
+        event.prevent_default()
+        self._line_cache.grow(event.size.height)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
