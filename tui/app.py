@@ -117,6 +117,10 @@ class LeerpadApp(KeyOrder):
             self._catalog = self._catalog()
         return self._catalog
 
+    @catalog.setter
+    def catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+
     @property
     def lang(self) -> str:
         return i18n.language()
