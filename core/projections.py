@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 from msgspec import field
@@ -52,6 +52,10 @@ STATUS_SYMBOL = {
 }
 
 
+# The plan's tree and what hangs off it are gc=False: trees, never cycles, and millions of
+# objects at 1M records, each spared the collector's header.
+
+
 class Touch(msgspec.Struct, gc=False):
     """Who changed something last, and when (for conflict messages and the detail pane)."""
 
@@ -82,7 +86,7 @@ class ActionState(msgspec.Struct, gc=False):
         return Status.OVERDUE if deadlines and self.due < today else Status.PLANNED
 
 
-class RowState(msgspec.Struct):
+class RowState(msgspec.Struct, gc=False):
     id: str
     skills: list[str]
     actions: list[ActionState]
@@ -106,7 +110,7 @@ class RowState(msgspec.Struct):
         return max(a.done_on for a in actions if a.done_on is not None)
 
 
-class CompetencyState(msgspec.Struct):
+class CompetencyState(msgspec.Struct, gc=False):
     id: str
     title: str
     rows: list[RowState]
@@ -116,7 +120,7 @@ class CompetencyState(msgspec.Struct):
             yield from row.actions
 
 
-class PersonalState(msgspec.Struct):
+class PersonalState(msgspec.Struct, gc=False):
     id: str
     name: str
     description: str
@@ -130,7 +134,7 @@ class Note(msgspec.Struct, gc=False):
     text: str
 
 
-class Evaluation(msgspec.Struct):
+class Evaluation(msgspec.Struct, gc=False):
     id: str
     on: date
     participants: list[str]
@@ -286,6 +290,27 @@ class StoreState(msgspec.Struct):
 
 # --- the fold ----------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+_SHARED: dict[Any, Any] = {}
+"""Equal immutable values folded from many records (dates, a catalog's skill lists and
+scale) as one object, as `sys.intern` does for strings: a large store repeats a few
+thousand dates hundreds of thousands of times, and every plan of an occupation the
+catalog's lists. A list found here is shared by many plans: replaced, never changed in
+place (as the read model's plans share their template's, core/readmodel.py)."""
+
+
+def _share(value: T) -> T:
+    return _SHARED.setdefault(value, value)  # type: ignore[no-any-return]
+
+
+def _shared_list(items: Iterable[Any]) -> list[Any]:
+    key = tuple(items)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = [sys.intern(v) if type(v) is str else v for v in key]
+    return found  # type: ignore[no-any-return]
+
 
 def apply(state: StoreState, record: Record, record_hash: str) -> None:
     """Fold one record into `state`."""
@@ -342,7 +367,7 @@ def _created(state: StoreState, e: ev.PlanCreated, touch: Touch) -> PlanState:
             [
                 RowState(
                     share(r.id),
-                    [share(skill) for skill in r.skills],
+                    _shared_list(r.skills),
                     [ActionState(share(a.id), share(a.text)) for a in r.actions],
                 )
                 for r in c.rows
@@ -357,13 +382,13 @@ def _created(state: StoreState, e: ev.PlanCreated, touch: Touch) -> PlanState:
         contract=e.contract,
         company=e.company,
         contact=e.contact,
-        start=e.start,
+        start=_share(e.start),
         weeks=e.weeks,
         occupation=s.occupation,
         occupation_version=s.occupation_version,
         title=s.title,
         description=share(s.description),
-        scale=list(s.scale),
+        scale=_shared_list(s.scale),
         competencies=competencies,
         personal=personal,
         created=touch,
@@ -381,7 +406,7 @@ def _edited(state: StoreState, e: ev.PlanDetailsEdited, touch: Touch) -> PlanSta
     for name in ("trainee", "contract", "company", "contact", "start", "weeks"):
         value = getattr(e, name)
         if value is not None:
-            setattr(plan, name, value)
+            setattr(plan, name, _share(value) if name == "start" else value)
     return plan
 
 
@@ -401,11 +426,11 @@ def _on_action(change: Callable[[ActionState, Any], None]) -> Handler:
 
 
 def _planned(action: ActionState, e: ev.ActionPlanned) -> None:
-    action.due = e.due
+    action.due = None if e.due is None else _share(e.due)
 
 
 def _completed(action: ActionState, e: ev.ActionCompleted) -> None:
-    action.done_on = e.on
+    action.done_on = _share(e.on)
 
 
 def _reopened(action: ActionState, e: ev.ActionReopened) -> None:
@@ -444,11 +469,14 @@ def _note(state: StoreState, e: ev.NoteAdded, touch: Touch) -> PlanState:
 
 def _evaluation(state: StoreState, e: ev.EvaluationRecorded, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
+    # The decoded ratings are not kept: their competency and level repeat across every
+    # evaluation, and the participants across a plan's evaluations.
+    share = sys.intern
     evaluation = Evaluation(
         e.evaluation,
-        e.on,
-        list(e.participants),
-        list(e.ratings),
+        _share(e.on),
+        [share(p) for p in e.participants],
+        [_rating(r) for r in e.ratings],
         e.remark,
         touch.seq,
         touch.actor,
@@ -459,6 +487,13 @@ def _evaluation(state: StoreState, e: ev.EvaluationRecorded, touch: Touch) -> Pl
     return plan
 
 
+def _rating(r: ev.Rating) -> ev.Rating:
+    # Without a comment, one shared object; a comment is a personal text, never kept here.
+    if not r.comment:
+        return _share(r)
+    return ev.Rating(sys.intern(r.competency), sys.intern(r.level), r.comment)
+
+
 def _signed(state: StoreState, e: ev.SignedOff, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
     # A sign-off is recorded against its subject as it is at that moment (the command
@@ -467,17 +502,20 @@ def _signed(state: StoreState, e: ev.SignedOff, touch: Touch) -> PlanState:
     if e.subject != "plan":
         evaluation = plan.evaluation(e.subject)
         covered = (evaluation.seq, evaluation.hash) if evaluation is not None else None
+    mismatch = covered != (e.covers_seq, e.covers_hash)
+    # What it covers is already held (its subject's seq and hash): kept once.
+    covers = (e.covers_seq, e.covers_hash) if mismatch or covered is None else covered
     plan.signoffs.append(
         SignOff(
-            e.role,
-            e.subject,
-            e.covers_seq,
-            e.covers_hash,
+            sys.intern(e.role),
+            sys.intern(e.subject),
+            covers[0],
+            covers[1],
             e.remark,
             touch.seq,
             touch.actor,
             touch.time,
-            mismatch=covered != (e.covers_seq, e.covers_hash),
+            mismatch=mismatch,
             signature=e.signature,
             signed_at=e.signed_at,
         )
@@ -487,7 +525,9 @@ def _signed(state: StoreState, e: ev.SignedOff, touch: Touch) -> PlanState:
 
 def _closed(state: StoreState, e: ev.PlanClosed, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
-    plan.closed = Closure(e.outcome, e.on, e.reason, touch.seq, touch.actor, touch.time)
+    plan.closed = Closure(
+        sys.intern(e.outcome), _share(e.on), e.reason, touch.seq, touch.actor, touch.time
+    )
     return plan
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import msgspec
 import pytest
 
 from core import commands as c
@@ -246,3 +247,45 @@ def test_notes_per_target(plan_store: Store) -> None:
     )
     assert [n.text for n in plan.notes_on("A1")] == ["een", "drie"]
     assert [n.seq for n in plan.notes_on("A1.1.1")] == [3]
+
+
+def test_plans_share_the_catalogs_lists_and_stay_apart(plan_store: Store, tiny_profile) -> None:  # type: ignore[no-untyped-def]
+    """A replay keeps one copy of what every plan of an occupation repeats (skills, scale,
+    dates, the ratings' ids and levels): changing one plan must leave the other as it was."""
+    due = date(2026, 11, 2)
+    run(
+        plan_store,
+        lambda s: c.create_plan(s, tiny_profile, trainee="Bert", start=START, weeks=12),
+        lambda s: c.plan_action(s, "P2", "A1.1.1", due=date(2026, 11, 2)),
+    )
+    p1, p2 = plan_store.state.plan("P1"), plan_store.state.plan("P2")
+    assert p1 is not None and p2 is not None
+    row1, row2 = p1.nodes["A1.1"], p2.nodes["A1.1"]
+    assert isinstance(row1, RowState) and isinstance(row2, RowState)
+    assert row1.skills is row2.skills and p1.scale is p2.scale
+    before = msgspec.to_builtins(p2)
+    run(
+        plan_store,
+        planned("A1.1.1", due),
+        lambda s: c.add_action(s, "P1", "A1.1", text="Eigen actie"),
+        lambda s: c.add_action(s, "P1", "A1", text="Eigen rij"),
+        evaluation(date(2026, 11, 20), ratings := [ev.Rating("A1", "verworven", "Goed")]),
+        evaluation(date(2026, 11, 21), ratings2 := [ev.Rating("A2", "verworven")]),
+        lambda s: c.sign_off(s, "P1", role="mentor"),
+    )
+    assert msgspec.to_builtins(p2) == before
+    a1, a2 = p1.action("A1.1.1"), p2.action("A1.1.1")
+    assert a1 is not None and a2 is not None
+    assert a1.due == due and a1.due is a2.due
+    assert [a.text for a in row1.actions] == [*(a.text for a in row2.actions), "Eigen actie"]
+    assert p1.node("A1.3") is not None and p2.node("A1.3") is None
+    assert [e.ratings for e in p1.evaluations] == [ratings, ratings2]
+    signoff = p1.signoffs[-1]
+    assert (signoff.covers_seq, signoff.covers_hash) == (p1.version, p1.version_hash)
+    assert not signoff.mismatch
+    # A replay of the same records gives the same plans.
+    reopened = Store.open(plan_store.path, create=False)
+    try:
+        assert reopened.state.plans == plan_store.state.plans
+    finally:
+        reopened.close()
