@@ -435,7 +435,8 @@ class FileBackend:
                 digest = sha256(payload).hexdigest()
                 try:
                     record = decode(payload)
-                    odd = record.v != type(record.event).version
+                    kind = type(record.event)
+                    odd = record.v != kind.version
                 except msgspec.DecodeError:
                     odd = True
                 if odd:
@@ -448,13 +449,14 @@ class FileBackend:
                         seq, prev = state.seq, state.hash
                         continue
                     record = found_record
-                    if record.v > type(record.event).version and self.read_only is None:
+                    kind = type(record.event)
+                    if record.v > kind.version and self.read_only is None:
                         self.read_only = t("store.newer", what=t("store.what.record", v=record.v))
                 seq += 1
                 if record.seq != seq or record.prev != prev:
                     self._broken(state, offset, record.seq)
                     return None
-                if type(record.event) in touched:
+                if kind in touched:
                     record = open_record(record, keys)
                 try:
                     fold(state, record, digest)

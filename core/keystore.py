@@ -21,6 +21,8 @@ from core import storefiles
 from core.i18n import register, t
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_SIZE = 32
@@ -262,23 +264,17 @@ class Keys:
 
     def __init__(self, store: KeyStore) -> None:
         self.store = store
-        self._ciphers: dict[str, AESGCM | None] = {}
         self.erased: set[str] = set()
+        self._ciphers = _Ciphers(store, self.erased)
+        self.cipher: Callable[[str], AESGCM | None] = self._ciphers.__getitem__
+        """The cipher of a plan, or None when its key is missing or destroyed.
+
+        A dict look-up done in C once the plan's key was loaded: a replay asks for it
+        for every record with a personal text."""
 
     @property
     def where(self) -> str:
         return self.store.location
-
-    def cipher(self, plan: str) -> AESGCM | None:
-        """The cipher of `plan`, or None when its key is missing or destroyed."""
-        try:
-            return self._ciphers[plan]
-        except KeyError:
-            pass
-        key = None if plan in self.erased else self.store.load(plan)
-        cipher = None if key is None else _aesgcm(key)
-        self._ciphers[plan] = cipher
-        return cipher
 
     def preload(self, plans: list[str]) -> None:
         """Load the keys of many plans at once where the store can (opening a list)."""
@@ -308,6 +304,20 @@ class Keys:
         """Forget the plan's cipher and destroy its key; False when there was none left."""
         self.forget(plan)
         return self.store.destroy(plan)
+
+
+class _Ciphers(dict[str, "AESGCM | None"]):
+    """Each plan's cipher (None: no key), loaded on its first look-up."""
+
+    def __init__(self, store: KeyStore, erased: set[str]) -> None:
+        super().__init__()
+        self._store = store
+        self._erased = erased
+
+    def __missing__(self, plan: str) -> AESGCM | None:
+        key = None if plan in self._erased else self._store.load(plan)
+        cipher = self[plan] = None if key is None else _aesgcm(key)
+        return cipher
 
 
 def _aesgcm(key: bytes) -> AESGCM:

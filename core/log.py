@@ -270,17 +270,18 @@ class FrameScan:
                 base += pos
                 pos = 0
                 read_at += len(chunk)
-            limit = len(buf) - FRAME_SIZE
+            size = len(buf)
+            limit = size - FRAME_SIZE
             while pos <= limit:
                 n, check, crc = unpack(buf, pos)
                 if n ^ check != 0xFFFFFFFF or n > MAX_PAYLOAD:
                     bad = True
                     break
                 end = pos + FRAME_SIZE + n
-                payload = buf[pos + FRAME_SIZE : end]
-                if len(payload) < n:
+                if end > size:
                     need = FRAME_SIZE + n
                     break
+                payload = buf[pos + FRAME_SIZE : end]
                 if crc32(payload) != crc:
                     bad = True
                     break

@@ -470,12 +470,13 @@ def _note(state: StoreState, e: ev.NoteAdded, touch: Touch) -> PlanState:
 def _evaluation(state: StoreState, e: ev.EvaluationRecorded, touch: Touch) -> PlanState:
     plan = state.plans[e.plan]
     # The decoded ratings are not kept: their competency and level repeat across every
-    # evaluation, and the participants across a plan's evaluations.
+    # evaluation, and the participants across a plan's evaluations. A participant still
+    # sealed (folded without its plan's key, as the benchmark's peer does) is kept as is.
     share = sys.intern
     evaluation = Evaluation(
         e.evaluation,
         _share(e.on),
-        [share(p) for p in e.participants],
+        [share(p) if type(p) is str else p for p in e.participants],
         [_rating(r) for r in e.ratings],
         e.remark,
         touch.seq,
