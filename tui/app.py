@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date
+from importlib import import_module
 from typing import Any, ClassVar
 
 from textual import work
@@ -44,6 +45,12 @@ HISTORY_BATCH = 5_000
 """Heads read back at a time (and the lock held meanwhile) while the history is first read."""
 HISTORY_SHOW_SECONDS = 0.3
 """While the log is first read, `history_seq` reports progress at most this often."""
+
+
+PLAN_SCREEN_MODULE = "tui.screens.plan"
+"""Imported `PREPARE_SECONDS` after the first frame was shown (see `_after_first_frame`)."""
+
+PREPARE_SECONDS = 0.2
 
 
 class LeerpadApp(KeyOrder):
@@ -160,6 +167,10 @@ class LeerpadApp(KeyOrder):
                 markup=False,
             )
         self.check_covered()
+        # The screen a user opens next, nearly always: its code is read while they look at
+        # the dashboard, not when its first frame is due; a moment later, so the dashboard's
+        # own second layout (Textual's resize after the first frame) is not delayed by it.
+        self.set_timer(PREPARE_SECONDS, lambda: import_module(PLAN_SCREEN_MODULE))
 
     @work(thread=True, exclusive=True, group="check-covered")
     def check_covered(self) -> None:

@@ -73,3 +73,31 @@ async def test_the_catalog_is_read_after_the_first_frame_and_its_problems_told(
         assert told == ["extra/broken.toml: $.id: expected a string"]
         assert app.catalog.profiles() == catalog.profiles()  # read once, kept
     assert len(read_after) == 1
+
+
+async def test_the_plan_screen_code_is_read_after_the_first_frame(
+    open_store, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.app
+
+    frames: list[str] = []
+    imported: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(
+        tui.app, "import_module", lambda name: imported.append((name, list(frames)))
+    )
+    app = make_app(open_store)
+    hand_over = app._display
+
+    def display(screen: object, update: object) -> None:
+        if update is not None:
+            frames.append(type(screen).__name__)
+        hand_over(screen, update)
+
+    app._display = display
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause(tui.app.PREPARE_SECONDS * 2)
+        # Once, before any key, and not before the dashboard was on its way.
+        assert [name for name, _ in imported] == [tui.app.PLAN_SCREEN_MODULE]
+        assert "DashboardScreen" in imported[0][1]
+    __import__(tui.app.PLAN_SCREEN_MODULE)  # the name names the screen's module
