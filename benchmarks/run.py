@@ -326,7 +326,7 @@ def measure_size(bench: Bench, n: int) -> dict[str, Any]:
     result["list_replay"] = median_of(slow, plan_list(env_off))
 
     def paint(env: dict[str, str]) -> Callable[[], float]:
-        return lambda: run_child(probe("paint", str(copy)), env, until_line=True).seconds
+        return lambda: painted(run_child(probe("paint", str(copy)), env, until_line=True))
 
     result["paint_checkpoint"] = median_of(plan.repeat, paint(env_on))
     result["paint_replay"] = median_of(slow, paint(env_off))
@@ -379,7 +379,7 @@ def measure_baseline(bench: Bench) -> dict[str, Any]:
         runs, lambda: run_child(leerpad("--store", str(store), "plan", "list"), env).seconds
     )
     paint = median_of(
-        runs, lambda: run_child(probe("paint", str(store)), env, until_line=True).seconds
+        runs, lambda: painted(run_child(probe("paint", str(store)), env, until_line=True))
     )
     python = median_of(runs, lambda: run_child([sys.executable, "-c", "pass"], env).seconds)
     frame, screen = plan_screen(store, "P1", env, runs)
@@ -390,6 +390,14 @@ def measure_baseline(bench: Bench) -> dict[str, Any]:
         "plan_frame": frame,
         "plan_screen": screen,
     }
+
+
+def painted(child: Child) -> float:
+    """From the UI process's start until its dashboard's frame was handed to the terminal:
+    the probe's line comes once the app is idle, which includes the background check of
+    the log behind the read model (a thread, counted by the idle test's CPU time)."""
+    out = child.output
+    return child.seconds - (out["shown"] - out["frame"])
 
 
 def plan_screen(store: Path, plan_id: str, env: dict[str, str], runs: int) -> tuple[float, float]:

@@ -15,11 +15,11 @@ def open_ui(ctx: Context) -> int:
     # The log behind the read model is checked by the app in the background: the
     # dashboard shows meanwhile, and no write happens before the check.
     store = ctx.store(check_now=False)
-    catalog = ctx.catalog()
     # A session may stay open past midnight: "today" follows the clock unless pinned for a demo.
     today: Callable[[], date] = (lambda: ctx.today) if ctx.today_pinned else date.today
     if ctx.today_pinned:
         # Said on stderr already, which the app's screen hides: say it in the app too.
         store.notices.append(t("cli.today_pinned", var=TODAY_VARIABLE, day=fmt_date(ctx.today)))
-    LeerpadApp(store, catalog, today=today, lang=ctx.lang).run()
+    # The catalog is read once the dashboard is drawn; its problems are told in the app.
+    LeerpadApp(store, ctx.catalog, today=today, lang=ctx.lang).run()
     return 0

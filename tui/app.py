@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date
+from importlib import import_module
 from typing import Any, ClassVar
 
 from textual import work
@@ -44,6 +45,12 @@ HISTORY_BATCH = 5_000
 """Heads read back at a time (and the lock held meanwhile) while the history is first read."""
 HISTORY_SHOW_SECONDS = 0.3
 """While the log is first read, `history_seq` reports progress at most this often."""
+
+
+PLAN_SCREEN_MODULE = "tui.screens.plan"
+"""Imported `PREPARE_SECONDS` after the first frame was shown (see `_after_first_frame`)."""
+
+PREPARE_SECONDS = 0.2
 
 
 class LeerpadApp(KeyOrder):
@@ -80,7 +87,7 @@ class LeerpadApp(KeyOrder):
     def __init__(
         self,
         store: Store,
-        catalog: Catalog,
+        catalog: Catalog | Callable[[], Catalog],
         *,
         today: Callable[[], date] = date.today,
         watch_log: bool = True,
@@ -90,7 +97,7 @@ class LeerpadApp(KeyOrder):
             i18n.set_language(lang)
         super().__init__()
         self.store = store
-        self.catalog = catalog
+        self._catalog = catalog
         self.today = today
         self.watch_log = watch_log
         # Over SSH every frame costs; nothing in this app needs to move.
@@ -104,9 +111,22 @@ class LeerpadApp(KeyOrder):
         self._pending: deque[tuple[list[Decide], Callable[[list[Record]], object] | None]] = deque()
         """Commands asked for while another was being written, in order."""
         self._command_worker: object | None = None
+        self._first_frame_shown = False
         self._touched: dict[str, int] = {}
         """Per plan, the seq of the last record folded here that named it (see changed_plans)."""
         localize_bindings(self)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The occupation profiles; given as a loader, read on first use (after the first
+        frame at the latest: the dashboard shows none of it)."""
+        if not isinstance(self._catalog, Catalog):
+            self._catalog = self._catalog()
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
 
     @property
     def lang(self) -> str:
@@ -123,6 +143,21 @@ class LeerpadApp(KeyOrder):
         self.push_screen(DashboardScreen())
         for notice in self.store.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
+        if self.watch_log:
+            self.follow_log()
+
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        super()._display(screen, renderable)
+        if renderable is not None and not self._first_frame_shown:
+            # As soon as the first frame is on its way to the terminal; a message, so a
+            # caller waiting for the app's queue to empty (as tests do) waits for it too.
+            self._first_frame_shown = True
+            self.call_next(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """What the dashboard's first frame need not wait for: reading the catalog (to tell
+        its problems), and the check of the log behind the read model (hashing every byte
+        it stands in for, in a thread that would compete with the frame for the CPU)."""
         for error in self.catalog.errors:
             self.notify(
                 str(error),
@@ -131,9 +166,11 @@ class LeerpadApp(KeyOrder):
                 timeout=10,
                 markup=False,
             )
-        if self.watch_log:
-            self.follow_log()
         self.check_covered()
+        # The screen a user opens next, nearly always: its code is read while they look at
+        # the dashboard, not when its first frame is due; a moment later, so the dashboard's
+        # own second layout (Textual's resize after the first frame) is not delayed by it.
+        self.set_timer(PREPARE_SECONDS, lambda: import_module(PLAN_SCREEN_MODULE))
 
     @work(thread=True, exclusive=True, group="check-covered")
     def check_covered(self) -> None:

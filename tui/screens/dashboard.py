@@ -25,6 +25,9 @@ from tui.widgets.plan_table import COLUMN_KEYS, PlanTable, matches
 
 class DashboardScreen(LeerpadScreen):
     CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "#plans"
+    """The table, not the first focusable widget (the filter): focusing the filter first,
+    then the table, changed the keys shown twice before the first full frame."""
 
     BINDINGS: ClassVar = [
         Binding("n", "new_plan", "ui.key.new_plan", id="new_plan", tooltip="ui.key.new_plan.tip"),
