@@ -320,7 +320,8 @@ class StoredPlans(dict[str, PlanState]):
         """The fold is closing `plan_id`: park the plan closed before it (its records are folded
         by now; this one's own record is not), while the replay parks."""
         if self._parking:
-            if self._closing is not None:
+            # Not when it is this very plan, closed again: its closing record is being folded.
+            if self._closing is not None and self._closing != plan_id:
                 self._park(self._closing)
             self._closing = plan_id
 

@@ -107,6 +107,21 @@ def test_records_after_a_plans_closing_fold_into_the_parked_plan(
     assert plans["P3"].erased is not None
 
 
+def test_a_plan_closed_again_right_after_its_reopening_keeps_its_last_closing(
+    closed_plans: Store, make_store: OpenStore
+) -> None:
+    """P3 was closed last: reopened and closed again with no other closing between, its
+    second closing record must be folded into it before it is parked."""
+    store = closed_plans
+    store.execute(lambda s: commands.reopen_plan(s, "P3", reason="Terug."))
+    close(store, "P3")
+    reopened = make_store()
+    expected = plain_fold(store)
+    assert reopened.state.plans["P3"].last == expected.plans["P3"].last
+    assert reopened.state.plans["P3"].last.seq == store.state.seq
+    assert_same_state(reopened.state, expected)
+
+
 def test_a_command_on_a_parked_plan_after_the_open_changes_the_state_it_reads(
     closed_plans: Store, make_store: OpenStore
 ) -> None:
