@@ -59,6 +59,11 @@ FORMAT = 3
 3: `Head.covered` holds block digests (`SpanDigest`) instead of one SHA-256 a span."""
 SAVE_AFTER = 10_000
 """Write the read model after an open that had to fold at least this many records."""
+PARK_ABOVE = 64 << 20
+"""A replay that writes no read model parks closed plans only in a log larger than this:
+below it the whole state is small (under 60 MB at 100,000 records) and parking would only
+cost time. One that writes a read model always parks: the save takes the parked rows as
+they are, the sealing it would do anyway."""
 DISABLE_VARIABLE = "LEERPAD_CHECKPOINTS"
 """Set to 0 (or off/no/false) to neither read nor write the read model."""
 SUBDIR = "readmodel"
@@ -732,10 +737,13 @@ def park_closed_plans(store: Store, *, for_saving: bool) -> StoredPlans | None:
     """Before a store that has read nothing yet replays its log: plans that park each plan
     once it is closed (`StoredPlans.parking`); the caller calls `stop_parking` after the
     replay. `for_saving`: a read model may be written after it, so park the rows it would
-    hold (sealed), the sealing it would do anyway. None (nothing changed) for a store
-    without keys (its texts could not be sealed in a read model either) or a database."""
-    keys = store.keys
-    if keys is None or not isinstance(store.backend, FileBackend) or store.state.plans:
+    hold (sealed), the sealing it would do anyway; without, only a large log parks
+    (`PARK_ABOVE`). None (nothing changed) for a small log not saved, a store without
+    keys (its texts could not be sealed in a read model either) or a database."""
+    keys, backend = store.keys, store.backend
+    if keys is None or not isinstance(backend, FileBackend) or store.state.plans:
+        return None
+    if not for_saving and backend.log.size() <= PARK_ABOVE:
         return None
     plans = store.state.plans = StoredPlans.parking(keys, sealed=for_saving)
     return plans

@@ -49,6 +49,12 @@ def parked(state: StoreState) -> set[str]:
     return set(plans.keys()) - {p.id for p in plans.loaded()}
 
 
+@pytest.fixture(autouse=True)
+def _park_any_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These logs are small: a replay without a read model would not park them."""
+    monkeypatch.setattr(readmodel, "PARK_ABOVE", 0)
+
+
 @pytest.fixture
 def closed_plans(store: Store, tiny_profile: Profile) -> Store:
     """P1 to P4 lived in, with a secret note on P1; P1, P2 and P3 closed, P4 open."""
@@ -173,3 +179,13 @@ def test_a_closed_plan_whose_texts_cannot_be_sealed_stays_as_it_is(
     reopened = make_store(cache_dir=cache)
     assert parked(reopened.state) == {"P1", "P3"}
     assert_same_state(reopened.state, plain_fold(reopened))
+
+
+def test_a_small_log_replayed_without_a_read_model_parks_nothing(
+    closed_plans: Store, make_store: OpenStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log_size = (closed_plans.log.path).stat().st_size
+    monkeypatch.setattr(readmodel, "PARK_ABOVE", log_size)
+    assert type(make_store().state.plans) is dict
+    monkeypatch.setattr(readmodel, "PARK_ABOVE", log_size - 1)
+    assert parked(make_store().state) == {"P1", "P2", "P3"}
