@@ -13,6 +13,18 @@ from tui.screens.dashboard import DashboardScreen
 from tui.widgets.plan_table import PlanTable
 
 
+def frames_of(app: LeerpadApp, frames: list[str]) -> None:
+    """Note the screen of each frame the app hands to the terminal, as it is handed over."""
+    hand_over = app._display
+
+    def display(screen: object, update: object) -> None:
+        if update is not None:
+            frames.append(type(screen).__name__)
+        hand_over(screen, update)
+
+    app._display = display  # type: ignore[method-assign]
+
+
 async def test_the_first_frame_has_the_footer_keys_built_once(
     open_store, make_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,14 +69,7 @@ async def test_the_catalog_is_read_after_the_first_frame_and_its_problems_told(
         return Catalog(catalog.profiles(), [problem])
 
     app = LeerpadApp(open_store, load, today=lambda: TODAY, watch_log=False, lang="en")
-    hand_over = app._display
-
-    def display(screen: object, update: object) -> None:
-        if update is not None:
-            frames.append(type(screen).__name__)
-        hand_over(screen, update)
-
-    app._display = display
+    frames_of(app, frames)
     told: list[str] = []
     app.notify = lambda message, **kwargs: told.append(message)  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
@@ -86,14 +91,7 @@ async def test_the_plan_screen_code_is_read_after_the_first_frame(
         tui.app, "import_module", lambda name: imported.append((name, list(frames)))
     )
     app = make_app(open_store)
-    hand_over = app._display
-
-    def display(screen: object, update: object) -> None:
-        if update is not None:
-            frames.append(type(screen).__name__)
-        hand_over(screen, update)
-
-    app._display = display
+    frames_of(app, frames)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.pause(tui.app.PREPARE_SECONDS * 2)
