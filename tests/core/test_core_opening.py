@@ -12,7 +12,15 @@ import pytest
 from core import events as ev
 from core.i18n import t
 from core.keystore import FileKeyStore, Keys
-from core.privacy import PERSONAL, open_record, seal_event
+from core.privacy import (
+    CACHE_TAG,
+    PERSONAL,
+    cached_opener,
+    open_cached_text,
+    open_record,
+    seal_cached,
+    seal_event,
+)
 
 TIME = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
@@ -134,3 +142,30 @@ def test_each_plans_key_is_read_once_and_an_erased_plan_never_opens() -> None:
 
     assert keys.cipher("P1") is None and keys.cipher("P3") is None
     assert store.loads == {"P1": 1, "P2": 1}
+
+
+def test_a_text_sealed_for_the_cache_opens_only_with_its_plans_key(
+    keys: Keys, tmp_path: Path
+) -> None:
+    keys.create("P2", "R2")
+    cipher = keys.cipher("P1")
+    assert cipher is not None
+    sealed_text = seal_cached("P1", "Werkt netjes", cipher)
+    assert sealed_text.startswith(CACHE_TAG) and "Werkt" not in sealed_text
+    opener = cached_opener("P1", keys)
+
+    assert opener(sealed_text) == open_cached_text("P1", sealed_text, keys) == "Werkt netjes"
+    assert opener("al open") == "al open"  # a text the cache did not seal
+    # Moved to another plan, its base64 damaged, or its last byte changed: unreadable.
+    unreadable = t("privacy.unreadable")
+    assert cached_opener("P2", keys)(sealed_text) == unreadable
+    assert opener(CACHE_TAG + "é!") == unreadable
+    assert opener(sealed_text[:-2] + ("A" if sealed_text[-2] != "A" else "B") + "=") == unreadable
+    # The key gone: why, as for a record.
+    (tmp_path / "bare").mkdir()
+    assert cached_opener("P1", Keys(FileKeyStore(tmp_path / "bare")))(sealed_text) == t(
+        "privacy.no_key"
+    )
+    erased = Keys(FileKeyStore(tmp_path / "store"))
+    erased.forget("P1")
+    assert open_cached_text("P1", sealed_text, erased) == t("plan.erased_text")
