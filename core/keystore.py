@@ -46,6 +46,10 @@ register(
             "The key of plan {plan} could not be {what} in {path} ({why}).",
             "De sleutel van plan {plan} kon niet {what} worden in {path} ({why}).",
         ),
+        "keys.unsafe": (
+            "The key of plan {plan} could not be {what}: {why}",
+            "De sleutel van plan {plan} kon niet {what} worden: {why}",
+        ),
         "keys.what.read": ("read", "gelezen"),
         "keys.what.written": ("written", "geschreven"),
         "keys.what.destroyed": ("destroyed", "vernietigd"),
@@ -108,10 +112,13 @@ class FileKeyStore:
     def _failed(self, plan: str, what: str, exc: OSError) -> KeyProblem:
         if isinstance(exc, KeyProblem):
             return exc
-        why = str(exc) if isinstance(exc, storefiles.UnsafeFile) else exc.strerror or str(exc)
+        what = t(f"keys.what.{what}")
+        if isinstance(exc, storefiles.UnsafeFile):
+            # A sentence of its own that names the file: not put in parentheses.
+            return KeyProblem(exc.errno or 0, t("keys.unsafe", plan=plan, what=what, why=exc))
+        why = exc.strerror or str(exc)
         return KeyProblem(
-            exc.errno or 0,
-            t("keys.failed", plan=plan, what=t(f"keys.what.{what}"), path=self.path, why=why),
+            exc.errno or 0, t("keys.failed", plan=plan, what=what, path=self.path, why=why)
         )
 
     def _subdir(self, *, create: bool) -> int | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core import keystore
+from core.i18n import t
 from core.keystore import KEY_SIZE, FileKeyStore, KeyProblem
 
 
@@ -58,6 +59,14 @@ def test_planted_names_are_not_read_and_load_says_what_they_are(
     for plan in ("P1", "P2", "P3", "P4"):
         with pytest.raises(KeyProblem):
             keys.load(plan)
+
+    # One sentence that names the file and why, not a sentence put in parentheses.
+    with pytest.raises(KeyProblem) as raised:
+        keys.load("P1")
+    told = raised.value.strerror
+    assert told == t("keys.unsafe", plan="P1", what=t("keys.what.read"), why=told.split(": ", 1)[1])
+    assert str(there / "P1.key") in told and t("files.what.symlink") in told
+    assert ".)" not in told and told.endswith(").")
 
 
 def test_without_a_keys_directory_none_are_found(tmp_path: Path) -> None:
