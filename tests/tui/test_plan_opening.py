@@ -31,6 +31,15 @@ def record_order(app, monkeypatch) -> list[str]:
     return seen
 
 
+async def open_in_order(app, pilot, monkeypatch) -> list[str]:
+    """Open P1's screen once the dashboard is shown; what happened, in order (`record_order`)."""
+    await pilot.pause()
+    seen = record_order(app, monkeypatch)
+    app.push_screen(PlanScreen("P1"))
+    await pilot.pause()
+    return seen
+
+
 def detail_text(screen: PlanScreen) -> str:
     return str(screen.query_one(DetailPane).query_one("#detail-text").render())
 
@@ -41,10 +50,7 @@ async def test_a_long_log_is_read_only_after_the_first_frame(
     monkeypatch.setattr(app_module, "SYNC_HISTORY", 0)  # as for a long log
     app = make_app(open_store)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        seen = record_order(app, monkeypatch)
-        app.push_screen(PlanScreen("P1"))
-        await pilot.pause()
+        seen = await open_in_order(app, pilot, monkeypatch)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert seen.index("frame") < seen.index("history")
@@ -54,10 +60,7 @@ async def test_a_long_log_is_read_only_after_the_first_frame(
 async def test_a_short_log_is_in_the_first_frame(open_store: Store, make_app, monkeypatch):
     app = make_app(open_store)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        seen = record_order(app, monkeypatch)
-        app.push_screen(PlanScreen("P1"))
-        await pilot.pause()
+        seen = await open_in_order(app, pilot, monkeypatch)
         assert seen.index("history") < seen.index("frame")
         assert "History (" in detail_text(app.screen)
 
