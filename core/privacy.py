@@ -244,10 +244,7 @@ def cached_opener(plan_id: str, keys: Keys) -> Callable[[str], str]:
             blob = a2b_base64(value[skip:])  # what base64.b64decode does, one call less
         except ValueError:
             return t("privacy.unreadable")
-        try:
-            return cipher.decrypt(blob[:NONCE_SIZE], blob[NONCE_SIZE:], ad).decode()
-        except Exception:  # InvalidTag: not sealed with this key for this plan
-            return t("privacy.unreadable")
+        return _decrypt(cipher, blob[:NONCE_SIZE], blob[NONCE_SIZE:], ad)
 
     return open_text
 
