@@ -19,9 +19,17 @@ async def open_form(pilot, plan_id: str = "P1") -> EvaluationScreen:
     return screen
 
 
+async def focus(pilot, widget) -> None:
+    """Focus `widget` before the keys that follow: `focus()` only queues the change, and on a
+    loaded machine keys pressed at once could still reach the field focused before."""
+    widget.focus()
+    await pilot.pause()
+    assert widget.has_focus
+
+
 async def rate(pilot, screen: EvaluationScreen, competency: str, level: int, comment: str = ""):
     """Pick level number `level` of the scale (1 = the first) and type a comment."""
-    screen.query_one(f"#level-{competency}").focus()
+    await focus(pilot, screen.query_one(f"#level-{competency}"))
     await pilot.press(str(level), "tab")
     if comment:
         await pilot.press(*comment)
@@ -47,7 +55,7 @@ async def test_exactly_the_ratings_entered_are_stored(open_store: Store, make_ap
         assert "Friday 20/11/2026" in message(screen.query_one("#eval-date"), ".field--message")
         await rate(pilot, screen, "A2", 3, "Goed [bold]x[/]")
         await rate(pilot, screen, "B3", 2)
-        screen.query_one("#eval-remark-input").focus()
+        await focus(pilot, screen.query_one("#eval-remark-input"))
         await pilot.press(*"Tweede")
         seq = open_store.state.seq
         await pilot.press("ctrl+s")
@@ -78,7 +86,7 @@ async def test_invalid_input_is_shown_next_to_the_field_and_nothing_is_written(
         await pilot.pause()
         assert "Rate at least one competency." in message(screen, "#eval-problem")
         # A comment without a level would be lost: refused next to it.
-        screen.query_one("#comment-A4").focus()
+        await focus(pilot, screen.query_one("#comment-A4"))
         await pilot.press(*"zonder niveau", "ctrl+s")
         await pilot.pause()
         a4 = screen.query_one("#rating-A4", EvaluationRating)
@@ -86,9 +94,9 @@ async def test_invalid_input_is_shown_next_to_the_field_and_nothing_is_written(
         await pilot.press("ctrl+a", "ctrl+k")
         await rate(pilot, screen, "A4", 1)
         # A date before the plan's start, and no participants.
-        screen.query_one("#eval-date-input").focus()
+        await focus(pilot, screen.query_one("#eval-date-input"))
         await pilot.press("ctrl+a", "ctrl+k", *"1/9")
-        screen.query_one("#eval-participants-input").focus()
+        await focus(pilot, screen.query_one("#eval-participants-input"))
         await pilot.press("ctrl+a", "ctrl+k", ",", "ctrl+s")
         await pilot.pause()
         date_field = screen.query_one("#eval-date", DateField)
@@ -129,7 +137,7 @@ async def test_a_closed_plan_says_why_and_keeps_the_form(open_store: Store, make
         screen = await open_form(pilot, "P3")
         assert "Dit plan is afgesloten" in message(screen, "#eval-context")
         seq = open_store.state.seq
-        screen.query_one("#eval-date-input").focus()
+        await focus(pilot, screen.query_one("#eval-date-input"))
         await pilot.press("ctrl+a", "ctrl+k", *"20/7/2026")
         await rate(pilot, screen, "B1", 3)
         await pilot.press("ctrl+s")
